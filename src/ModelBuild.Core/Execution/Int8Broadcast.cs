@@ -1,0 +1,63 @@
+namespace ModelBuild.Core.Execution;
+
+/// <summary>NumPy-style broadcasting of two operands to an output shape (right-aligned dims, size-1 dims repeat).</summary>
+internal sealed class Int8Broadcast
+{
+    private readonly int[] outShape;
+    private readonly int[] strideA, strideB;
+    public readonly bool Same;
+
+    public Int8Broadcast(int[] a, int[] b, int[] output)
+    {
+        outShape = output;
+        strideA = Strides(a, output.Length);
+        strideB = Strides(b, output.Length);
+        Same = a.SequenceEqual(output) && b.SequenceEqual(output);
+    }
+
+    public int Count => outShape.Aggregate(1, (x, y) => x * y);
+
+    /// <summary>Calls <paramref name="body"/>(outIndex, aIndex, bIndex) for every output element in order.</summary>
+    public void ForEach(Action<int, int, int> body)
+    {
+        int count = Count;
+        if (Same)
+        {
+            for (int i = 0; i < count; i++) body(i, i, i);
+            return;
+        }
+
+        int rank = outShape.Length;
+        var idx = new int[rank];
+        int ia = 0, ib = 0;
+        for (int i = 0; i < count; i++)
+        {
+            body(i, ia, ib);
+            for (int d = rank - 1; d >= 0; d--)
+            {
+                idx[d]++;
+                ia += strideA[d];
+                ib += strideB[d];
+                if (idx[d] < outShape[d]) break;
+                ia -= strideA[d] * outShape[d];
+                ib -= strideB[d] * outShape[d];
+                idx[d] = 0;
+            }
+        }
+    }
+
+    private static int[] Strides(int[] shape, int rank)
+    {
+        var s = new int[rank];
+        int stride = 1;
+        for (int d = rank - 1; d >= 0; d--)
+        {
+            int k = d - (rank - shape.Length);
+            int dim = k >= 0 ? shape[k] : 1;
+            s[d] = dim == 1 ? 0 : stride;
+            stride *= dim;
+        }
+
+        return s;
+    }
+}

@@ -1,0 +1,111 @@
+using ModelBuild.Core.Graph;
+
+namespace ModelBuild.Core.Execution;
+
+/// <summary>
+/// Runs an int8 graph (made by the quantizer or read from a .tflite) with TFLite 2.9's integer arithmetic,
+/// so its outputs are bit-identical to TFLite's built-in CPU kernels. Batch 1, as in the graph.
+/// </summary>
+public sealed class Int8Executor
+{
+    private readonly ModelGraph graph;
+    private readonly List<(Node Node, Int8Kernel Kernel)> kernels;
+    private readonly Dictionary<Tensor, int> lastUse;
+
+    public Int8Executor(ModelGraph int8Graph)
+    {
+        graph = int8Graph;
+        foreach (var t in graph.Inputs.Concat(graph.Outputs))
+            if (t.Type != DataType.Int8)
+                throw new NotSupportedException($"Model '{graph.Name}': tensor '{t.Name}' is {t.Type}; the int8 executor needs int8 model inputs and outputs.");
+        kernels = graph.Nodes.Select(n => (n, Create(n))).ToList();
+        lastUse = new Dictionary<Tensor, int>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < graph.Nodes.Count; i++)
+            foreach (var t in graph.Nodes[i].Inputs)
+                if (t is { IsConstant: false }) lastUse[t] = i;
+    }
+
+    public ModelGraph Graph => graph;
+
+    /// <summary>Single input, single output.</summary>
+    public sbyte[] Run(sbyte[] input)
+    {
+        if (graph.Inputs.Count != 1 || graph.Outputs.Count != 1)
+            throw new InvalidOperationException($"Model '{graph.Name}' has {graph.Inputs.Count} inputs and {graph.Outputs.Count} outputs; use the dictionary overload.");
+        return Run(new Dictionary<Tensor, sbyte[]>(ReferenceEqualityComparer.Instance) { [graph.Inputs[0]] = input })[graph.Outputs[0]];
+    }
+
+    /// <summary>Inputs and outputs in the graph's order.</summary>
+    public IReadOnlyList<sbyte[]> Run(IReadOnlyList<sbyte[]> inputs)
+    {
+        var map = new Dictionary<Tensor, sbyte[]>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < graph.Inputs.Count; i++) map[graph.Inputs[i]] = inputs[i];
+        var result = Run(map);
+        return graph.Outputs.Select(o => result[o]).ToList();
+    }
+
+    public IReadOnlyDictionary<Tensor, sbyte[]> Run(IReadOnlyDictionary<Tensor, sbyte[]> inputs, Action<Tensor, sbyte[]>? observer = null)
+    {
+        var store = new Int8TensorStore();
+        foreach (var t in graph.Inputs)
+        {
+            if (!inputs.TryGetValue(t, out var v))
+                throw new ArgumentException($"No value given for model input '{t.Name}'.", nameof(inputs));
+            if (v.Length != t.ElementCount)
+                throw new ArgumentException($"Input '{t.Name}' needs {t.ElementCount} values ({string.Join('x', t.Shape)}), got {v.Length}.", nameof(inputs));
+            store.Set(t, v);
+            observer?.Invoke(t, v);
+        }
+
+        var outputs = new HashSet<Tensor>(graph.Outputs, ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < kernels.Count; i++)
+        {
+            var (node, kernel) = kernels[i];
+            kernel.Run(store);
+            if (observer is not null)
+                foreach (var o in node.Outputs) observer(o, store.Get(o));
+            foreach (var t in node.Inputs)
+                if (t is { IsConstant: false } && lastUse[t] == i && !outputs.Contains(t) && !graph.Inputs.Contains(t))
+                    store.Release(t);
+        }
+
+        var result = new Dictionary<Tensor, sbyte[]>(ReferenceEqualityComparer.Instance);
+        foreach (var o in graph.Outputs) result[o] = store.Get(o);
+        return result;
+    }
+
+    private static Int8Kernel Create(Node node)
+    {
+        foreach (var t in node.Inputs.Concat(node.Outputs))
+            if (t is { IsConstant: false, Type: not DataType.Int8 })
+                throw new NotSupportedException($"Node '{node.Name}' ({node.Op}): tensor '{t.Name}' is {t.Type}; the int8 executor runs int8 activations only.");
+        return node.Op switch
+        {
+            OpType.Conv2D => new Int8Conv2DKernel(node),
+            OpType.DepthwiseConv2D => new Int8DepthwiseConv2DKernel(node),
+            OpType.FullyConnected => new Int8FullyConnectedKernel(node),
+            OpType.Add => new Int8AddSubKernel(node, subtract: false),
+            OpType.Sub => new Int8AddSubKernel(node, subtract: true),
+            OpType.Mul => new Int8MulKernel(node),
+            OpType.Maximum => new Int8MinMaxKernel(node, max: true),
+            OpType.Minimum => new Int8MinMaxKernel(node, max: false),
+            OpType.Concatenation => new Int8ConcatKernel(node),
+            OpType.Pad => new Int8PadKernel(node),
+            OpType.MaxPool2D => new Int8PoolKernel(node, average: false),
+            OpType.AveragePool2D => new Int8PoolKernel(node, average: true),
+            OpType.Mean => new Int8MeanKernel(node),
+            OpType.Reshape => new Int8ReshapeKernel(node),
+            OpType.Softmax => new Int8SoftmaxKernel(node),
+            OpType.Logistic => new Int8LookupTableKernel(node, Int8LookupTableKernel.Sigmoid),
+            OpType.Tanh => new Int8LookupTableKernel(node, MathF.Tanh),
+            OpType.Relu => new Int8ReluKernel(node, 0f, float.PositiveInfinity),
+            OpType.Relu6 => new Int8ReluKernel(node, 0f, 6f),
+            OpType.ReluN1To1 => new Int8ReluKernel(node, -1f, 1f),
+            OpType.LeakyRelu => new Int8LeakyReluKernel(node),
+            OpType.HardSwish => new Int8HardSwishKernel(node),
+            OpType.ResizeNearestNeighbor => new Int8ResizeNearestKernel(node),
+            OpType.Quantize => new Int8RequantizeKernel(node),
+            _ => throw new NotSupportedException($"Node '{node.Name}': {node.Op} is not supported by the int8 executor."),
+        };
+    }
+}

@@ -1,0 +1,12 @@
+namespace ModelBuild.Core.Quantization;
+
+/// <summary>How the quantizer treats weights.</summary>
+public sealed record QuantizationOptions
+{
+    /// <summary>
+    /// Per-channel weight scales on CONV_2D (dimension 0) and DEPTHWISE_CONV_2D (dimension 3). False gives one
+    /// scale per weight tensor (what the original Python pipeline used; some older targets need it).
+    /// FULLY_CONNECTED is always per-tensor.
+    /// </summary>
+    public bool PerChannel { get; init; } = true;
+}
