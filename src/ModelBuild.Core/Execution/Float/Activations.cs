@@ -1,0 +1,22 @@
+using ModelBuild.Core.Graph;
+
+namespace ModelBuild.Core.Execution.Float;
+
+/// <summary>Fused activation clamps, as TFLite applies them.</summary>
+internal static class Activations
+{
+    public static (float Min, float Max) Range(FusedActivation a) => a switch
+    {
+        FusedActivation.Relu => (0f, float.PositiveInfinity),
+        FusedActivation.Relu6 => (0f, 6f),
+        FusedActivation.ReluN1To1 => (-1f, 1f),
+        _ => (float.NegativeInfinity, float.PositiveInfinity),
+    };
+
+    public static void Clamp(Span<float> x, FusedActivation a)
+    {
+        if (a == FusedActivation.None) return;
+        var (lo, hi) = Range(a);
+        for (int i = 0; i < x.Length; i++) x[i] = Math.Clamp(x[i], lo, hi);
+    }
+}

@@ -1,0 +1,71 @@
+using ModelBuild.Core.Graph;
+
+namespace ModelBuild.Core.Execution.Float;
+
+/// <summary>MAX_POOL_2D and AVERAGE_POOL_2D (the average counts only in-bounds elements, as TFLite does).</summary>
+internal static class PoolKernel
+{
+    public static void Run(bool max, Pool2DOptions o, float[] x, int batch, int h, int w, int c, float[] y, int oh, int ow)
+    {
+        int padTop = Conv2DKernel.PadBefore(h, oh, o.FilterH, o.StrideH, 1), padLeft = Conv2DKernel.PadBefore(w, ow, o.FilterW, o.StrideW, 1);
+        var (lo, hi) = Activations.Range(o.Activation);
+        Parallel.For(0, batch * oh, job =>
+        {
+            int b = job / oh, oy = job % oh;
+            var acc = new float[c];
+            for (int ox = 0; ox < ow; ox++)
+            {
+                Array.Fill(acc, max ? float.NegativeInfinity : 0f);
+                int count = 0;
+                for (int ky = 0; ky < o.FilterH; ky++)
+                {
+                    int iy = oy * o.StrideH - padTop + ky;
+                    if (iy < 0 || iy >= h) continue;
+                    for (int kx = 0; kx < o.FilterW; kx++)
+                    {
+                        int ix = ox * o.StrideW - padLeft + kx;
+                        if (ix < 0 || ix >= w) continue;
+                        count++;
+                        int src = ((b * h + iy) * w + ix) * c;
+                        if (max) for (int ch = 0; ch < c; ch++) acc[ch] = Math.Max(acc[ch], x[src + ch]);
+                        else for (int ch = 0; ch < c; ch++) acc[ch] += x[src + ch];
+                    }
+                }
+
+                int dst = ((b * oh + oy) * ow + ox) * c;
+                for (int ch = 0; ch < c; ch++) y[dst + ch] = Math.Clamp(max ? acc[ch] : acc[ch] / count, lo, hi);
+            }
+        });
+    }
+
+    /// <summary>MEAN or REDUCE_MAX over the given axes of a tensor.</summary>
+    public static void Reduce(bool max, float[] x, int[] shape, int[] axes, float[] y)
+    {
+        int rank = shape.Length;
+        var reduced = new bool[rank];
+        foreach (var a in axes) reduced[a < 0 ? a + rank : a] = true;
+        var outDims = shape.Select((d, i) => reduced[i] ? 1 : d).ToArray();
+        var outStrides = BinaryKernel.BroadcastStrides(outDims, shape);
+        Array.Fill(y, max ? float.NegativeInfinity : 0f);
+        var idx = new int[rank];
+        for (int i = 0; i < x.Length; i++)
+        {
+            int rem = i, o = 0;
+            for (int d = rank - 1; d >= 0; d--)
+            {
+                idx[d] = rem % shape[d];
+                rem /= shape[d];
+                o += idx[d] * outStrides[d];
+            }
+
+            y[o] = max ? Math.Max(y[o], x[i]) : y[o] + x[i];
+        }
+
+        if (!max)
+        {
+            long n = 1;
+            for (int d = 0; d < rank; d++) if (reduced[d]) n *= shape[d];
+            for (int i = 0; i < y.Length; i++) y[i] /= n;
+        }
+    }
+}

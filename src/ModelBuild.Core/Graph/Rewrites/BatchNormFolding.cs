@@ -1,0 +1,84 @@
+namespace ModelBuild.Core.Graph.Rewrites;
+
+/// <summary>
+/// Folds a per-channel MUL by a constant and ADD of a constant (how a BatchNormalization is read) into the
+/// CONV_2D, DEPTHWISE_CONV_2D or FULLY_CONNECTED before it, when that op's output feeds nothing else.
+/// The folded op then produces the tensor that carried the BatchNormalization's name.
+/// </summary>
+public static class BatchNormFolding
+{
+    public static void Apply(ModelGraph graph)
+    {
+        bool changed;
+        do
+        {
+            changed = false;
+            var producers = graph.Producers();
+            var consumers = graph.Consumers();
+            foreach (var n in graph.Nodes)
+            {
+                if (n.Op is not (OpType.Mul or OpType.Add)) continue;
+                if (n.Inputs[0] is not { IsConstant: false } x || n.Inputs[1] is not { IsConstant: true } k) continue;
+                if (!producers.TryGetValue(x, out var p) || !IsFoldTarget(p)) continue;
+                var channels = x.Shape[^1];
+                if (k.ElementCount != channels && k.ElementCount != 1) continue;
+                if (!GraphRewrites.HasSingleInternalConsumer(graph, x, consumers)) continue;
+
+                var values = Expand(k.FloatData, channels);
+                if (n.Op == OpType.Mul) Scale(p, values);
+                else Shift(p, values);
+                p.Outputs[0] = n.Outputs[0];
+                graph.Nodes.Remove(n);
+                changed = true;
+                break;
+            }
+        }
+        while (changed);
+    }
+
+    private static bool IsFoldTarget(Node p) => p.Op switch
+    {
+        OpType.Conv2D => p.OptionsAs<Conv2DOptions>().Activation == FusedActivation.None,
+        OpType.DepthwiseConv2D => p.OptionsAs<DepthwiseConv2DOptions>().Activation == FusedActivation.None,
+        OpType.FullyConnected => p.OptionsAs<FullyConnectedOptions>().Activation == FusedActivation.None,
+        _ => false,
+    } && p.Inputs[1] is { IsConstant: true };
+
+    private static float[] Expand(float[] k, int channels) => k.Length == channels ? k : Enumerable.Repeat(k[0], channels).ToArray();
+
+    private static void Scale(Node p, float[] s)
+    {
+        var w = p.Inputs[1]!;
+        var data = (float[])w.FloatData.Clone();
+        int channels = s.Length;
+        if (p.Op == OpType.DepthwiseConv2D)
+        {
+            for (int i = 0; i < data.Length; i++) data[i] *= s[i % channels];
+        }
+        else
+        {
+            var per = data.Length / channels;
+            for (int o = 0; o < channels; o++)
+                for (int i = 0; i < per; i++) data[o * per + i] *= s[o];
+        }
+
+        p.Inputs[1] = new Tensor(w.Name, w.Shape, w.Type, data);
+        if (p.Inputs.Count > 2 && p.Inputs[2] is { } b)
+        {
+            var bias = (float[])b.FloatData.Clone();
+            for (int o = 0; o < channels; o++) bias[o] *= s[o];
+            p.Inputs[2] = new Tensor(b.Name, b.Shape, b.Type, bias);
+        }
+    }
+
+    private static void Shift(Node p, float[] add)
+    {
+        int channels = add.Length;
+        var b = p.Inputs.Count > 2 ? p.Inputs[2] : null;
+        var bias = b is null ? new float[channels] : (float[])b.FloatData.Clone();
+        for (int o = 0; o < channels; o++) bias[o] += add[o];
+        var t = new Tensor(b?.Name ?? p.Name + "/bias", [channels], DataType.Float32, bias);
+        if (p.Inputs.Count > 2) p.Inputs[2] = t;
+        else p.Inputs.Add(t);
+    }
+}

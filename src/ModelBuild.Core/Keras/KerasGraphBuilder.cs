@@ -1,0 +1,196 @@
+using System.Text.Json.Nodes;
+using ModelBuild.Core.Diagnostics;
+using ModelBuild.Core.Graph;
+
+namespace ModelBuild.Core.Keras;
+
+/// <summary>
+/// Walks a Keras model config (Sequential or Functional, Keras 2 or 3, nested models, shared layers) and
+/// converts every layer call into IR nodes.
+/// </summary>
+internal sealed class KerasGraphBuilder(string file, KerasWeightStore weights)
+{
+    private readonly GraphEmitter _g = new();
+    private LayerConverter Converter => _converter ??= new LayerConverter(file, _g);
+    private LayerConverter? _converter;
+
+    public ModelGraph Build(JsonObject modelJson)
+    {
+        var (inputs, outputs) = BuildModel(modelJson, null, null);
+        var cfg = modelJson["config"] as JsonObject;
+        var name = cfg?["name"]?.GetValue<string>() ?? Path.GetFileNameWithoutExtension(file);
+        return new ModelGraph(name, inputs, outputs, _g.Nodes);
+    }
+
+    private static bool IsModel(string className) => className is "Sequential" or "Functional" or "Model";
+
+    /// <summary>Converts a model; with <paramref name="callInputs"/> it is a nested model applied to those tensors.</summary>
+    private (List<Tensor> Inputs, List<Tensor> Outputs) BuildModel(JsonObject modelJson, IReadOnlyList<Tensor>? callInputs, string? weightGroup)
+    {
+        var className = modelJson["class_name"]?.GetValue<string>() ?? "";
+        var cfg = modelJson["config"] as JsonObject ?? throw Malformed("a model entry has no config");
+        var layers = cfg["layers"] as JsonArray ?? throw Malformed("a model config has no layers list");
+        return className == "Sequential"
+            ? BuildSequential(cfg, layers, callInputs, weightGroup)
+            : BuildFunctional(cfg, layers, callInputs, weightGroup);
+    }
+
+    private (List<Tensor>, List<Tensor>) BuildSequential(JsonObject cfg, JsonArray layers, IReadOnlyList<Tensor>? callInputs, string? weightGroup)
+    {
+        Tensor x;
+        int start = 0;
+        var first = (JsonObject)layers[0]!;
+        var firstCfg = new KerasConfig((JsonObject)first["config"]!);
+        if (callInputs is not null)
+        {
+            x = callInputs[0];
+            if (LayerClass(first) == "InputLayer") start = 1;
+        }
+        else
+        {
+            var shape = firstCfg.BatchInputShape()
+                        ?? (cfg["build_input_shape"] is JsonArray b ? b.Select(e => e is null ? (int?)null : (int)e.GetValue<double>()).ToArray() : null)
+                        ?? throw new ModelBuildException("MB1008", file, "the model's input shape is not recorded; build the model with a fixed input shape (e.g. keras.Input(shape=(224, 224, 3))) before saving.");
+            var inputName = LayerClass(first) == "InputLayer" ? LayerName(first) : _g.UniqueName("input");
+            if (LayerClass(first) == "InputLayer") start = 1;
+            x = MakeInput(inputName, shape);
+        }
+
+        var input = x;
+        for (int i = start; i < layers.Count; i++)
+        {
+            var layer = (JsonObject)layers[i]!;
+            x = Apply(layer, [x], weightGroup, 0)[0];
+        }
+
+        return ([input], [x]);
+    }
+
+    private (List<Tensor>, List<Tensor>) BuildFunctional(JsonObject cfg, JsonArray layers, IReadOnlyList<Tensor>? callInputs, string? weightGroup)
+    {
+        // (layer name, node index, tensor index) → tensor
+        var produced = new Dictionary<(string, int, int), Tensor>();
+        var inputRefs = RefList(cfg["input_layers"]);
+        var outputRefs = RefList(cfg["output_layers"]);
+        var modelInputs = new List<Tensor>();
+
+        foreach (var (ri, r) in inputRefs.Select((r, i) => (i, r)))
+        {
+            var layer = layers.Cast<JsonObject>().FirstOrDefault(l => LayerName(l) == r.Layer) ?? throw Malformed($"input layer '{r.Layer}' is not in the layers list");
+            Tensor t;
+            if (callInputs is not null) t = callInputs[ri];
+            else
+            {
+                var shape = new KerasConfig((JsonObject)layer["config"]!).BatchInputShape()
+                            ?? throw new ModelBuildException("MB1008", file, $"input layer '{r.Layer}' has no shape; give the model a fixed input shape before saving.");
+                t = MakeInput(r.Layer, shape);
+            }
+
+            produced[(r.Layer, 0, 0)] = t;
+            modelInputs.Add(t);
+        }
+
+        // Layers are listed in an order where inbound layers come first; repeat passes cover odd orders.
+        var pending = layers.Cast<JsonObject>().Where(l => LayerClass(l) != "InputLayer").ToList();
+        var nodeCount = new Dictionary<string, int>();
+        while (pending.Count > 0)
+        {
+            var progressed = false;
+            foreach (var layer in pending.ToList())
+            {
+                var name = LayerName(layer);
+                var calls = InboundCalls(layer).ToList();
+                var done = nodeCount.GetValueOrDefault(name);
+                while (done < calls.Count)
+                {
+                    var refs = calls[done];
+                    if (!refs.All(r => produced.ContainsKey((r.Layer, r.Node, r.Tensor)))) break;
+                    var outs = Apply(layer, refs.Select(r => produced[(r.Layer, r.Node, r.Tensor)]).ToList(), weightGroup, done);
+                    for (int k = 0; k < outs.Count; k++) produced[(name, done, k)] = outs[k];
+                    done++;
+                    progressed = true;
+                }
+
+                nodeCount[name] = done;
+                if (done == calls.Count) pending.Remove(layer);
+            }
+
+            if (!progressed)
+                throw Malformed($"layers {string.Join(", ", pending.Select(LayerName))} cannot be reached from the model inputs");
+        }
+
+        var outputs = outputRefs.Select(r => produced.TryGetValue((r.Layer, r.Node, r.Tensor), out var t) ? t : throw Malformed($"output layer '{r.Layer}' was never computed")).ToList();
+        return (modelInputs, outputs);
+    }
+
+    private List<Tensor> Apply(JsonObject layer, IReadOnlyList<Tensor> inputs, string? weightGroup, int callIndex)
+    {
+        var name = LayerName(layer);
+        var className = LayerClass(layer);
+        var group = weightGroup ?? name;
+        if (IsModel(className))
+            return BuildModel(layer, inputs, group).Outputs;
+
+        var cfg = new KerasConfig(layer["config"] as JsonObject ?? new JsonObject());
+        var layerWeights = new LayerWeights(file, name, className, weights, weights.WeightsOf(group, name));
+        return [Converter.Convert(callIndex == 0 ? name : $"{name}_call{callIndex}", className, cfg, inputs, layerWeights)];
+    }
+
+    private Tensor MakeInput(string name, int?[] shape)
+    {
+        if (shape.Skip(1).Any(d => d is null))
+            throw new ModelBuildException("MB1008", file,
+                $"input '{name}' has an undefined dimension ([{string.Join(", ", shape.Select(d => d?.ToString() ?? "None"))}]); ModelBuild needs a fixed input size — rebuild the model with keras.Input(shape=(H, W, C)) and save it again.");
+        return _g.NewTensor(name, new[] { 1 }.Concat(shape.Skip(1).Select(d => d!.Value)).ToArray());
+    }
+
+    private static string LayerClass(JsonObject layer) => layer["class_name"]?.GetValue<string>() ?? "";
+
+    private static string LayerName(JsonObject layer) =>
+        layer["name"]?.GetValue<string>() ?? (layer["config"] as JsonObject)?["name"]?.GetValue<string>() ?? "";
+
+    private readonly record struct TensorRef(string Layer, int Node, int Tensor);
+
+    /// <summary>`input_layers`/`output_layers`: [[name, node, tensor], ...] or a single [name, node, tensor].</summary>
+    private static List<TensorRef> RefList(JsonNode? node)
+    {
+        if (node is not JsonArray a || a.Count == 0) return [];
+        if (a[0] is JsonValue) return [ToRef(a)];
+        return a.Select(e => ToRef((JsonArray)e!)).ToList();
+    }
+
+    private static TensorRef ToRef(JsonArray r) => new(r[0]!.GetValue<string>(), (int)r[1]!.GetValue<double>(), (int)r[2]!.GetValue<double>());
+
+    /// <summary>Each call of the layer as the list of tensors it reads (Keras 2 lists or Keras 3 `args`).</summary>
+    private static IEnumerable<List<TensorRef>> InboundCalls(JsonObject layer)
+    {
+        if (layer["inbound_nodes"] is not JsonArray nodes) yield break;
+        foreach (var n in nodes)
+        {
+            if (n is JsonArray keras2)
+                yield return keras2.Select(e => ToRef((JsonArray)e!)).ToList();
+            else if (n is JsonObject keras3)
+            {
+                var refs = new List<TensorRef>();
+                CollectKerasTensors(keras3["args"], refs);
+                yield return refs;
+            }
+        }
+    }
+
+    private static void CollectKerasTensors(JsonNode? node, List<TensorRef> refs)
+    {
+        switch (node)
+        {
+            case JsonObject o when o["class_name"]?.GetValue<string>() == "__keras_tensor__":
+                refs.Add(ToRef((JsonArray)o["config"]!["keras_history"]!));
+                break;
+            case JsonArray a:
+                foreach (var e in a) CollectKerasTensors(e, refs);
+                break;
+        }
+    }
+
+    private ModelBuildException Malformed(string what) =>
+        new("MB1009", file, $"the model config is malformed: {what}; save the model again with Keras model.save().");
+}

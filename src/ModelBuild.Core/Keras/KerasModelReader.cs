@@ -1,0 +1,76 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ModelBuild.Core.Diagnostics;
+using ModelBuild.Core.Graph;
+using ModelBuild.Core.Graph.Rewrites;
+using PureHDF;
+using PureHDF.VOL.Native;
+
+namespace ModelBuild.Core.Keras;
+
+/// <summary>Reads a Keras full-model .h5 (Keras 2.x, and Keras 3's legacy .h5) into a float IR graph.</summary>
+public static class KerasModelReader
+{
+    /// <summary>Reads the model and applies the standard rewrites (BatchNorm folding, activation fusion, identity removal).</summary>
+    public static ModelGraph Read(string h5Path)
+    {
+        var graph = ReadUnoptimized(h5Path);
+        GraphRewrites.Apply(graph);
+        return graph;
+    }
+
+    /// <summary>Reads the model exactly as Keras describes it: BatchNorm as MUL+ADD, activations as separate ops.</summary>
+    public static ModelGraph ReadUnoptimized(string h5Path)
+    {
+        if (!File.Exists(h5Path))
+            throw new ModelBuildException("MB1001", h5Path, $"the Keras model file does not exist ({Path.GetFullPath(h5Path)}); check the KerasModel item's path.");
+
+        NativeFile file;
+        try
+        {
+            file = H5File.OpenRead(h5Path);
+        }
+        catch (Exception e)
+        {
+            throw new ModelBuildException("MB1002", h5Path,
+                $"is not a readable HDF5 file ({e.Message.Split('\n')[0]}); it may be truncated or not a Keras .h5 — save the model again with model.save(\"model.h5\").", e);
+        }
+
+        using (file)
+        {
+            try
+            {
+                var modelJson = ReadConfig(file, h5Path);
+                var weights = new KerasWeightStore(h5Path, file);
+                var graph = new KerasGraphBuilder(h5Path, weights).Build(modelJson);
+                graph.SortTopologically();
+                return graph;
+            }
+            catch (ModelBuildException)
+            {
+                throw;
+            }
+            catch (Exception e)
+            {
+                throw new ModelBuildException("MB1002", h5Path,
+                    $"could not be read as a Keras model ({e.Message.Split('\n')[0]}); the file may be truncated or damaged — save the model again.", e);
+            }
+        }
+    }
+
+    private static JsonObject ReadConfig(NativeFile file, string path)
+    {
+        if (!file.AttributeExists("model_config"))
+            throw new ModelBuildException("MB1004", path,
+                "is an HDF5 file but has no Keras 'model_config' attribute (a weights-only file from save_weights(), or not Keras); save the whole model with model.save(\"model.h5\").");
+        var text = file.Attribute("model_config").Read<string>();
+        try
+        {
+            return JsonNode.Parse(text) as JsonObject ?? throw new JsonException("not an object");
+        }
+        catch (JsonException e)
+        {
+            throw new ModelBuildException("MB1009", path, $"the 'model_config' attribute is not valid JSON ({e.Message}); save the model again.", e);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+using ModelBuild.Core.Diagnostics;
+using PureHDF;
+
+namespace ModelBuild.Core.Keras;
+
+/// <summary>
+/// The trained weights of a Keras .h5: `model_weights/&lt;layer&gt;` groups whose `weight_names` attribute lists
+/// dataset paths. Names may differ from layer names (old files: `batch_normalization_1_1/beta:0`), Keras 3 drops
+/// the `:0`, and a nested model's weights all live under its outermost layer's group.
+/// </summary>
+internal sealed class KerasWeightStore
+{
+    private readonly string _file;
+    private readonly Dictionary<string, List<(string Name, IH5Dataset Dataset)>> _byGroup = new();
+
+    public KerasWeightStore(string file, IH5Group root)
+    {
+        _file = file;
+        var weights = root.LinkExists("model_weights") ? root.Group("model_weights") : root;
+        foreach (var child in weights.Children())
+        {
+            if (child is not IH5Group group) continue;
+            var list = new List<(string, IH5Dataset)>();
+            foreach (var name in ReadWeightNames(group))
+            {
+                var ds = TryDataset(group, name) ?? throw new ModelBuildException("MB1005", file,
+                    $"layer '{group.Name}': weight '{name}' is listed but missing from the file; the file is incomplete — save the model again with model.save().");
+                list.Add((name, ds));
+            }
+
+            _byGroup[group.Name] = list;
+        }
+    }
+
+    /// <summary>The weights of one layer, by short name (kernel, bias, gamma, ...), in file order.</summary>
+    /// <param name="groupName">The top-level layer group holding the weights (the outermost model layer for nested models).</param>
+    /// <param name="layerName">The layer itself; equal to <paramref name="groupName"/> for top-level layers.</param>
+    public List<(string ShortName, IH5Dataset Dataset)> WeightsOf(string groupName, string layerName)
+    {
+        if (!_byGroup.TryGetValue(groupName, out var all)) return [];
+        IEnumerable<(string Name, IH5Dataset Dataset)> mine = all;
+        if (groupName != layerName)
+            mine = all.Where(w => LayerPartOf(w.Name).Split('/').Contains(layerName));
+        return mine.Select(w => (ShortName(w.Name), w.Dataset)).ToList();
+    }
+
+    public float[] Read(IH5Dataset dataset, string layer, string className)
+    {
+        try
+        {
+            var type = dataset.Type;
+            if (type.Class == H5DataTypeClass.FloatingPoint && type.Size == 8)
+                return dataset.Read<double[]>().Select(d => (float)d).ToArray();
+            if (type.Class == H5DataTypeClass.FloatingPoint && type.Size == 2)
+                return dataset.Read<Half[]>().Select(h => (float)h).ToArray();
+            return dataset.Read<float[]>();
+        }
+        catch (Exception e) when (e is not ModelBuildException)
+        {
+            throw new ModelBuildException("MB1002", _file,
+                $"layer '{layer}' ({className}): weight '{dataset.Name}' could not be read ({e.Message}); the file is damaged or truncated — save the model again.", e);
+        }
+    }
+
+    public static int[] ShapeOf(IH5Dataset dataset) => dataset.Space.Dimensions.Select(d => (int)d).ToArray();
+
+    private static string LayerPartOf(string weightName)
+    {
+        var i = weightName.LastIndexOf('/');
+        return i < 0 ? "" : weightName[..i];
+    }
+
+    private static string ShortName(string weightName)
+    {
+        var s = weightName[(weightName.LastIndexOf('/') + 1)..];
+        var colon = s.IndexOf(':');
+        return colon < 0 ? s : s[..colon];
+    }
+
+    private static IEnumerable<string> ReadWeightNames(IH5Group group)
+    {
+        if (!group.AttributeExists("weight_names")) return [];
+        var attr = group.Attribute("weight_names");
+        // h5py stores an empty list as a zero-length float array.
+        if (attr.Type.Class != H5DataTypeClass.String && attr.Type.Class != H5DataTypeClass.VariableLength) return [];
+        return attr.Read<string[]>();
+    }
+
+    private static IH5Dataset? TryDataset(IH5Group group, string path)
+    {
+        try
+        {
+            return group.LinkExists(path) ? group.Dataset(path) : null;
+        }
+        catch (Exception)
+        {
+            return null;
+        }
+    }
+}

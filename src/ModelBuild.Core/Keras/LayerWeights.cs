@@ -1,0 +1,26 @@
+using ModelBuild.Core.Diagnostics;
+using PureHDF;
+
+namespace ModelBuild.Core.Keras;
+
+/// <summary>The weights of one layer, looked up by short name (kernel, bias, gamma ...), with shape checks.</summary>
+internal sealed class LayerWeights(string file, string layer, string className, KerasWeightStore store, List<(string ShortName, IH5Dataset Dataset)> weights)
+{
+    public bool Has(string shortName) => weights.Any(w => w.ShortName == shortName);
+
+    /// <summary>Reads a weight and checks its shape; the error names the layer and both shapes.</summary>
+    public float[] Get(string shortName, int[] expectedShape)
+    {
+        var w = weights.FirstOrDefault(x => x.ShortName == shortName);
+        if (w.Dataset is null)
+            throw new ModelBuildException("MB1005", file,
+                $"layer '{layer}' ({className}): weight '{shortName}' is missing (found: {(weights.Count == 0 ? "none" : string.Join(", ", weights.Select(x => x.ShortName)))}); save the model with its weights (model.save(), not model.to_json()).");
+        var shape = KerasWeightStore.ShapeOf(w.Dataset);
+        if (!shape.SequenceEqual(expectedShape))
+            throw new ModelBuildException("MB1006", file,
+                $"layer '{layer}' ({className}): weight '{shortName}' has shape [{string.Join(", ", shape)}] but the layer's config needs [{string.Join(", ", expectedShape)}]; the weights do not belong to this model config.");
+        return store.Read(w.Dataset, layer, className);
+    }
+
+    public float[]? GetOptional(string shortName, int[] expectedShape) => Has(shortName) ? Get(shortName, expectedShape) : null;
+}

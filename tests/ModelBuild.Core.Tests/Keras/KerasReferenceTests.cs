@@ -1,0 +1,67 @@
+using System.Text.Json;
+using ModelBuild.Core.Execution;
+using ModelBuild.Core.Keras;
+using ModelBuild.TestSupport;
+
+namespace ModelBuild.Core.Tests.Keras;
+
+/// <summary>
+/// Every real Keras model in ../shared/models/keras is read and run in float; the output must match the
+/// reference computed by two independent engines (max abs error ≤ 1e-4 of the output's range).
+/// </summary>
+[TestClass]
+public sealed class KerasReferenceTests
+{
+    public static IEnumerable<object[]> Models =>
+    [
+        ["01_st_mobilenet_v2_0.35_224_food101_k2.8.h5"],
+        ["02_keras_apps_mobilenet_v1_0.25_224_imagenet_k2.8.h5"],
+        ["03_mlperf_tiny_resnet8_cifar10_k2.4.h5"],
+        ["04_squeezenet_cataract_concat_k2.4.h5"],
+        ["05_mini_xception_fer2013_sepconv_add_k2.0.5.hdf5"],
+        ["06_teachable_machine_nested_mobilenetv2_k2.4.h5"],
+        ["07_keras3.4.1_cifar10_cnn.h5"],
+        ["08_keras3.11.3_mnist_cnn_dropout.h5"],
+        ["11_unet_superres_concat_upsample_k2.10.h5"],
+        ["13_mnist_edgetpu_tutorial_k2.h5"],
+    ];
+
+    [TestMethod]
+    [DynamicData(nameof(Models))]
+    public void Float_output_matches_the_reference(string file)
+    {
+        var graph = KerasModelReader.Read(RepoPaths.KerasModel(file));
+        var input = ReferenceInput.For(graph.Inputs[0].Shape);
+        var output = new FloatExecutor(graph).Run(input);
+        var reference = LoadReference(file);
+
+        Assert.HasCount(reference.Length, output, $"{file}: output size");
+        var range = reference.Max() - reference.Min();
+        var maxError = output.Zip(reference, (a, b) => Math.Abs(a - b)).Max();
+        Assert.IsLessThanOrEqualTo(1e-4 * Math.Max(range, 1e-6), maxError, $"{file}: max abs error {maxError:G3} (output range {range:G3})");
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Models))]
+    public void Rewrites_do_not_change_the_float_output(string file)
+    {
+        var path = RepoPaths.KerasModel(file);
+        var raw = KerasModelReader.ReadUnoptimized(path);
+        var optimized = KerasModelReader.Read(path);
+        var input = ReferenceInput.For(raw.Inputs[0].Shape);
+
+        var a = new FloatExecutor(raw).Run(input);
+        var b = new FloatExecutor(optimized).Run(input);
+
+        Assert.IsLessThan(raw.Nodes.Count, optimized.Nodes.Count + 1, "rewrites never add nodes");
+        var maxError = a.Zip(b, (p, q) => Math.Abs(p - q)).Max();
+        Assert.IsLessThanOrEqualTo(1e-4 * Math.Max(a.Max() - a.Min(), 1e-6), maxError, $"{file}: rewrites changed the output by {maxError:G3}");
+    }
+
+    private static float[] LoadReference(string file)
+    {
+        var stem = Path.GetFileNameWithoutExtension(file);
+        var json = File.ReadAllText(Path.Combine(RepoPaths.KerasModels, stem + ".reference.json"));
+        return JsonSerializer.Deserialize<float[]>(json)!;
+    }
+}
