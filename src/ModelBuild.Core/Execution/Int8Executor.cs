@@ -94,6 +94,7 @@ public sealed class Int8Executor
             OpType.MaxPool2D => new Int8PoolKernel(node, average: false),
             OpType.AveragePool2D => new Int8PoolKernel(node, average: true),
             OpType.Mean => new Int8MeanKernel(node),
+            OpType.ReduceMax => new Int8ReduceMaxKernel(node),
             OpType.Reshape => new Int8ReshapeKernel(node),
             OpType.Softmax => new Int8SoftmaxKernel(node),
             OpType.Logistic => new Int8LookupTableKernel(node, Int8LookupTableKernel.Sigmoid),

@@ -125,16 +125,44 @@ internal sealed class Int8MeanKernel : Int8Kernel
         }
     }
 
-    private void SumReduced(sbyte[] x, int[] sums)
+    private void SumReduced(sbyte[] x, int[] sums) => Int8ReduceIndex.ForEach(inShape, reduced, x.Length, (i, o) => sums[o] += x[i]);
+}
+
+/// <summary>REDUCE_MAX int8 (input and output share parameters).</summary>
+internal sealed class Int8ReduceMaxKernel : Int8Kernel
+{
+    private readonly Tensor input, output;
+    private readonly bool[] reduced;
+
+    public Int8ReduceMaxKernel(Node node)
+    {
+        (input, output) = (node.Inputs[0]!, node.Outputs[0]);
+        reduced = new bool[input.Rank];
+        foreach (var a in node.Inputs[1]!.Int32Data) reduced[a < 0 ? a + input.Rank : a] = true;
+    }
+
+    public override void Run(Int8TensorStore store)
+    {
+        var x = store.Get(input);
+        var y = store.Allocate(output);
+        Array.Fill(y, sbyte.MinValue);
+        Int8ReduceIndex.ForEach(input.Shape, reduced, x.Length, (i, o) => y[o] = Math.Max(y[o], x[i]));
+    }
+}
+
+internal static class Int8ReduceIndex
+{
+    /// <summary>Calls body(inputIndex, outputIndex) for every input element; reduced dims collapse.</summary>
+    public static void ForEach(int[] inShape, bool[] reduced, int length, Action<int, int> body)
     {
         int rank = inShape.Length;
         var idx = new int[rank];
-        for (int i = 0; i < x.Length; i++)
+        for (int i = 0; i < length; i++)
         {
             int o = 0;
             for (int d = 0; d < rank; d++)
                 if (!reduced[d]) o = o * inShape[d] + idx[d];
-            sums[o] += x[i];
+            body(i, o);
             for (int d = rank - 1; d >= 0; d--)
             {
                 if (++idx[d] < inShape[d]) break;

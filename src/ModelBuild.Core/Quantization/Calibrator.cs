@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using ModelBuild.Core.Diagnostics;
+using ModelBuild.Core.Execution;
+using ModelBuild.Core.Graph;
+
+namespace ModelBuild.Core.Quantization;
+
+/// <summary>
+/// Runs the float graph over representative samples and records a range for every runtime tensor (model inputs
+/// and every node output). Samples are streamed: at most <see cref="CalibrationSettings.BatchSize"/> are held at a
+/// time, so memory does not grow with the number of samples.
+/// </summary>
+public static class Calibrator
+{
+    public static CalibrationResult Calibrate(ModelGraph floatGraph, IEnumerable<float[]> samples, IBuildLog log) =>
+        Calibrate(floatGraph, samples, log, new CalibrationSettings());
+
+    public static CalibrationResult Calibrate(ModelGraph floatGraph, IEnumerable<float[]> samples, IBuildLog log, CalibrationSettings settings)
+    {
+        if (floatGraph.Inputs.Count != 1)
+            throw new ModelBuildException("MB3010", null, $"model '{floatGraph.Name}' has {floatGraph.Inputs.Count} inputs; calibration supports single-input models.");
+        var input = floatGraph.Inputs[0];
+        int sampleSize = checked((int)(input.ElementCount / input.Shape[0]));
+        int batchSize = Math.Max(1, settings.BatchSize);
+        var executor = new FloatExecutor(floatGraph);
+        var observer = new RangeCollector(settings.ObserverFactory);
+        var batch = new float[batchSize * sampleSize];
+        int inBatch = 0, count = 0;
+        var clock = Stopwatch.StartNew();
+        var lastReport = TimeSpan.Zero;
+
+        void Flush()
+        {
+            if (inBatch == 0) return;
+            var data = inBatch == batchSize ? batch : batch.AsSpan(0, inBatch * sampleSize).ToArray();
+            executor.Run(new Dictionary<Tensor, float[]> { [input] = data }, inBatch, observer);
+            count += inBatch;
+            inBatch = 0;
+            if (clock.Elapsed - lastReport >= settings.ProgressInterval)
+            {
+                lastReport = clock.Elapsed;
+                log.Progress($"{floatGraph.Name}: calibration {count} samples, {clock.Elapsed.TotalSeconds:F1} s");
+            }
+        }
+
+        foreach (var sample in samples)
+        {
+            if (sample.Length != sampleSize)
+                throw new ModelBuildException("MB3011", null,
+                    $"calibration sample {count + inBatch + 1} has {sample.Length} values but model input '{input.Name}' needs {sampleSize} ({string.Join('x', input.Shape.Skip(1))}).");
+            sample.CopyTo(batch, inBatch * sampleSize);
+            if (++inBatch == batchSize) Flush();
+        }
+
+        Flush();
+        if (count == 0)
+            throw new ModelBuildException("MB3012", null, $"no calibration samples were given for model '{floatGraph.Name}'; supply representative inputs.");
+        log.Progress($"{floatGraph.Name}: calibrated {observer.Count} tensors over {count} samples in {clock.Elapsed.TotalSeconds:F1} s");
+        var result = observer.ToResult();
+        result.SampleCount = count;
+        return result;
+    }
+
+    private sealed class RangeCollector(Func<ITensorRangeObserver> factory) : ITensorObserver
+    {
+        private readonly Dictionary<string, ITensorRangeObserver> observers = new(StringComparer.Ordinal);
+
+        public int Count => observers.Count;
+
+        public void Observe(Tensor tensor, ReadOnlySpan<float> values, int batch)
+        {
+            if (!observers.TryGetValue(tensor.Name, out var o)) observers[tensor.Name] = o = factory();
+            o.Observe(values, batch);
+        }
+
+        public CalibrationResult ToResult()
+        {
+            var r = new CalibrationResult();
+            foreach (var (name, o) in observers)
+                if (o.Range is TensorRange range) r.Set(name, range.Min, range.Max);
+            return r;
+        }
+    }
+}
+
+/// <summary>Knobs of a calibration run.</summary>
+public sealed record CalibrationSettings
+{
+    /// <summary>The statistic kept per tensor; <see cref="MinMaxObserver"/> by default.</summary>
+    public Func<ITensorRangeObserver> ObserverFactory { get; init; } = () => new MinMaxObserver();
+
+    /// <summary>Samples run through the float executor together (bounded memory, better throughput).</summary>
+    public int BatchSize { get; init; } = 4;
+
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
+}
