@@ -1,0 +1,81 @@
+using ModelBuild.Core.Diagnostics;
+using ModelBuild.Core.Graph;
+using ModelBuild.Core.Quantization;
+
+namespace ModelBuild.Core.Tests.Quantization;
+
+[TestClass]
+public sealed class CalibratorTests
+{
+    /// <summary>input → ADD(const 1) → RELU: ranges are easy to predict.</summary>
+    private static ModelGraph AddRelu()
+    {
+        var x = new Tensor("input", [1, 2, 2, 1]);
+        var one = new Tensor("one", [1], DataType.Float32, new[] { 1f });
+        var s = new Tensor("sum", [1, 2, 2, 1]);
+        var y = new Tensor("relu", [1, 2, 2, 1]);
+        return new ModelGraph("addrelu", [x], [y],
+        [
+            new Node("sum", OpType.Add, [x, one], [s], new ElementwiseOptions()),
+            new Node("relu", OpType.Relu, [s], [y]),
+        ]);
+    }
+
+    [TestMethod]
+    public void MinMaxPerTensorOverAllSamples()
+    {
+        var samples = new[] { new[] { -3f, 0f, 1f, 2f }, new[] { 0.5f, 0.5f, 4f, -1f }, new[] { 0f, 0f, 0f, 0f } };
+        var log = new RecordingBuildLog();
+        var r = Calibrator.Calibrate(AddRelu(), samples, log);
+        Assert.AreEqual(3, r.SampleCount);
+        Assert.AreEqual(new TensorRange(-3f, 4f), r.Ranges["input"]);
+        Assert.AreEqual(new TensorRange(-2f, 5f), r.Ranges["sum"]);
+        Assert.AreEqual(new TensorRange(0f, 5f), r.Ranges["relu"]);
+        Assert.IsFalse(r.Ranges.ContainsKey("one"));
+        Assert.IsTrue(log.ProgressMessages.Any(m => m.Contains("3 samples")));
+    }
+
+    [TestMethod]
+    public void SamplesAreStreamedNotCollected()
+    {
+        // An endless generator: the calibrator must pull samples lazily, holding at most one batch.
+        int produced = 0;
+        IEnumerable<float[]> Endless()
+        {
+            while (true)
+            {
+                produced++;
+                yield return [produced % 7, 1f, -1f, 0f];
+                if (produced == 1003) yield break;
+            }
+        }
+
+        var r = Calibrator.Calibrate(AddRelu(), Endless(), new RecordingBuildLog(), new CalibrationSettings { BatchSize = 4 });
+        Assert.AreEqual(1003, r.SampleCount);
+        Assert.AreEqual(6f, r.Ranges["input"].Max);
+    }
+
+    [TestMethod]
+    public void MovingAverageObserverIsPluggable()
+    {
+        var samples = new[] { new[] { 0f, 0f, 0f, 10f }, new[] { 0f, 0f, 0f, 0f } };
+        var r = Calibrator.Calibrate(AddRelu(), samples, new RecordingBuildLog(),
+            new CalibrationSettings { ObserverFactory = () => new MovingAverageMinMaxObserver(0.5f), BatchSize = 2 });
+        Assert.AreEqual(5f, r.Ranges["input"].Max, 1e-6f); // 0.5*10 + 0.5*0
+    }
+
+    [TestMethod]
+    public void WrongSampleSizeIsMB3011()
+    {
+        var e = Assert.ThrowsExactly<ModelBuildException>(() => Calibrator.Calibrate(AddRelu(), [new float[5]], new RecordingBuildLog()));
+        Assert.AreEqual("MB3011", e.Code);
+        StringAssert.Contains(e.Message, "needs 4");
+    }
+
+    [TestMethod]
+    public void NoSamplesIsMB3012()
+    {
+        var e = Assert.ThrowsExactly<ModelBuildException>(() => Calibrator.Calibrate(AddRelu(), [], new RecordingBuildLog()));
+        Assert.AreEqual("MB3012", e.Code);
+    }
+}
