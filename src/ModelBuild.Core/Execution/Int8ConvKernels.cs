@@ -31,15 +31,16 @@ internal readonly struct Int8ChannelRequant
         (ActMin, ActMax) = ActivationRange(activation, outScale, OutputZeroPoint);
     }
 
-    public sbyte Apply(int acc, int c)
+    /// <summary>Requantizes with the reference rounding (depthwise kernels) or ruy's GEMM rounding (<paramref name="gemm"/>: CONV_2D).</summary>
+    public sbyte Apply(int acc, int c, bool gemm)
     {
         acc += Bias[c];
-        acc = MultiplyByQuantizedMultiplier(acc, Multiplier[c], Shift[c]) + OutputZeroPoint;
+        acc = (gemm ? MultiplyByQuantizedMultiplierGemm(acc, Multiplier[c], Shift[c]) : MultiplyByQuantizedMultiplier(acc, Multiplier[c], Shift[c])) + OutputZeroPoint;
         return (sbyte)Clamp(acc, ActMin, ActMax);
     }
 }
 
-/// <summary>CONV_2D int8 (reference_integer_ops::ConvPerChannel arithmetic).</summary>
+/// <summary>CONV_2D int8 (ConvPerChannel arithmetic; TFLite's x86 build runs it as im2col + ruy GEMM).</summary>
 internal sealed class Int8Conv2DKernel : Int8Kernel
 {
     private readonly Tensor input, output;
@@ -95,7 +96,7 @@ internal sealed class Int8Conv2DKernel : Int8Kernel
                         }
                     }
 
-                    y[outBase + o] = requant.Apply(acc, o);
+                    y[outBase + o] = requant.Apply(acc, o, gemm: true);
                 }
             }
         });
@@ -162,13 +163,13 @@ internal sealed class Int8DepthwiseConv2DKernel : Int8Kernel
                 }
 
                 int outBase = ((b * oh + oy) * ow + ox) * oc;
-                for (int o = 0; o < oc; o++) y[outBase + o] = requant.Apply(acc[o], o);
+                for (int o = 0; o < oc; o++) y[outBase + o] = requant.Apply(acc[o], o, gemm: false);
             }
         });
     }
 }
 
-/// <summary>FULLY_CONNECTED int8, per-tensor weights (reference_integer_ops::FullyConnected arithmetic).</summary>
+/// <summary>FULLY_CONNECTED int8, per-tensor weights (FullyConnected arithmetic with ruy's GEMM rounding).</summary>
 internal sealed class Int8FullyConnectedKernel : Int8Kernel
 {
     private readonly Tensor input, output;
@@ -208,7 +209,7 @@ internal sealed class Int8FullyConnectedKernel : Int8Kernel
             {
                 int acc = Int8Dot.Dot(weights.AsSpan(o * inFeatures, inFeatures), xr) + inputOffset * wSum[o];
                 if (bias is not null) acc += bias[o];
-                acc = MultiplyByQuantizedMultiplier(acc, multiplier, shift) + outputZeroPoint;
+                acc = MultiplyByQuantizedMultiplierGemm(acc, multiplier, shift) + outputZeroPoint;
                 y[r * outFeatures + o] = (sbyte)Clamp(acc, actMin, actMax);
             }
         }

@@ -82,6 +82,24 @@ public static class Int8FixedPoint
         return RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(unchecked(x * (1 << leftShift)), multiplier), rightShift);
     }
 
+    /// <summary>
+    /// The multiplier as ruy's x86 (AVX2/AVX-512) GEMM kernels apply it, which TFLite uses for CONV_2D and
+    /// FULLY_CONNECTED on x86: the same rounding high multiply, but the final right shift rounds half up
+    /// (towards +infinity) instead of half away from zero. Differs from <see cref="MultiplyByQuantizedMultiplier"/>
+    /// only on negative exact ties.
+    /// </summary>
+    public static int MultiplyByQuantizedMultiplierGemm(int x, int multiplier, int shift)
+    {
+        int leftShift = shift > 0 ? shift : 0;
+        int rightShift = shift > 0 ? 0 : -shift;
+        long ab = (long)unchecked(x << leftShift) * multiplier;
+        int high = unchecked((int)((ab + (1L << 30)) >> 31));
+        if (rightShift == 0) return high;
+        int nudge = 1 << (rightShift - 1);
+        if (high > int.MaxValue - nudge) return 1 << (31 - rightShift);
+        return (high + nudge) >> rightShift;
+    }
+
     /// <summary>16-bit gemmlowp SaturatingRoundingDoublingHighMul.</summary>
     public static short SaturatingRoundingDoublingHighMul(short a, short b)
     {

@@ -53,9 +53,10 @@ internal sealed class Int8PoolKernel : Int8Kernel
 }
 
 /// <summary>
-/// MEAN int8 as TFLite 2.9's builtin picks it: keep_dims over H and W of a 4-D tensor uses the optimized
-/// kernel (float accumulation and rescale); other axes the reference QuantizedMeanOrSum, or the plain integer
-/// mean when input and output parameters are equal.
+/// MEAN int8 as TFLite 2.9's builtin computes it (checked against the real runtime): keep_dims over H and W of
+/// a 4-D tensor uses the integer kernel (rescale by in/out scale, then a rounded division by the count); other
+/// axes the reference QuantizedMeanOrSum (float rescale), or the plain integer mean when input and output
+/// parameters are equal.
 /// </summary>
 internal sealed class Int8MeanKernel : Int8Kernel
 {
@@ -64,7 +65,7 @@ internal sealed class Int8MeanKernel : Int8Kernel
     private readonly bool[] reduced;
     private readonly bool spatialKeepDims;
     private readonly float inScale, outScale;
-    private readonly int inZp, outZp;
+    private readonly int inZp, outZp, meanMultiplier, meanShift;
 
     public Int8MeanKernel(Node node)
     {
@@ -76,6 +77,7 @@ internal sealed class Int8MeanKernel : Int8Kernel
         foreach (var a in axes) reduced[a] = true;
         spatialKeepDims = keepDims && input.Rank == 4 && axes.SequenceEqual([1, 2]);
         (inScale, inZp, outScale, outZp) = (Int8Quant.Scale(input), Int8Quant.ZeroPoint(input), Int8Quant.Scale(output), Int8Quant.ZeroPoint(output));
+        QuantizeMultiplier((double)inScale / outScale, out meanMultiplier, out meanShift);
     }
 
     public override void Run(Int8TensorStore store)
@@ -88,22 +90,13 @@ internal sealed class Int8MeanKernel : Int8Kernel
         SumReduced(x, sums);
         if (spatialKeepDims)
         {
-            // optimized_integer_ops::Mean: float sum (exact for int8 sums), float divide, float rescale.
-            bool ordinary = inZp == outZp && inScale == outScale;
-            float scale = 0f, bias = 0f;
-            if (!ordinary)
-            {
-                scale = inScale / outScale;
-                bias = (float)(-inZp * scale + 0.5);
-            }
-
-            float count = reducedCount;
+            // reference_integer_ops::Mean: offset sum rescaled by in/out, then divided by the count with rounding.
+            int n = reducedCount;
             for (int i = 0; i < y.Length; i++)
             {
-                float mean = sums[i] / count;
-                y[i] = ordinary
-                    ? (sbyte)(int)MathF.Round(mean, MidpointRounding.AwayFromZero)
-                    : unchecked((sbyte)((sbyte)(int)MathF.Round(mean * scale + bias, MidpointRounding.AwayFromZero) + outZp));
+                int acc = MultiplyByQuantizedMultiplier(sums[i] - n * inZp, meanMultiplier, meanShift);
+                acc = acc > 0 ? (acc + n / 2) / n : (acc - n / 2) / n;
+                y[i] = (sbyte)Clamp(acc + outZp, sbyte.MinValue, sbyte.MaxValue);
             }
         }
         else if (inZp == outZp && inScale == outScale)
