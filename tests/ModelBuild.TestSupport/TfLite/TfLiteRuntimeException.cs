@@ -1,0 +1,4 @@
+namespace ModelBuild.TestSupport;
+
+/// <summary>The TFLite runtime refused a model or failed to run it; the message carries what it reported.</summary>
+public sealed class TfLiteRuntimeException(string message) : Exception(message);
