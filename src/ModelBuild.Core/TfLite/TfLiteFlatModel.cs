@@ -75,7 +75,10 @@ public sealed class TfLiteFlatModel
     {
         int deprecated = Field(t, S.OperatorCode.DeprecatedBuiltinCode) is var o && o != 0 ? t.bb.GetSbyte(t.bb_pos + o) : 0;
         int extended = Int(t, S.OperatorCode.BuiltinCode, 0);
-        return new TfLiteFlatOperatorCode(Math.Max(deprecated, extended), String(t, S.OperatorCode.CustomCode), Int(t, S.OperatorCode.Version, 1));
+        return new TfLiteFlatOperatorCode(Math.Max(deprecated, extended), String(t, S.OperatorCode.CustomCode), Int(t, S.OperatorCode.Version, 1))
+        {
+            DeprecatedBuiltinCode = deprecated,
+        };
     }
 
     private static TfLiteFlatSubGraph ReadSubGraph(Table t) => new(
@@ -156,8 +159,12 @@ public sealed class TfLiteFlatModel
     }
 }
 
+/// <summary>An operator code; <see cref="BuiltinCode"/> is max(deprecated_builtin_code, builtin_code) as TFLite reads it.</summary>
 public sealed record TfLiteFlatOperatorCode(int BuiltinCode, string? CustomCode, int Version)
 {
+    /// <summary>The legacy 8-bit field as stored (127 for operators beyond it).</summary>
+    public int DeprecatedBuiltinCode { get; init; }
+
     public bool IsCustom => BuiltinCode == (int)TfLiteBuiltinOperator.Custom;
 
     /// <summary>Builtin operator name as in schema.fbs where ModelBuild knows it, else the number; custom ops give their code.</summary>
