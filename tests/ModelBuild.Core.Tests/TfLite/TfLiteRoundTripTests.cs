@@ -1,0 +1,92 @@
+using ModelBuild.Core.Graph;
+using ModelBuild.Core.Quantization;
+using ModelBuild.Core.TfLite;
+using ModelBuild.Core.Tests.Execution;
+using ModelBuild.TestSupport;
+
+namespace ModelBuild.Core.Tests.TfLite;
+
+/// <summary>Writer → reader → writer, determinism, and Google's model through our reader and writer.</summary>
+[TestClass]
+public sealed class TfLiteRoundTripTests
+{
+    [TestMethod]
+    public void Int8_model_survives_write_read_write_byte_for_byte()
+    {
+        var floatGraph = ResidualTestGraph.Create();
+        var int8 = Quantizer.Quantize(floatGraph, Int8TestHelpers.CalibrateRandom(floatGraph, 4, seed: 3));
+        var bytes = TfLiteWriter.Write(int8);
+        var read = TfLiteReader.Read(bytes, "residual");
+
+        Assert.HasCount(int8.Nodes.Count, read.Nodes);
+        for (int i = 0; i < int8.Nodes.Count; i++)
+        {
+            var (a, b) = (int8.Nodes[i], read.Nodes[i]);
+            Assert.AreEqual(a.Op, b.Op);
+            Assert.AreEqual(a.Outputs[0].Name, b.Name);
+            if (a.Options is not ReshapeOptions) Assert.AreEqual(a.Options, b.Options, a.Name);
+        }
+
+        foreach (var t in int8.Tensors)
+        {
+            var u = read.FindTensor(t.Name);
+            CollectionAssert.AreEqual(t.Shape, u.Shape, t.Name);
+            Assert.AreEqual(t.Type, u.Type, t.Name);
+            Assert.AreEqual(t.Data is null, u.Data is null, t.Name);
+            if (t.Data is not null) CollectionAssert.AreEqual(t.Data, u.Data, t.Name);
+            CollectionAssert.AreEqual(t.Quant?.Scale, u.Quant?.Scale, t.Name);
+            CollectionAssert.AreEqual(t.Quant?.ZeroPoint, u.Quant?.ZeroPoint, t.Name);
+            Assert.AreEqual(t.Quant?.QuantizedDimension, u.Quant?.QuantizedDimension, t.Name);
+        }
+
+        CollectionAssert.AreEqual(bytes, TfLiteWriter.Write(read));
+    }
+
+    [TestMethod]
+    public void Writing_is_deterministic_and_shares_identical_constants()
+    {
+        var g = ResidualTestGraph.Create();
+        var a = TfLiteWriter.Write(g);
+        CollectionAssert.AreEqual(a, TfLiteWriter.Write(ResidualTestGraph.Create()));
+
+        var flat = TfLiteFlatModel.Read(a);
+        Assert.AreEqual(0, flat.Buffers[0].Count, "buffer 0 is the empty sentinel");
+        Assert.AreEqual("ModelBuild", flat.Description);
+        Assert.AreEqual("1.6.0", flat.MinRuntimeVersion); // float: CONV_2D, ADD, FC, SOFTMAX v1 need 1.5.0, MEAN v1 1.6.0
+        var sg = flat.Subgraphs.Single();
+        Assert.IsTrue(sg.Tensors.Where(t => g.FindTensor(t.Name).Data is null).All(t => t.Buffer == 0), "runtime tensors use buffer 0");
+
+        // Two constants with equal contents share a buffer.
+        var x = new Tensor("x", [1, 4]);
+        var c1 = new Tensor("c1", [1, 4], DataType.Float32, new float[] { 1, 2, 3, 4 });
+        var c2 = new Tensor("c2", [1, 4], DataType.Float32, new float[] { 1, 2, 3, 4 });
+        var y1 = new Tensor("y1", [1, 4]);
+        var y2 = new Tensor("y2", [1, 4]);
+        var dup = new ModelGraph("dup", [x], [y2],
+            [new Node("y1", OpType.Add, [x, c1], [y1], new ElementwiseOptions()), new Node("y2", OpType.Mul, [y1, c2], [y2], new ElementwiseOptions())]);
+        var dupFlat = TfLiteFlatModel.Read(TfLiteWriter.Write(dup));
+        var t = dupFlat.Subgraphs[0].Tensors;
+        Assert.AreEqual(t.Single(v => v.Name == "c1").Buffer, t.Single(v => v.Name == "c2").Buffer);
+        using var interpreter = TfLiteRuntime.Load(TfLiteWriter.Write(dup));
+        CollectionAssert.AreEqual(new float[] { 2, 8, 18, 32 }, interpreter.RunFloat([1, 2, 3, 4]));
+    }
+
+    [TestMethod]
+    public void Googles_int8_mnist_read_and_rewritten_by_us_computes_the_same_in_tflite()
+    {
+        var path = RepoPaths.TfLiteModel("13_mnist_int8.tflite");
+        var graph = TfLiteReader.Read(path);
+        var ours = TfLiteWriter.Write(graph);
+        using var original = TfLiteRuntime.Load(path);
+        using var rewritten = TfLiteRuntime.Load(ours);
+        var r = new Random(7);
+        for (int trial = 0; trial < 3; trial++)
+        {
+            var x = new byte[28 * 28];
+            r.NextBytes(x);
+            CollectionAssert.AreEqual(original.Run(x)[0], rewritten.Run(x)[0], $"trial {trial}");
+        }
+
+        Console.WriteLine($"ops: {string.Join(", ", graph.Nodes.Select(n => n.Op))}; original {new FileInfo(path).Length} bytes, ours {ours.Length} bytes");
+    }
+}
