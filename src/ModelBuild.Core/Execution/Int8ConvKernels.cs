@@ -45,7 +45,7 @@ internal sealed class Int8Conv2DKernel : Int8Kernel
 {
     private readonly Tensor input, output;
     private readonly sbyte[] weights;
-    private readonly int[] wSum; // per (oc, ky, kx): sum of weights over input channels
+    private readonly int[] wSum; // per output channel: sum of all its weights
     private readonly Int8ChannelRequant requant;
     private readonly int n, h, w, c, oh, ow, oc, kh, kw, sh, sw, dh, dw, padT, padL, inputOffset;
 
@@ -65,41 +65,44 @@ internal sealed class Int8Conv2DKernel : Int8Kernel
         padL = Int8Quant.PaddingBefore(o.Padding, sw, dw, w, kw, ow);
         inputOffset = -Int8Quant.ZeroPoint(input);
         requant = new Int8ChannelRequant(input, filter, node.Inputs.Count > 2 ? node.Inputs[2] : null, output, oc, o.Activation);
-        wSum = new int[oc * kh * kw];
-        for (int i = 0; i < wSum.Length; i++) wSum[i] = Int8Dot.Sum(weights.AsSpan(i * c, c));
+        wSum = new int[oc];
+        for (int i = 0; i < oc; i++) wSum[i] = Int8Dot.Sum(weights.AsSpan(i * kh * kw * c, kh * kw * c));
     }
 
     public override void Run(Int8TensorStore store)
     {
         var x = store.Get(input);
         var y = store.Allocate(output);
-        Parallel.For(0, n * oh, row =>
+        int k = kh * kw * c;
+        var zp = (sbyte)-inputOffset;
+        Parallel.For(0, n * oh, () => new sbyte[k], (row, _, patch) =>
         {
             int b = row / oh, oy = row % oh;
             for (int ox = 0; ox < ow; ox++)
             {
+                // im2col: out-of-image taps hold the input zero point, i.e. contribute exactly 0.
+                for (int ky = 0; ky < kh; ky++)
+                {
+                    int iy = oy * sh - padT + ky * dh;
+                    for (int kx = 0; kx < kw; kx++)
+                    {
+                        int ix = ox * sw - padL + kx * dw;
+                        var dst = patch.AsSpan((ky * kw + kx) * c, c);
+                        if ((uint)iy >= (uint)h || (uint)ix >= (uint)w) dst.Fill(zp);
+                        else x.AsSpan(((b * h + iy) * w + ix) * c, c).CopyTo(dst);
+                    }
+                }
+
                 int outBase = ((b * oh + oy) * ow + ox) * oc;
                 for (int o = 0; o < oc; o++)
                 {
-                    int acc = 0;
-                    for (int ky = 0; ky < kh; ky++)
-                    {
-                        int iy = oy * sh - padT + ky * dh;
-                        if ((uint)iy >= (uint)h) continue;
-                        for (int kx = 0; kx < kw; kx++)
-                        {
-                            int ix = ox * sw - padL + kx * dw;
-                            if ((uint)ix >= (uint)w) continue;
-                            int tap = (o * kh + ky) * kw + kx;
-                            acc += Int8Dot.Dot(weights.AsSpan(tap * c, c), x.AsSpan(((b * h + iy) * w + ix) * c, c))
-                                   + inputOffset * wSum[tap];
-                        }
-                    }
-
+                    int acc = Int8Dot.Dot(weights.AsSpan(o * k, k), patch) + inputOffset * wSum[o];
                     y[outBase + o] = requant.Apply(acc, o, gemm: true);
                 }
             }
-        });
+
+            return patch;
+        }, _ => { });
     }
 }
 

@@ -34,14 +34,26 @@ internal sealed class Int8AddSubKernel : Int8Kernel
         var x = store.Get(a);
         var z = store.Get(b);
         var y = store.Allocate(output);
-        broadcast.ForEach((i, ia, ib) =>
-        {
-            int va = MultiplyByQuantizedMultiplier((x[ia] + offA) * (1 << LeftShift), multA, shiftA);
-            int vb = MultiplyByQuantizedMultiplier((z[ib] + offB) * (1 << LeftShift), multB, shiftB);
-            int raw = subtract ? va - vb : va + vb;
-            int r = MultiplyByQuantizedMultiplier(raw, multOut, shiftOut) + outZp;
-            y[i] = (sbyte)Clamp(r, actMin, actMax);
-        });
+        if (broadcast.Same || broadcast.PeriodA > 0 || broadcast.PeriodB > 0)
+            Int8Parallel.For(y.Length, (start, end) =>
+            {
+                for (int i = start; i < end; i++)
+                {
+                    var (ia, ib) = broadcast.Same ? (i, i) : broadcast.Periodic(i);
+                    y[i] = Compute(x[ia], z[ib]);
+                }
+            });
+        else
+            broadcast.ForEach((i, ia, ib) => y[i] = Compute(x[ia], z[ib]));
+    }
+
+    private sbyte Compute(sbyte xa, sbyte xb)
+    {
+        int va = MultiplyByQuantizedMultiplier((xa + offA) * (1 << LeftShift), multA, shiftA);
+        int vb = MultiplyByQuantizedMultiplier((xb + offB) * (1 << LeftShift), multB, shiftB);
+        int raw = subtract ? va - vb : va + vb;
+        int r = MultiplyByQuantizedMultiplier(raw, multOut, shiftOut) + outZp;
+        return (sbyte)Clamp(r, actMin, actMax);
     }
 }
 
@@ -71,12 +83,21 @@ internal sealed class Int8MulKernel : Int8Kernel
         var x = store.Get(a);
         var z = store.Get(b);
         var y = store.Allocate(output);
-        broadcast.ForEach((i, ia, ib) =>
-        {
-            int r = MultiplyByQuantizedMultiplier((x[ia] + offA) * (z[ib] + offB), mult, shift) + outZp;
-            y[i] = (sbyte)Clamp(r, actMin, actMax);
-        });
+        if (broadcast.Same || broadcast.PeriodA > 0 || broadcast.PeriodB > 0)
+            Int8Parallel.For(y.Length, (start, end) =>
+            {
+                for (int i = start; i < end; i++)
+                {
+                    var (ia, ib) = broadcast.Same ? (i, i) : broadcast.Periodic(i);
+                    y[i] = Compute(x[ia], z[ib]);
+                }
+            });
+        else
+            broadcast.ForEach((i, ia, ib) => y[i] = Compute(x[ia], z[ib]));
     }
+
+    private sbyte Compute(sbyte xa, sbyte xb) =>
+        (sbyte)Clamp(MultiplyByQuantizedMultiplier((xa + offA) * (xb + offB), mult, shift) + outZp, actMin, actMax);
 }
 
 /// <summary>MAXIMUM / MINIMUM int8: inputs and output share parameters, so it compares raw values.</summary>

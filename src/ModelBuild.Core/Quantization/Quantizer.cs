@@ -62,6 +62,17 @@ public static class Quantizer
                 inputs.Add(t is null ? null : t.IsConstant ? Constant(n, i, t, inputs) : Runtime(t));
             }
 
+            // TFLite 2.9's DEPTHWISE_CONV_2D needs its bias input (and the converter always gives one): add zeros.
+            if (n.Op is OpType.Conv2D or OpType.DepthwiseConv2D or OpType.FullyConnected && (inputs.Count < 3 || inputs[2] is null))
+            {
+                var w = inputs[1]!;
+                int channels = n.Op == OpType.DepthwiseConv2D ? w.Shape[^1] : w.Shape[0];
+                var zero = new Tensor(n.Name + "/bias", [channels], DataType.Float32, new float[channels]);
+                var bias = Cached(zero, "bias", () => WeightQuantizer.Bias(zero, Int8Scale(inputs[0]!), w.Quant!.Scale));
+                if (inputs.Count < 3) inputs.Add(bias);
+                else inputs[2] = bias;
+            }
+
             return new Node(n.Name, n.Op, inputs, n.Outputs.Select(Runtime).ToList(), n.Options)
             {
                 SourceLayer = n.SourceLayer,

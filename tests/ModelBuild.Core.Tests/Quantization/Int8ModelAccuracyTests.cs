@@ -1,0 +1,80 @@
+using ModelBuild.Core.Diagnostics;
+using ModelBuild.Core.Execution;
+using ModelBuild.Core.Keras;
+using ModelBuild.Core.Quantization;
+using ModelBuild.TestSupport;
+using static ModelBuild.Core.Tests.Execution.Int8TestHelpers;
+
+namespace ModelBuild.Core.Tests.Quantization;
+
+/// <summary>
+/// Every shared Keras model, calibrated on real photos and quantized by us, agrees with its float model on
+/// top-1 and SQNR; where Google's converter produced an int8 model of the same source, the same figures are
+/// computed for it with the real TFLite runtime. Each test prints its docs/ACCURACY.md row.
+/// </summary>
+[TestClass]
+public sealed class Int8ModelAccuracyTests
+{
+    [TestMethod]
+    [DataRow("01_st_mobilenet_v2_0.35_224_food101_k2.8.h5", 5, 5, 8.0, "01_mobilenet_v2_0.35_224_food101_int8.tflite")]
+    [DataRow("02_keras_apps_mobilenet_v1_0.25_224_imagenet_k2.8.h5", 5, 5, 15.0, null)]
+    [DataRow("03_mlperf_tiny_resnet8_cifar10_k2.4.h5", 5, 5, 10.0, "03_pretrainedResnet_quant_int8.tflite")]
+    [DataRow("04_squeezenet_cataract_concat_k2.4.h5", 5, 5, 18.0, null)]
+    [DataRow("05_mini_xception_fer2013_sepconv_add_k2.0.5.hdf5", 5, 5, 15.0, null)]
+    [DataRow("06_teachable_machine_nested_mobilenetv2_k2.4.h5", 5, 5, 15.0, null)]
+    [DataRow("07_keras3.4.1_cifar10_cnn.h5", 5, 5, 20.0, null)]
+    [DataRow("08_keras3.11.3_mnist_cnn_dropout.h5", 5, 5, 25.0, null)]
+    [DataRow("11_unet_superres_concat_upsample_k2.10.h5", 2, 1, 25.0, null)]
+    [DataRow("13_mnist_edgetpu_tutorial_k2.h5", 5, 5, 25.0, "13_mnist_int8.tflite")]
+    public void Int8ModelAgreesWithFloat(string model, int calibrationPhotos, int evalPhotos, double minSqnrDb, string? googleModel)
+    {
+        var floatGraph = KerasModelReader.Read(RepoPaths.KerasModel(model));
+        var shape = floatGraph.Inputs[0].Shape;
+        var pre = AccuracyInputs.Preprocessing(model);
+        var pattern = ReferenceInput.For(shape).Select(v => pre(v * 255)).ToArray();
+        // Calibrate on the photos, their mirror images and the synthetic pattern; evaluate on photos and pattern.
+        var calibration = AccuracyInputs.Samples(model, shape).Take(2 * calibrationPhotos).Append(pattern);
+        var int8 = Quantizer.Quantize(floatGraph, Calibrator.Calibrate(floatGraph, calibration, new RecordingBuildLog()));
+        var inputs = AccuracyInputs.Samples(model, shape, mirrored: false).Take(evalPhotos).Append(pattern).ToList();
+        var floatExec = new FloatExecutor(floatGraph);
+        var int8Exec = new Int8Executor(int8);
+        var ours = new AccuracyMeasure();
+        var google = googleModel is null ? null : new AccuracyMeasure();
+        using var googleRuntime = googleModel is null ? null : TfLiteRuntime.Load(RepoPaths.TfLiteModel(googleModel));
+        foreach (var x in inputs)
+        {
+            var f = floatExec.Run(x);
+            ours.Add(f, Dequantize(int8Exec.Run(Quantize(x, int8.Inputs[0].Quant!)), int8.Outputs[0].Quant!));
+            if (googleRuntime is not null) google!.Add(f, RunQuantized(googleRuntime, x));
+        }
+
+        bool classifier = int8.Outputs[0].Rank == 2;
+        string Top1(AccuracyMeasure m) => classifier ? $"{m.Top1Agree}/{m.Inputs}" : "n/a (image output)";
+        Console.WriteLine($"| {model} | {Top1(ours)} | {ours.SqnrDb:F1} | " +
+                          (google is null ? "— | — |" : $"{Top1(google)} | {google.SqnrDb:F1} |"));
+        Assert.IsGreaterThanOrEqualTo(minSqnrDb, ours.SqnrDb, $"{model}: {ours}");
+        if (classifier) Assert.IsGreaterThanOrEqualTo((ours.Inputs + 1) / 2, ours.Top1Agree, $"{model}: {ours}");
+    }
+
+    /// <summary>Runs a Google-converted model whatever its I/O types (float, uint8 or int8), returning real values.</summary>
+    private static float[] RunQuantized(TfLiteInterpreter rt, float[] x)
+    {
+        var i = rt.Inputs[0];
+        byte[] bytes = i.Type switch
+        {
+            TfLiteTensorType.Float32 => x.SelectMany(BitConverter.GetBytes).ToArray(),
+            TfLiteTensorType.UInt8 => x.Select(v => (byte)Math.Clamp(Math.Round(v / i.Scale) + i.ZeroPoint, 0, 255)).ToArray(),
+            TfLiteTensorType.Int8 => x.Select(v => (byte)(sbyte)Math.Clamp(Math.Round(v / i.Scale) + i.ZeroPoint, -128, 127)).ToArray(),
+            _ => throw new NotSupportedException(i.Type.ToString()),
+        };
+        var o = rt.Outputs[0];
+        var y = rt.Run(bytes)[0];
+        return o.Type switch
+        {
+            TfLiteTensorType.Float32 => TfLiteInterpreter.AsFloat(y),
+            TfLiteTensorType.UInt8 => y.Select(v => o.Scale * (v - o.ZeroPoint)).ToArray(),
+            TfLiteTensorType.Int8 => y.Select(v => o.Scale * ((sbyte)v - o.ZeroPoint)).ToArray(),
+            _ => throw new NotSupportedException(o.Type.ToString()),
+        };
+    }
+}
