@@ -133,6 +133,34 @@ public sealed class TfLiteWriterFloatOracleTests
         AssertClose(expected, TfLiteRuntimeFloat(g, [input]), "quantize/dequantize");
     }
 
+    [TestMethod]
+    public void Convolutions_without_bias_run_in_float_and_int8()
+    {
+        var r = new Random(8);
+        var x = new Tensor("x", [1, 5, 5, 2]);
+        var cw = new Tensor("cw", [3, 3, 3, 2], DataType.Float32, RandomFloats(r, 54));
+        var c = new Tensor("c", [1, 5, 5, 3]);
+        var dw = new Tensor("dw", [1, 3, 3, 3], DataType.Float32, RandomFloats(r, 27));
+        var y = new Tensor("y", [1, 5, 5, 3]);
+        var g = new ModelGraph("nobias", [x], [y],
+        [
+            new Node("c", OpType.Conv2D, [x, cw, null], [c], new Conv2DOptions(Padding.Same, 1, 1)),
+            new Node("y", OpType.DepthwiseConv2D, [c, dw], [y], new DepthwiseConv2DOptions(Padding.Same, 1, 1, 1)),
+        ]);
+        var input = RandomFloats(r, x.ElementCount);
+        AssertClose(new FloatExecutor(g).Run(input), TfLiteRuntimeFloat(g, [input]), "float without bias");
+        Assert.HasCount(2, g.Nodes[1].Inputs, "the writer does not change the graph it writes");
+
+        // The same in int8: TFLite 2.9's DEPTHWISE_CONV_2D needs a bias, the writer supplies a zero one.
+        var qx = new Tensor("x", [1, 5, 5, 2], DataType.Int8) { Quant = QuantParams.PerTensor(0.05f, 2) };
+        var qw = new Tensor("dw", [1, 3, 3, 2], DataType.Int8, RandomInt8(r, 18, -127, 127)) { Quant = new QuantParams([0.01f, 0.02f], [0, 0], 3) };
+        var qy = new Tensor("y", [1, 5, 5, 2], DataType.Int8) { Quant = QuantParams.PerTensor(0.02f, -1) };
+        var q = new ModelGraph("nobias8", [qx], [qy], [new Node("y", OpType.DepthwiseConv2D, [qx, qw], [qy], new DepthwiseConv2DOptions(Padding.Same, 1, 1, 1))]);
+        var qin = RandomInt8(r, qx.ElementCount);
+        var actual = TfLiteInterpreter.AsInt8(RunInTfLite(q, qin)[0]);
+        CollectionAssert.AreEqual(new Int8Executor(q).Run(qin), actual, "int8 depthwise without bias: TFLite vs Int8Executor");
+    }
+
     internal static float[] TfLiteRuntimeFloat(ModelGraph graph, float[][] inputs) =>
         TfLiteInterpreter.AsFloat(RunInTfLite(graph, inputs.Cast<Array>().ToArray())[0]);
 
