@@ -96,3 +96,43 @@ public sealed class GraphSlicerTests
         CollectionAssert.AreEqual(before, TfLiteWriter.Write(g));
     }
 }
+
+/// <summary>The slice TensorFlow's Python converter could not make: a tail that starts at an int8 1×14×14×1024 feature map.</summary>
+[TestClass]
+public sealed class ResNetTailSliceTests
+{
+    [TestMethod]
+    public void Tail_from_conv4_block4_out_takes_int8_1x14x14x1024_and_chains_exactly_in_tflite()
+    {
+        var floatGraph = ResNetTailTestGraph.Create();
+        var r = new Random(5);
+        var samples = Enumerable.Range(0, 2).Select(_ => Enumerable.Range(0, 56 * 56 * 3).Select(_ => (float)r.NextDouble()).ToArray()).ToList();
+        var int8 = Quantizer.Quantize(floatGraph, Calibrator.Calibrate(floatGraph, samples, new Diagnostics.RecordingBuildLog()));
+
+        var seg1 = GraphSlicer.Slice(int8, null, "conv4_block4_out");
+        var tail = GraphSlicer.Slice(int8, "conv4_block4_out", null);
+        var cut = int8.FindTensor("conv4_block4_out").Quant!;
+
+        using var full = TfLiteRuntime.Load(TfLiteWriter.Write(int8));
+        using var head = TfLiteRuntime.Load(TfLiteWriter.Write(seg1));
+        using var rest = TfLiteRuntime.Load(TfLiteWriter.Write(tail));
+        var tailInput = rest.Inputs.Single();
+        Assert.AreEqual("conv4_block4_out", tailInput.Name);
+        Assert.AreEqual(TfLiteTensorType.Int8, tailInput.Type);
+        CollectionAssert.AreEqual(new[] { 1, 14, 14, 1024 }, tailInput.Shape);
+        Assert.AreEqual(cut.Scale[0], tailInput.Scale);
+        Assert.AreEqual(cut.ZeroPoint[0], tailInput.ZeroPoint);
+        Assert.AreEqual(head.Outputs[0].Scale, tailInput.Scale, "seg1's output parameters are the tail's input parameters");
+        CollectionAssert.AreEqual(new[] { 1, 1000 }, rest.Outputs[0].Shape);
+
+        var inQ = int8.Inputs[0].Quant!;
+        for (int trial = 0; trial < 2; trial++)
+        {
+            var x = samples[trial].Select(v => (sbyte)Math.Clamp(Math.Round(v / inQ.Scale[0]) + inQ.ZeroPoint[0], -128, 127)).ToArray();
+            var expected = full.RunInt8(x);
+            var chained = rest.RunInt8(head.RunInt8(x));
+            CollectionAssert.AreEqual(expected, chained, $"trial {trial}: seg1 → tail vs the unsegmented int8 model");
+            Assert.IsGreaterThan(1, expected.Distinct().Count(), "a non-trivial output");
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using ModelBuild.Core.Segmentation;
+
+namespace ModelBuild.Core.Artifacts;
+
+/// <summary>Everything <see cref="LayoutWriter"/> needs to lay out one KerasModel's outputs.</summary>
+public sealed record LayoutRequest(
+    CutPlan Plan,
+    string ModelStoreDirectory,
+    string OutputDirectory,
+    SourceInfo Source,
+    string Quantization,
+    CalibrationInfo Calibration)
+{
+    /// <summary>Folder of Edge TPU outputs (<c>&lt;stem&gt;_edgetpu.tflite</c>, <c>&lt;stem&gt;_edgetpu.log</c>), or null.</summary>
+    public string? EdgeTpuDirectory { get; init; }
+
+    /// <summary>Edge TPU result per model file name; models missing here get <see cref="DefaultEdgeTpu"/>.</summary>
+    public IReadOnlyDictionary<string, EdgeTpuModelResult> EdgeTpu { get; init; } = new Dictionary<string, EdgeTpuModelResult>();
+
+    public EdgeTpuModelResult DefaultEdgeTpu { get; init; } = new("off");
+
+    public string Generator { get; init; } = "ModelBuild " + typeof(LayoutWriter).Assembly.GetName().Version?.ToString(3);
+}

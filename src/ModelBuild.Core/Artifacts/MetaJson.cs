@@ -1,0 +1,45 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ModelBuild.Core.Segmentation;
+
+namespace ModelBuild.Core.Artifacts;
+
+/// <summary>Where the model came from.</summary>
+public sealed record SourceInfo(string File, string Sha256);
+
+/// <summary>What the quantizer was calibrated with.</summary>
+public sealed record CalibrationInfo(string Source, int Samples, string Preprocessing);
+
+/// <summary>The Edge TPU compilation of one model, or why there is none.</summary>
+public sealed record EdgeTpuModelResult(
+    string Status, string? CompiledFile = null, string? LogFile = null, string? CompilerVersion = null,
+    double? OnChipMemoryMiB = null, double? OffChipMemoryMiB = null, int? OperationsMapped = null, int? OperationsTotal = null,
+    int? Subgraphs = null, string? Message = null);
+
+/// <summary>One model of a combo, in run order.</summary>
+public sealed record ComboModelEntry(
+    int Order, string File, string Role, int[] Segments, long Bytes, double MiB, string Sha256,
+    IReadOnlyList<TensorInfo> Inputs, IReadOnlyList<TensorInfo> Outputs, EdgeTpuModelResult EdgeTpu);
+
+/// <summary>
+/// meta.json: the machine-readable description of one layout folder (full_split or pairs_kN).
+/// The schema is documented in docs/META-JSON.md; <see cref="SchemaVersion"/> changes when a field changes meaning.
+/// </summary>
+public sealed record ComboMeta(
+    int SchemaVersion, string Generator, SourceInfo Source, string Model, double BudgetMiB, string Quantization,
+    CalibrationInfo Calibration, string Combo, int K, int SegmentCount, IReadOnlyList<PlannedCut> Cuts,
+    IReadOnlyList<ComboModelEntry> Models)
+{
+    public const int CurrentSchemaVersion = 1;
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json) + "\n";
+
+    public static ComboMeta FromJson(string json) => JsonSerializer.Deserialize<ComboMeta>(json, Json) ?? throw new JsonException("meta.json is empty");
+}

@@ -1,0 +1,57 @@
+using System.Text.Json;
+using ModelBuild.Core.Diagnostics;
+using ModelBuild.Core.Graph;
+using ModelBuild.Core.Segmentation;
+using ModelBuild.Core.TfLite;
+
+namespace ModelBuild.Core.Artifacts;
+
+/// <summary>
+/// Writes every distinct model a plan needs (segments 1..K and tails k..K) exactly once, as slices of one int8
+/// graph, plus <c>models.json</c> describing them. Quantize once, slice many times: consecutive slices share the
+/// cut tensor's parameters, so chains are bit-identical to the whole model.
+/// </summary>
+public static class ModelStore
+{
+    public const string ManifestFile = "models.json";
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    public static IReadOnlyList<ModelFileInfo> Write(ModelGraph int8Graph, CutPlan plan, string directory, IBuildLog? log = null, string? sourceFile = null, CancellationToken cancel = default)
+    {
+        var models = ComboPlan.DistinctModels(ComboPlan.Build(plan));
+        var infos = new List<ModelFileInfo>();
+        Directory.CreateDirectory(directory);
+        int done = 0;
+        foreach (var m in models)
+        {
+            cancel.ThrowIfCancellationRequested();
+            var slice = GraphSlicer.Slice(int8Graph, m.FromTensor, m.ToTensor);
+            slice.Name = Path.GetFileNameWithoutExtension(m.FileName);
+            var bytes = TfLiteWriter.Write(slice);
+            AtomicFiles.WriteAllBytes(Path.Combine(directory, m.FileName), bytes);
+            infos.Add(new ModelFileInfo(m.FileName, m.FirstSegment, m.LastSegment, bytes.LongLength, AtomicFiles.Sha256(bytes),
+                slice.Inputs.Select(TensorInfo.Of).ToList(), slice.Outputs.Select(TensorInfo.Of).ToList()));
+            done++;
+            log?.Progress($"{plan.Model}: wrote {m.FileName} ({bytes.LongLength / 1048576.0:F2} MiB), {done}/{models.Count} models");
+        }
+
+        foreach (var seg in infos.Where(i => i.Role == "segment" && i.Bytes > plan.BudgetBytes))
+        {
+            var message = $"{seg.File} is {seg.MiB:F2} MiB as written, over the {plan.BudgetMiB} MiB budget (parameters plus file overhead); lower BudgetMiB slightly to leave room.";
+            log?.Warning("MB2005", sourceFile, message);
+        }
+
+        AtomicFiles.WriteAllText(Path.Combine(directory, ManifestFile), JsonSerializer.Serialize(infos, Json));
+        return infos;
+    }
+
+    public static IReadOnlyList<ModelFileInfo> ReadManifest(string directory)
+    {
+        var path = Path.Combine(directory, ManifestFile);
+        if (!File.Exists(path))
+            throw new ModelBuildException("MB5050", path, "the model store has no models.json; the ConvertInt8 step did not finish — build again.");
+        return JsonSerializer.Deserialize<List<ModelFileInfo>>(File.ReadAllText(path), Json)
+               ?? throw new ModelBuildException("MB5050", path, "models.json is empty; build again.");
+    }
+}
