@@ -78,6 +78,7 @@ internal sealed class Int8Conv2DKernel : Int8Kernel
         Parallel.For(0, n * oh, () => new sbyte[k], (row, _, patch) =>
         {
             int b = row / oh, oy = row % oh;
+            var four = new int[4];
             for (int ox = 0; ox < ow; ox++)
             {
                 // im2col: out-of-image taps hold the input zero point, i.e. contribute exactly 0.
@@ -94,7 +95,14 @@ internal sealed class Int8Conv2DKernel : Int8Kernel
                 }
 
                 int outBase = ((b * oh + oy) * ow + ox) * oc;
-                for (int o = 0; o < oc; o++)
+                int o = 0;
+                for (; o <= oc - 4; o += 4)
+                {
+                    Int8Dot.Dot4(weights.AsSpan(o * k, 4 * k), patch, four);
+                    for (int j = 0; j < 4; j++) y[outBase + o + j] = requant.Apply(four[j] + inputOffset * wSum[o + j], o + j, gemm: true);
+                }
+
+                for (; o < oc; o++)
                 {
                     int acc = Int8Dot.Dot(weights.AsSpan(o * k, k), patch) + inputOffset * wSum[o];
                     y[outBase + o] = requant.Apply(acc, o, gemm: true);

@@ -32,6 +32,41 @@ internal static class Int8Dot
         return sum;
     }
 
+    /// <summary>Dot products of four consecutive rows of <paramref name="rows"/> (each <paramref name="x"/>.Length long) with x.</summary>
+    public static void Dot4(ReadOnlySpan<sbyte> rows, ReadOnlySpan<sbyte> x, Span<int> result)
+    {
+        int n = x.Length;
+        int i = 0;
+        int s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        ref sbyte rw = ref MemoryMarshal.GetReference(rows);
+        ref sbyte rx = ref MemoryMarshal.GetReference(x);
+        if (Avx2.IsSupported && n >= 16)
+        {
+            Vector256<int> a0 = default, a1 = default, a2 = default, a3 = default;
+            for (; i <= n - 16; i += 16)
+            {
+                var vx = Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref rx, (nuint)i));
+                a0 = Avx2.Add(a0, Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref rw, (nuint)i)), vx));
+                a1 = Avx2.Add(a1, Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref rw, (nuint)(n + i))), vx));
+                a2 = Avx2.Add(a2, Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref rw, (nuint)(2 * n + i))), vx));
+                a3 = Avx2.Add(a3, Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref rw, (nuint)(3 * n + i))), vx));
+            }
+
+            (s0, s1, s2, s3) = (Vector256.Sum(a0), Vector256.Sum(a1), Vector256.Sum(a2), Vector256.Sum(a3));
+        }
+
+        for (; i < n; i++)
+        {
+            int v = Unsafe.Add(ref rx, i);
+            s0 += Unsafe.Add(ref rw, i) * v;
+            s1 += Unsafe.Add(ref rw, n + i) * v;
+            s2 += Unsafe.Add(ref rw, 2 * n + i) * v;
+            s3 += Unsafe.Add(ref rw, 3 * n + i) * v;
+        }
+
+        (result[0], result[1], result[2], result[3]) = (s0, s1, s2, s3);
+    }
+
     public static int Sum(ReadOnlySpan<sbyte> a)
     {
         int s = 0;
