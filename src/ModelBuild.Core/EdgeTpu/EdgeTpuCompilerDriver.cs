@@ -26,7 +26,7 @@ public sealed class EdgeTpuCompilerDriver
 
     /// <summary>
     /// The whole Edge TPU step for a mode: Off → "off" results; no compiler → MB4001 warning and "skipped" results
-    /// (Auto) or MB4002 error (Required); else compiles every model. <paramref name="locator"/> decides where to look.
+    /// (Auto) or MB4001 error (Required); else compiles every model. <paramref name="locator"/> decides where to look.
     /// </summary>
     public static async Task<IReadOnlyList<EdgeTpuCompileResult>> RunAsync(
         EdgeTpuMode mode, EdgeTpuCompilerLocator locator, IReadOnlyList<string> models, string outputDirectory, IBuildLog log,
@@ -40,9 +40,9 @@ public sealed class EdgeTpuCompilerDriver
             var names = string.Join(", ", models.Select(Path.GetFileName));
             if (mode == EdgeTpuMode.Required)
                 throw new ModelBuildException(EdgeTpuCodes.CompilerRequired, null,
-                    $"EdgeTpu=Required but {EdgeTpuCompilerLocator.ExecutableName} was not found (EdgeTpuCompilerPath property, {EdgeTpuCompilerLocator.EnvironmentVariable}, PATH). {InstallHint}");
+                    $"EdgeTpu=Required but {EdgeTpuCompilerLocator.ExecutableName} was not found (EdgeTpuCompilerPath property, {EdgeTpuCompilerLocator.EnvironmentVariable}, PATH). {EdgeTpuCompilerLocator.InstallHint}");
             log.Warning(EdgeTpuCodes.CompilerNotFound, null,
-                $"{EdgeTpuCompilerLocator.ExecutableName} not found (EdgeTpuCompilerPath property, {EdgeTpuCompilerLocator.EnvironmentVariable}, PATH): skipped Edge TPU compilation of {models.Count} model(s) ({names}); the CPU .tflite models are built. {InstallHint} Set EdgeTpu=\"Off\" to silence this.");
+                $"{EdgeTpuCompilerLocator.ExecutableName} not found (EdgeTpuCompilerPath property, {EdgeTpuCompilerLocator.EnvironmentVariable}, PATH): skipped Edge TPU compilation of {models.Count} model(s) ({names}); the CPU .tflite models are built. {EdgeTpuCompilerLocator.InstallHint} Set EdgeTpu=\"Off\" to silence this.");
             return models.Select(m => new EdgeTpuCompileResult
             {
                 Model = Path.GetFileName(m), Status = EdgeTpuCompileResult.Skipped, Message = $"{EdgeTpuCompilerLocator.ExecutableName} not found",
@@ -51,10 +51,6 @@ public sealed class EdgeTpuCompilerDriver
 
         return await new EdgeTpuCompilerDriver(compiler, options).CompileAsync(models, outputDirectory, log, cancellationToken).ConfigureAwait(false);
     }
-
-    /// <summary>How to get the compiler, for messages.</summary>
-    public const string InstallHint =
-        "Install Google's Edge TPU compiler (x86-64 Linux only) from the Coral apt repository: add \"deb https://packages.cloud.google.com/apt coral-edgetpu-stable main\" to /etc/apt/sources.list.d/coral-edgetpu.list with Google's key (https://packages.cloud.google.com/apt/doc/apt-key.gpg), then `sudo apt-get update && sudo apt-get install edgetpu-compiler` (see https://coral.ai/docs/edgetpu/compiler/).";
 
     /// <summary>Compiles every model into <paramref name="outputDirectory"/>; results come back in the order of <paramref name="models"/>.</summary>
     public async Task<IReadOnlyList<EdgeTpuCompileResult>> CompileAsync(

@@ -24,6 +24,23 @@ public sealed class EdgeTpuCompilerLocator
     public const string EnvironmentVariable = "MODELBUILD_EDGETPU_COMPILER";
     public const string ExecutableName = "edgetpu_compiler";
 
+    /// <summary>How to get the compiler, for messages.</summary>
+    public const string InstallHint =
+        "Install Google's Edge TPU compiler (x86-64 Linux only) from the Coral apt repository: add \"deb https://packages.cloud.google.com/apt coral-edgetpu-stable main\" to /etc/apt/sources.list.d/coral-edgetpu.list with Google's key (https://packages.cloud.google.com/apt/doc/apt-key.gpg), then `sudo apt-get update && sudo apt-get install edgetpu-compiler` (https://coral.ai/docs/edgetpu/compiler/); or set EdgeTpuCompilerPath / " + EnvironmentVariable + " to the executable.";
+
+    /// <summary>Lenient lookup for stamps and messages: the compiler's full path, or null (also when an explicit path does not exist).</summary>
+    public static string? Find(string? explicitPath)
+    {
+        try
+        {
+            return new EdgeTpuCompilerLocator { ExplicitPath = explicitPath }.Find()?.Path;
+        }
+        catch (ModelBuildException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>A file, or a folder holding <c>edgetpu_compiler</c>. Empty or null = not given.</summary>
     public string? ExplicitPath { get; init; }
 

@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using System.Text.Json;
+using ModelBuild.Core.Artifacts;
+using ModelBuild.Core.Calibration;
+using ModelBuild.Core.Diagnostics;
+using ModelBuild.Core.Keras;
+using ModelBuild.Core.Quantization;
+
+namespace ModelBuild.Core.Pipeline;
+
+/// <summary>ConvertInt8: calibrate the float model once, quantize it, write every distinct segment and tail.</summary>
+public static class ConvertStep
+{
+    public const string CalibrationFile = "calibration.json";
+
+    public static IReadOnlyList<ModelFileInfo> Run(ModelBuildSettings settings, string planFile, string storeDirectory, IBuildLog log, CancellationToken cancel = default)
+    {
+        var plan = CutStep.ReadPlan(planFile);
+        var graph = KerasModelReader.Read(settings.ModelFile);
+        var name = Path.GetFileName(settings.ModelFile);
+        var options = new CalibrationOptions { Preprocessing = settings.Preprocessing, MaxSamples = settings.CalibrationSamples };
+        var clock = Stopwatch.StartNew();
+        int count = 0;
+        var samples = CalibrationDataLoader.Load(settings.CalibrationData, graph.Inputs[0].Shape, options, log, settings.ModelFile)
+            .Select(s =>
+            {
+                cancel.ThrowIfCancellationRequested();
+                count++;
+                return s;
+            });
+        log.Progress($"{name}: calibrating with up to {options.MaxSamples} samples from {CalibrationDataLoader.Describe(settings.CalibrationData)}");
+        var ranges = Calibrator.Calibrate(graph, samples, log);
+        log.Progress($"{name}: calibrated on {count} samples in {clock.Elapsed.TotalSeconds:F1} s");
+        cancel.ThrowIfCancellationRequested();
+
+        var int8 = Quantizer.Quantize(graph, ranges, new QuantizationOptions { PerChannel = settings.PerChannel });
+        var staging = storeDirectory.TrimEnd('/', '\\') + ".staging-" + Guid.NewGuid().ToString("N")[..8];
+        try
+        {
+            var models = ModelStore.Write(int8, plan, staging, log, settings.ModelFile, cancel);
+            var calibration = new CalibrationInfo(CalibrationDataLoader.Describe(settings.CalibrationData), count, settings.Preprocessing.ToString().ToLowerInvariant());
+            AtomicFiles.WriteAllText(Path.Combine(staging, CalibrationFile), JsonSerializer.Serialize(calibration));
+            AtomicFiles.ReplaceDirectory(staging, storeDirectory);
+            log.Progress($"{name}: wrote {models.Count} int8 models in {clock.Elapsed.TotalSeconds:F1} s");
+            return models;
+        }
+        finally
+        {
+            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+        }
+    }
+
+    public static CalibrationInfo ReadCalibration(string storeDirectory)
+    {
+        var path = Path.Combine(storeDirectory, CalibrationFile);
+        return File.Exists(path) ? JsonSerializer.Deserialize<CalibrationInfo>(File.ReadAllText(path))! : new CalibrationInfo("unknown", 0, "none");
+    }
+}

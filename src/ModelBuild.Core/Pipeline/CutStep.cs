@@ -1,0 +1,33 @@
+using ModelBuild.Core.Artifacts;
+using ModelBuild.Core.Diagnostics;
+using ModelBuild.Core.Keras;
+using ModelBuild.Core.Segmentation;
+
+namespace ModelBuild.Core.Pipeline;
+
+/// <summary>CutModel: read the .h5, plan the segments, write plan.json.</summary>
+public static class CutStep
+{
+    public static CutPlan Run(ModelBuildSettings settings, string planFile, IBuildLog log)
+    {
+        var graph = KerasModelReader.Read(settings.ModelFile);
+        var plan = BudgetPlanner.Plan(graph, settings.BudgetMiB, new PlannerOptions
+        {
+            PerChannel = settings.PerChannel,
+            Cuts = settings.Cuts.Count > 0 ? settings.Cuts : null,
+            CandidatePattern = settings.CandidatePattern,
+            SourceFile = settings.ModelFile,
+        }, log);
+        AtomicFiles.WriteAllText(planFile, plan.ToJson());
+        log.Progress($"{Path.GetFileName(settings.ModelFile)}: {plan.K} segments at {settings.BudgetMiB} MiB"
+                     + (plan.Cuts.Count > 0 ? $", cut at {string.Join(", ", plan.Cuts.Select(c => c.Tensor))}" : ""));
+        return plan;
+    }
+
+    public static CutPlan ReadPlan(string planFile)
+    {
+        if (!File.Exists(planFile))
+            throw new ModelBuildException("MB5001", planFile, "plan.json is missing: the CutModel step did not run or failed; build again.");
+        return CutPlan.FromJson(File.ReadAllText(planFile));
+    }
+}

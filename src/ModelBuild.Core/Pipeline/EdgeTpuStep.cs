@@ -1,0 +1,64 @@
+using System.Text.Json;
+using ModelBuild.Core.Artifacts;
+using ModelBuild.Core.Diagnostics;
+using ModelBuild.Core.EdgeTpu;
+
+namespace ModelBuild.Core.Pipeline;
+
+/// <summary>The Edge TPU results of every model, as CompileEdgeTpu records them in edgetpu.json.</summary>
+public sealed record EdgeTpuResults(EdgeTpuModelResult Default, IReadOnlyDictionary<string, EdgeTpuModelResult> Models);
+
+/// <summary>CompileEdgeTpu: run edgetpu_compiler on every distinct model, or record why not.</summary>
+public static class EdgeTpuStep
+{
+    public const string ResultsFile = "edgetpu.json";
+
+    public static EdgeTpuResults Run(string modelFile, string storeDirectory, string edgeTpuDirectory, EdgeTpuMode mode, string? compilerPath, TimeSpan timeout, IBuildLog log, CancellationToken cancel = default)
+    {
+        var models = ModelStore.ReadManifest(storeDirectory).Select(m => Path.Combine(storeDirectory, m.File)).ToList();
+        EdgeTpuResults results;
+        if (mode == EdgeTpuMode.Off)
+            results = new EdgeTpuResults(new EdgeTpuModelResult("off", Message: "Edge TPU compilation is off (EdgeTpu=\"Off\")."), new Dictionary<string, EdgeTpuModelResult>());
+        else
+        {
+            var compiler = new EdgeTpuCompilerLocator { ExplicitPath = compilerPath }.Locate();
+            if (compiler is null)
+            {
+                var what = $"edgetpu_compiler was not found{(string.IsNullOrWhiteSpace(compilerPath) ? "" : $" at '{compilerPath}'")}; the {models.Count} CPU int8 models were built but not compiled for the Edge TPU (tpu/ folders stay empty). {EdgeTpuCompilerLocator.InstallHint}";
+                if (mode == EdgeTpuMode.Required) throw new ModelBuildException("MB4001", modelFile, what + " EdgeTpu=\"Required\" makes this an error.");
+                log.Warning("MB4001", modelFile, what);
+                results = new EdgeTpuResults(new EdgeTpuModelResult("skipped", Message: "edgetpu_compiler not found; " + EdgeTpuCompilerLocator.InstallHint), new Dictionary<string, EdgeTpuModelResult>());
+            }
+            else
+            {
+                var staging = edgeTpuDirectory.TrimEnd('/', '\\') + ".staging-" + Guid.NewGuid().ToString("N")[..8];
+                try
+                {
+                    var compileResults = new EdgeTpuCompilerDriver(compiler, new EdgeTpuCompileOptions { ProcessTimeout = timeout }).Compile(models, staging, log, cancel);
+                    EdgeTpuCompilerDriver.ThrowIfAnyFailed(compileResults);
+                    var compiled = compileResults.ToDictionary(r => r.Model, r => r.ToModelResult(), StringComparer.Ordinal);
+                    results = new EdgeTpuResults(new EdgeTpuModelResult("skipped"), compiled);
+                    AtomicFiles.WriteAllText(Path.Combine(staging, ResultsFile), JsonSerializer.Serialize(results));
+                    AtomicFiles.ReplaceDirectory(staging, edgeTpuDirectory);
+                    return results;
+                }
+                finally
+                {
+                    if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+                }
+            }
+        }
+
+        if (Directory.Exists(edgeTpuDirectory)) Directory.Delete(edgeTpuDirectory, recursive: true);
+        Directory.CreateDirectory(edgeTpuDirectory);
+        AtomicFiles.WriteAllText(Path.Combine(edgeTpuDirectory, ResultsFile), JsonSerializer.Serialize(results));
+        return results;
+    }
+
+    public static EdgeTpuResults ReadResults(string? edgeTpuDirectory)
+    {
+        var path = edgeTpuDirectory is null ? null : Path.Combine(edgeTpuDirectory, ResultsFile);
+        if (path is null || !File.Exists(path)) return new EdgeTpuResults(new EdgeTpuModelResult("off"), new Dictionary<string, EdgeTpuModelResult>());
+        return JsonSerializer.Deserialize<EdgeTpuResults>(File.ReadAllText(path))!;
+    }
+}
