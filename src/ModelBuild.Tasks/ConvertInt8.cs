@@ -1,0 +1,20 @@
+using Microsoft.Build.Framework;
+using ModelBuild.Core.Pipeline;
+
+namespace ModelBuild.Tasks;
+
+/// <summary>Calibrates and quantizes the model once and writes every segment and tail as int8 .tflite.</summary>
+public sealed class ConvertInt8 : ModelBuildTask
+{
+    [Required] public string ModelFile { get; set; } = "";
+    [Required] public string PlanFile { get; set; } = "";
+    [Required] public string StoreDirectory { get; set; } = "";
+    public string? Quantization { get; set; }
+    public string? CalibrationData { get; set; }
+    public string? CalibrationSamples { get; set; }
+    public string? Preprocessing { get; set; }
+
+    protected override void Run() =>
+        ConvertStep.Run(ModelItemSettings.Parse(ModelFile, quantization: Quantization, calibrationData: CalibrationData,
+            calibrationSamples: CalibrationSamples, preprocessing: Preprocessing), PlanFile, StoreDirectory, BuildLog, Cancellation);
+}
