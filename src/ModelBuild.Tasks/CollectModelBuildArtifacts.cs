@@ -25,7 +25,7 @@ public sealed partial class CollectModelBuildArtifacts : Task
         {
             var work = ModelItem.Work(model);
             var sub = model.GetMetadata("OutputSubdirectory");
-            foreach (var relative in EmitStep.ReadLayoutList(work))
+            foreach (var relative in work.ReadLayoutList())
             {
                 var item = new TaskItem(Path.Combine(work.LayoutDirectory, relative.Replace('/', Path.DirectorySeparatorChar)));
                 var targetPath = Path.Combine(sub, relative).Replace('/', Path.DirectorySeparatorChar);

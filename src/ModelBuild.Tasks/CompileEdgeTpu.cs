@@ -7,12 +7,17 @@ namespace ModelBuild.Tasks;
 /// <summary>Compiles every distinct model with edgetpu_compiler when it is available (EdgeTpu = Auto | Required | Off).</summary>
 public sealed class CompileEdgeTpu : ModelBuildTask
 {
+    /// <summary>Per-model compiler timeout in seconds.</summary>
+    public int TimeoutSeconds { get; set; } = 600;
+
     protected override string StepName => nameof(CompileEdgeTpu);
 
-    protected override string Run(string modelFile, ModelSettings settings, WorkDirectory work, IBuildLog log, CancellationToken cancel)
+    protected override string Run(ITaskItem model, WorkDirectory work, IBuildLog log, CancellationToken cancel)
     {
-        var results = EdgeTpuStep.Run(modelFile, settings, work, log, cancel);
-        var byStatus = results.Values.GroupBy(r => r.Status).Select(g => $"{g.Count()} {g.Key}");
-        return string.Join(", ", byStatus);
+        var results = EdgeTpuStep.Run(model.GetMetadata("FullPath"), work.ModelsDirectory, work.TpuDirectory, ModelItem.EdgeTpu(model),
+            ModelItem.CompilerPath(model), TimeSpan.FromSeconds(TimeoutSeconds), log, cancel);
+        return results.Models.Count == 0
+            ? $"no compilation ({results.Default.Status})"
+            : string.Join(", ", results.Models.Values.GroupBy(r => r.Status).Select(g => $"{g.Count()} {g.Key}"));
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Build.Framework;
 using ModelBuild.Core.Diagnostics;
 using ModelBuild.Core.Pipeline;
 
@@ -8,9 +9,10 @@ public sealed class ConvertInt8 : ModelBuildTask
 {
     protected override string StepName => nameof(ConvertInt8);
 
-    protected override string Run(string modelFile, ModelSettings settings, WorkDirectory work, IBuildLog log, CancellationToken cancel)
+    protected override string Run(ITaskItem model, WorkDirectory work, IBuildLog log, CancellationToken cancel)
     {
-        var models = ConvertStep.Run(modelFile, settings, work, log, cancel);
+        var settings = ModelItem.Settings(model);
+        var models = ConvertStep.Run(settings, work.PlanFile, work.ModelsDirectory, log, cancel);
         return $"{models.Count} int8 models ({settings.QuantizationName}), {models.Sum(m => m.Bytes) / 1048576.0:F2} MiB";
     }
 }

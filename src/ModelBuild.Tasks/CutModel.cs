@@ -1,3 +1,4 @@
+using Microsoft.Build.Framework;
 using ModelBuild.Core.Diagnostics;
 using ModelBuild.Core.Pipeline;
 
@@ -8,10 +9,13 @@ public sealed class CutModel : ModelBuildTask
 {
     protected override string StepName => nameof(CutModel);
 
-    protected override string Run(string modelFile, ModelSettings settings, WorkDirectory work, IBuildLog log, CancellationToken cancel)
+    protected override string Run(ITaskItem model, WorkDirectory work, IBuildLog log, CancellationToken cancel)
     {
-        var plan = CutStep.Run(modelFile, settings, work, log, cancel);
-        var cuts = plan.Cuts.Count == 0 ? "no cuts" : "cuts at " + string.Join(", ", plan.Cuts.Select(c => c.Tensor));
+        var settings = ModelItem.Settings(model);
+        // No plan until this run succeeds: a failed cut never leaves a stale plan for the later steps.
+        if (File.Exists(work.PlanFile)) File.Delete(work.PlanFile);
+        var plan = CutStep.Run(settings, work.PlanFile, log);
+        var cuts = plan.Cuts.Count == 0 ? "no cuts" : "cut at " + string.Join(", ", plan.Cuts.Select(c => c.Tensor));
         return $"{plan.K} segments under {settings.BudgetMiB} MiB, {cuts}";
     }
 }

@@ -29,9 +29,7 @@ public abstract class ModelBuildTask : Task, ICancelableTask
         var clock = Stopwatch.StartNew();
         try
         {
-            var settings = ModelItem.Settings(Model);
-            var work = ModelItem.Work(Model);
-            var summary = Run(modelFile, settings, work, new TaskBuildLog(Log, modelFile), _cancel.Token);
+            var summary = Run(Model, ModelItem.Work(Model), new TaskBuildLog(Log, modelFile), _cancel.Token);
             Log.LogMessage(MessageImportance.High, $"ModelBuild {StepName}: {Path.GetFileName(modelFile)}: {summary} ({clock.Elapsed.TotalSeconds:F1} s)");
         }
         catch (ModelBuildException e)
@@ -57,5 +55,5 @@ public abstract class ModelBuildTask : Task, ICancelableTask
     }
 
     /// <returns>A one-line summary for the build log.</returns>
-    protected abstract string Run(string modelFile, ModelSettings settings, WorkDirectory work, IBuildLog log, CancellationToken cancel);
+    protected abstract string Run(ITaskItem model, WorkDirectory work, IBuildLog log, CancellationToken cancel);
 }

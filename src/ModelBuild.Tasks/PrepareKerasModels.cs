@@ -1,6 +1,7 @@
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using ModelBuild.Core.Artifacts;
+using ModelBuild.Core.EdgeTpu;
 using ModelBuild.Core.Pipeline;
 using Task = Microsoft.Build.Utilities.Task;
 
@@ -23,6 +24,10 @@ public sealed class PrepareKerasModels : Task
     /// <summary>obj/…/modelbuild/: one work directory per model below it.</summary>
     [Required]
     public string IntermediateDirectory { get; set; } = "";
+
+    /// <summary>The project's folder: relative CalibrationData paths start here.</summary>
+    [Required]
+    public string ProjectDirectory { get; set; } = "";
 
     /// <summary>Project-wide compiler path, used by items that do not set EdgeTpuCompilerPath themselves.</summary>
     public string? EdgeTpuCompilerPath { get; set; }
@@ -67,7 +72,10 @@ public sealed class PrepareKerasModels : Task
             item.SetMetadata("TpuResultsFile", work.TpuResultsFile);
             item.SetMetadata("LayoutDirectory", work.LayoutDirectory);
             item.SetMetadata("LayoutList", work.LayoutList);
-            item.SetMetadata("CalibrationInputs", string.Join(";", CalibrationInputs(item.GetMetadata("CalibrationData"), Path.GetDirectoryName(fullPath)!)));
+            var calibration = item.GetMetadata("CalibrationData");
+            if (!string.IsNullOrWhiteSpace(calibration))
+                item.SetMetadata("CalibrationData", Path.GetFullPath(Path.Combine(ProjectDirectory, calibration.Trim())));
+            item.SetMetadata("CalibrationInputs", string.Join(";", CalibrationInputs(item.GetMetadata("CalibrationData"))));
 
             Directory.CreateDirectory(work.Root);
             if (AtomicFiles.WriteIfChanged(item.GetMetadata("StampFile"), Stamp(item)))
@@ -84,7 +92,7 @@ public sealed class PrepareKerasModels : Task
     {
         var lines = SettingNames.Select(n => $"{n}={item.GetMetadata(n)}").ToList();
         // Installing (or removing) the compiler changes what CompileEdgeTpu produces.
-        lines.Add($"EdgeTpuCompiler={EdgeTpuStep.Locate(item.GetMetadata("EdgeTpuCompilerPath"))}");
+        lines.Add($"EdgeTpuCompiler={EdgeTpuCompilerLocator.Find(ModelItem.CompilerPath(item))}");
         lines.Add($"OutputSubdirectory={item.GetMetadata("OutputSubdirectory")}");
         return string.Join("\n", lines) + "\n";
     }
@@ -105,17 +113,16 @@ public sealed class PrepareKerasModels : Task
             }
         }
 
-        if (File.Exists(work.LayoutList) && EmitStep.ReadLayoutList(work).Any(f => !File.Exists(Path.Combine(work.LayoutDirectory, f))))
+        if (File.Exists(work.LayoutList) && work.ReadLayoutList().Any(f => !File.Exists(Path.Combine(work.LayoutDirectory, f))))
         {
             Log.LogMessage(MessageImportance.Normal, $"ModelBuild: an output in {work.LayoutDirectory} was deleted; EmitCombos will run again.");
             File.Delete(work.LayoutList);
         }
     }
 
-    private static IEnumerable<string> CalibrationInputs(string spec, string modelDirectory)
+    private static IEnumerable<string> CalibrationInputs(string path)
     {
-        if (string.IsNullOrWhiteSpace(spec)) return [];
-        var path = Path.GetFullPath(Path.Combine(modelDirectory, spec.Trim()));
+        if (string.IsNullOrWhiteSpace(path)) return [];
         if (Directory.Exists(path)) return Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal);
         return File.Exists(path) ? [path] : [];
     }

@@ -1,42 +1,58 @@
+using System.Diagnostics;
 using System.Text.Json;
 using ModelBuild.Core.Artifacts;
+using ModelBuild.Core.Calibration;
 using ModelBuild.Core.Diagnostics;
 using ModelBuild.Core.Keras;
 using ModelBuild.Core.Quantization;
 
 namespace ModelBuild.Core.Pipeline;
 
-/// <summary>
-/// ConvertInt8: calibrate the whole float graph once, quantize it once, and write every distinct segment and tail
-/// as a slice of that one int8 graph into the model store (models/ with models.json written last).
-/// </summary>
+/// <summary>ConvertInt8: calibrate the float model once, quantize it, write every distinct segment and tail.</summary>
 public static class ConvertStep
 {
-    public static IReadOnlyList<ModelFileInfo> Run(string modelFile, ModelSettings settings, WorkDirectory work, IBuildLog log, CancellationToken cancel = default)
-    {
-        var plan = CutStep.ReadPlan(work);
-        // The manifest marks a finished store; remove it first so an interrupted run is never taken for up to date.
-        if (File.Exists(work.ModelsManifest)) File.Delete(work.ModelsManifest);
+    public const string CalibrationFile = "calibration.json";
 
-        var graph = KerasModelReader.Read(modelFile);
+    public static IReadOnlyList<ModelFileInfo> Run(ModelBuildSettings settings, string planFile, string storeDirectory, IBuildLog log, CancellationToken cancel = default)
+    {
+        var plan = CutStep.ReadPlan(planFile);
+        var graph = KerasModelReader.Read(settings.ModelFile);
+        var name = Path.GetFileName(settings.ModelFile);
+        var options = new CalibrationOptions { Preprocessing = settings.Preprocessing, MaxSamples = settings.CalibrationSamples };
+        var clock = Stopwatch.StartNew();
+        int count = 0;
+        var samples = CalibrationDataLoader.Load(settings.CalibrationData, graph.Inputs[0].Shape, options, log, settings.ModelFile)
+            .Select(s =>
+            {
+                cancel.ThrowIfCancellationRequested();
+                count++;
+                return s;
+            });
+        log.Progress($"{name}: calibrating with up to {options.MaxSamples} samples from {CalibrationDataLoader.Describe(settings.CalibrationData)}");
+        var ranges = Calibrator.Calibrate(graph, samples, log);
+        log.Progress($"{name}: calibrated on {count} samples in {clock.Elapsed.TotalSeconds:F1} s");
         cancel.ThrowIfCancellationRequested();
-        var samples = CalibrationSamples.For(graph, settings, modelFile, log);
-        var ranges = Calibrator.Calibrate(graph, Cancelable(samples, cancel), log);
-        cancel.ThrowIfCancellationRequested();
+
         var int8 = Quantizer.Quantize(graph, ranges, new QuantizationOptions { PerChannel = settings.PerChannel });
-        var written = ModelStore.Write(int8, plan, work.ModelsDirectory, log, modelFile, cancel);
-        var described = CalibrationSamples.Describe(settings);
-        AtomicFiles.WriteAllText(work.CalibrationFile,
-            JsonSerializer.Serialize(new CalibrationInfo(described.Source, ranges.SampleCount, described.Preprocessing)));
-        return written;
+        var staging = storeDirectory.TrimEnd('/', '\\') + ".staging-" + Guid.NewGuid().ToString("N")[..8];
+        try
+        {
+            var models = ModelStore.Write(int8, plan, staging, log, settings.ModelFile, cancel);
+            var calibration = new CalibrationInfo(CalibrationDataLoader.Describe(settings.CalibrationData), count, settings.Preprocessing.ToString().ToLowerInvariant());
+            AtomicFiles.WriteAllText(Path.Combine(staging, CalibrationFile), JsonSerializer.Serialize(calibration));
+            AtomicFiles.ReplaceDirectory(staging, storeDirectory);
+            log.Progress($"{name}: wrote {models.Count} int8 models in {clock.Elapsed.TotalSeconds:F1} s");
+            return models;
+        }
+        finally
+        {
+            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+        }
     }
 
-    private static IEnumerable<float[]> Cancelable(IEnumerable<float[]> samples, CancellationToken cancel)
+    public static CalibrationInfo ReadCalibration(string storeDirectory)
     {
-        foreach (var s in samples)
-        {
-            cancel.ThrowIfCancellationRequested();
-            yield return s;
-        }
+        var path = Path.Combine(storeDirectory, CalibrationFile);
+        return File.Exists(path) ? JsonSerializer.Deserialize<CalibrationInfo>(File.ReadAllText(path))! : new CalibrationInfo("unknown", 0, "none");
     }
 }

@@ -5,25 +5,29 @@ using ModelBuild.Core.Segmentation;
 
 namespace ModelBuild.Core.Pipeline;
 
-/// <summary>CutModel: read the .h5, plan the cuts under the budget, write plan.json.</summary>
+/// <summary>CutModel: read the .h5, plan the segments, write plan.json.</summary>
 public static class CutStep
 {
-    public static CutPlan Run(string modelFile, ModelSettings settings, WorkDirectory work, IBuildLog log, CancellationToken cancel = default)
+    public static CutPlan Run(ModelBuildSettings settings, string planFile, IBuildLog log)
     {
-        // No plan until this run succeeds: a failed or cancelled cut never leaves a stale plan for later steps.
-        if (File.Exists(work.PlanFile)) File.Delete(work.PlanFile);
-        var graph = KerasModelReader.Read(modelFile);
-        cancel.ThrowIfCancellationRequested();
-        var plan = BudgetPlanner.Plan(graph, settings.BudgetMiB,
-            new PlannerOptions { PerChannel = settings.PerChannel, Cuts = settings.Cuts, SourceFile = modelFile }, log);
-        AtomicFiles.WriteAllText(work.PlanFile, plan.ToJson());
+        var graph = KerasModelReader.Read(settings.ModelFile);
+        var plan = BudgetPlanner.Plan(graph, settings.BudgetMiB, new PlannerOptions
+        {
+            PerChannel = settings.PerChannel,
+            Cuts = settings.Cuts.Count > 0 ? settings.Cuts : null,
+            CandidatePattern = settings.CandidatePattern,
+            SourceFile = settings.ModelFile,
+        }, log);
+        AtomicFiles.WriteAllText(planFile, plan.ToJson());
+        log.Progress($"{Path.GetFileName(settings.ModelFile)}: {plan.K} segments at {settings.BudgetMiB} MiB"
+                     + (plan.Cuts.Count > 0 ? $", cut at {string.Join(", ", plan.Cuts.Select(c => c.Tensor))}" : ""));
         return plan;
     }
 
-    public static CutPlan ReadPlan(WorkDirectory work)
+    public static CutPlan ReadPlan(string planFile)
     {
-        if (!File.Exists(work.PlanFile))
-            throw new ModelBuildException("MB5010", work.PlanFile, "plan.json is missing: the CutModel step did not run or did not finish; build again.");
-        return CutPlan.FromJson(File.ReadAllText(work.PlanFile));
+        if (!File.Exists(planFile))
+            throw new ModelBuildException("MB5001", planFile, "plan.json is missing: the CutModel step did not run or failed; build again.");
+        return CutPlan.FromJson(File.ReadAllText(planFile));
     }
 }

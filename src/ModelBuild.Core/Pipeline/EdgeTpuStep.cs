@@ -1,94 +1,62 @@
-using System.Diagnostics;
 using System.Text.Json;
 using ModelBuild.Core.Artifacts;
 using ModelBuild.Core.Diagnostics;
+using ModelBuild.Core.EdgeTpu;
 
 namespace ModelBuild.Core.Pipeline;
 
-/// <summary>
-/// CompileEdgeTpu: runs edgetpu_compiler on every distinct model of the store into tpu/, and records each
-/// model's result in tpu/results.json (also when nothing was compiled, saying why).
-/// </summary>
+/// <summary>The Edge TPU results of every model, as CompileEdgeTpu records them in edgetpu.json.</summary>
+public sealed record EdgeTpuResults(EdgeTpuModelResult Default, IReadOnlyDictionary<string, EdgeTpuModelResult> Models);
+
+/// <summary>CompileEdgeTpu: run edgetpu_compiler on every distinct model, or record why not.</summary>
 public static class EdgeTpuStep
 {
-    public const string CompilerEnvironmentVariable = "MODELBUILD_EDGETPU_COMPILER";
-    private const string InstallHint = "install it from Google's Coral apt repository (x86-64 Linux: 'apt-get install edgetpu-compiler', see coral.ai/docs/edgetpu/compiler) or set EdgeTpuCompilerPath";
+    public const string ResultsFile = "edgetpu.json";
 
-    public static IReadOnlyDictionary<string, EdgeTpuModelResult> Run(string modelFile, ModelSettings settings, WorkDirectory work, IBuildLog log, CancellationToken cancel = default)
+    public static EdgeTpuResults Run(string modelFile, string storeDirectory, string edgeTpuDirectory, EdgeTpuMode mode, string? compilerPath, TimeSpan timeout, IBuildLog log, CancellationToken cancel = default)
     {
-        var models = ModelStore.ReadManifest(work.ModelsDirectory);
-        if (Directory.Exists(work.TpuDirectory)) Directory.Delete(work.TpuDirectory, recursive: true);
-        Directory.CreateDirectory(work.TpuDirectory);
-        var results = new SortedDictionary<string, EdgeTpuModelResult>(StringComparer.Ordinal);
-
-        if (settings.EdgeTpu == EdgeTpuMode.Off)
-        {
-            foreach (var m in models) results[m.File] = new EdgeTpuModelResult("off", Message: "Edge TPU compilation is off (EdgeTpu=\"Off\").");
-        }
-        else if (Locate(settings.EdgeTpuCompilerPath) is not { } compiler)
-        {
-            var what = $"edgetpu_compiler was not found (EdgeTpuCompilerPath, ${CompilerEnvironmentVariable}, PATH)";
-            if (settings.EdgeTpu == EdgeTpuMode.Required)
-                throw new ModelBuildException("MB4002", modelFile, $"{what} and EdgeTpu=\"Required\"; {InstallHint}.");
-            log.Warning("MB4001", modelFile, $"{what}: the {models.Count} Edge TPU compilations were skipped, the CPU int8 models are built; {InstallHint}.");
-            foreach (var m in models) results[m.File] = new EdgeTpuModelResult("skipped", Message: "not compiled: edgetpu_compiler was not found.");
-        }
+        var models = ModelStore.ReadManifest(storeDirectory).Select(m => Path.Combine(storeDirectory, m.File)).ToList();
+        EdgeTpuResults results;
+        if (mode == EdgeTpuMode.Off)
+            results = new EdgeTpuResults(new EdgeTpuModelResult("off", Message: "Edge TPU compilation is off (EdgeTpu=\"Off\")."), new Dictionary<string, EdgeTpuModelResult>());
         else
         {
-            foreach (var m in models)
+            var compiler = EdgeTpuCompilerLocator.Find(compilerPath);
+            if (compiler is null)
             {
-                cancel.ThrowIfCancellationRequested();
-                results[m.File] = Compile(compiler, Path.Combine(work.ModelsDirectory, m.File), work.TpuDirectory, modelFile, cancel);
-                log.Progress($"Edge TPU: compiled {m.File}");
+                var what = $"edgetpu_compiler was not found{(string.IsNullOrWhiteSpace(compilerPath) ? "" : $" at '{compilerPath}'")}; the {models.Count} CPU int8 models were built but not compiled for the Edge TPU (tpu/ folders stay empty). {EdgeTpuCompilerLocator.InstallHint}";
+                if (mode == EdgeTpuMode.Required) throw new ModelBuildException("MB4001", modelFile, what + " EdgeTpu=\"Required\" makes this an error.");
+                log.Warning("MB4001", modelFile, what);
+                results = new EdgeTpuResults(new EdgeTpuModelResult("skipped", Message: "edgetpu_compiler not found; " + EdgeTpuCompilerLocator.InstallHint), new Dictionary<string, EdgeTpuModelResult>());
+            }
+            else
+            {
+                var staging = edgeTpuDirectory.TrimEnd('/', '\\') + ".staging-" + Guid.NewGuid().ToString("N")[..8];
+                try
+                {
+                    var compiled = new EdgeTpuCompilerDriver(compiler, timeout).CompileAll(models, staging, log, cancel);
+                    results = new EdgeTpuResults(new EdgeTpuModelResult("skipped"), compiled);
+                    AtomicFiles.WriteAllText(Path.Combine(staging, ResultsFile), JsonSerializer.Serialize(results));
+                    AtomicFiles.ReplaceDirectory(staging, edgeTpuDirectory);
+                    return results;
+                }
+                finally
+                {
+                    if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+                }
             }
         }
 
-        AtomicFiles.WriteAllText(work.TpuResultsFile, JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
+        if (Directory.Exists(edgeTpuDirectory)) Directory.Delete(edgeTpuDirectory, recursive: true);
+        Directory.CreateDirectory(edgeTpuDirectory);
+        AtomicFiles.WriteAllText(Path.Combine(edgeTpuDirectory, ResultsFile), JsonSerializer.Serialize(results));
         return results;
     }
 
-    public static IReadOnlyDictionary<string, EdgeTpuModelResult> ReadResults(WorkDirectory work) =>
-        File.Exists(work.TpuResultsFile)
-            ? JsonSerializer.Deserialize<Dictionary<string, EdgeTpuModelResult>>(File.ReadAllText(work.TpuResultsFile)) ?? []
-            : new Dictionary<string, EdgeTpuModelResult>();
-
-    /// <summary>The compiler: the explicit path, then the environment variable, then PATH; null when none exists.</summary>
-    public static string? Locate(string? explicitPath)
+    public static EdgeTpuResults ReadResults(string? edgeTpuDirectory)
     {
-        foreach (var candidate in new[] { explicitPath, Environment.GetEnvironmentVariable(CompilerEnvironmentVariable) })
-            if (!string.IsNullOrWhiteSpace(candidate) && File.Exists(candidate)) return Path.GetFullPath(candidate);
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-        {
-            var path = Path.Combine(dir, "edgetpu_compiler");
-            if (File.Exists(path)) return path;
-        }
-
-        return null;
-    }
-
-    private static EdgeTpuModelResult Compile(string compiler, string model, string outputDir, string modelFile, CancellationToken cancel)
-    {
-        var stem = Path.GetFileNameWithoutExtension(model);
-        var psi = new ProcessStartInfo(compiler) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "-s", "-o", outputDir, model }) psi.ArgumentList.Add(a);
-        using var process = Process.Start(psi) ?? throw new ModelBuildException("MB4003", compiler, "could not be started.");
-        using var registration = cancel.Register(() => { try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } });
-        var stdout = process.StandardOutput.ReadToEndAsync(cancel);
-        var stderr = process.StandardError.ReadToEndAsync(cancel);
-        if (!process.WaitForExit(TimeSpan.FromMinutes(10)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new ModelBuildException("MB4004", modelFile, $"edgetpu_compiler did not finish {Path.GetFileName(model)} within 10 minutes.");
-        }
-
-        cancel.ThrowIfCancellationRequested();
-        var output = stdout.Result + stderr.Result;
-        var compiled = $"{stem}_edgetpu.tflite";
-        if (process.ExitCode != 0)
-            throw new ModelBuildException("MB4003", modelFile, $"edgetpu_compiler failed on {Path.GetFileName(model)} (exit code {process.ExitCode}): {output.Trim()}");
-        if (!File.Exists(Path.Combine(outputDir, compiled)))
-            throw new ModelBuildException("MB4003", modelFile, $"edgetpu_compiler exited 0 but wrote no {compiled}: {output.Trim()}");
-        var log = $"{stem}_edgetpu.log";
-        return new EdgeTpuModelResult("compiled", compiled, File.Exists(Path.Combine(outputDir, log)) ? log : null);
+        var path = edgeTpuDirectory is null ? null : Path.Combine(edgeTpuDirectory, ResultsFile);
+        if (path is null || !File.Exists(path)) return new EdgeTpuResults(new EdgeTpuModelResult("off"), new Dictionary<string, EdgeTpuModelResult>());
+        return JsonSerializer.Deserialize<EdgeTpuResults>(File.ReadAllText(path))!;
     }
 }

@@ -34,23 +34,28 @@ public sealed class Int8ModelAccuracyTests
         var pattern = ReferenceInput.For(shape).Select(v => pre(v * 255)).ToArray();
         // Calibrate on the photos, their mirror images and the synthetic pattern; evaluate on photos and pattern.
         var calibration = AccuracyInputs.Samples(model, shape).Take(2 * calibrationPhotos).Append(pattern);
-        var int8 = Quantizer.Quantize(floatGraph, Calibrator.Calibrate(floatGraph, calibration, new RecordingBuildLog()));
+        var ranges = Calibrator.Calibrate(floatGraph, calibration, new RecordingBuildLog());
+        var int8 = Quantizer.Quantize(floatGraph, ranges);
+        var perTensor = Quantizer.Quantize(floatGraph, ranges, new QuantizationOptions { PerChannel = false });
         var inputs = AccuracyInputs.Samples(model, shape, mirrored: false).Take(evalPhotos).Append(pattern).ToList();
         var floatExec = new FloatExecutor(floatGraph);
         var int8Exec = new Int8Executor(int8);
+        var perTensorExec = new Int8Executor(perTensor);
         var ours = new AccuracyMeasure();
+        var oursPerTensor = new AccuracyMeasure();
         var google = googleModel is null ? null : new AccuracyMeasure();
         using var googleRuntime = googleModel is null ? null : TfLiteRuntime.Load(RepoPaths.TfLiteModel(googleModel));
         foreach (var x in inputs)
         {
             var f = floatExec.Run(x);
             ours.Add(f, Dequantize(int8Exec.Run(Quantize(x, int8.Inputs[0].Quant!)), int8.Outputs[0].Quant!));
+            oursPerTensor.Add(f, Dequantize(perTensorExec.Run(Quantize(x, perTensor.Inputs[0].Quant!)), perTensor.Outputs[0].Quant!));
             if (googleRuntime is not null) google!.Add(f, RunQuantized(googleRuntime, x));
         }
 
         bool classifier = int8.Outputs[0].Rank == 2;
         string Top1(AccuracyMeasure m) => classifier ? $"{m.Top1Agree}/{m.Inputs}" : "n/a (image output)";
-        Console.WriteLine($"| {model} | {Top1(ours)} | {ours.SqnrDb:F1} | " +
+        Console.WriteLine($"| {model} | {Top1(ours)} | {ours.SqnrDb:F1} | {Top1(oursPerTensor)} | {oursPerTensor.SqnrDb:F1} | " +
                           (google is null ? "— | — |" : $"{Top1(google)} | {google.SqnrDb:F1} |"));
         Assert.IsGreaterThanOrEqualTo(minSqnrDb, ours.SqnrDb, $"{model}: {ours}");
         if (classifier) Assert.IsGreaterThanOrEqualTo((ours.Inputs + 1) / 2, ours.Top1Agree, $"{model}: {ours}");

@@ -29,6 +29,7 @@ internal static class LayoutKernels
     public static void Concat(IReadOnlyList<(float[] Data, int[] Shape)> inputs, int axis, float[] y)
     {
         var shape0 = inputs[0].Shape;
+        if (axis < 0) axis += shape0.Length;
         int outer = 1;
         for (int d = 0; d < axis; d++) outer *= shape0[d];
         int total = inputs.Sum(i => i.Data.Length / outer);
@@ -61,7 +62,9 @@ internal static class LayoutKernels
         float scale = alignCorners && outSize > 1 ? (inSize - 1) / (float)(outSize - 1) : inSize / (float)outSize;
         float offset = halfPixel ? 0.5f : 0f;
         float v = (o + offset) * scale;
-        int i = alignCorners ? (int)MathF.Round(v) : (int)MathF.Floor(v);
-        return Math.Min(i, inSize - 1);
+        // TfLiteRound is std::round: halves go away from zero, not to even.
+        int i = alignCorners ? (int)MathF.Round(v, MidpointRounding.AwayFromZero) : (int)MathF.Floor(v);
+        i = Math.Min(i, inSize - 1);
+        return halfPixel ? Math.Max(0, i) : i;
     }
 }

@@ -1,0 +1,51 @@
+using ModelBuild.Core.Calibration;
+using ModelBuild.Core.Diagnostics;
+
+namespace ModelBuild.Core.Pipeline;
+
+/// <summary>The settings of one KerasModel item, as the MSBuild item metadata gives them.</summary>
+public sealed record ModelBuildSettings
+{
+    public required string ModelFile { get; init; }
+
+    public double BudgetMiB { get; init; } = 7;
+
+    public bool PerChannel { get; init; } = true;
+
+    public IReadOnlyList<string> Cuts { get; init; } = [];
+
+    public string? CandidatePattern { get; init; }
+
+    public string? CalibrationData { get; init; }
+
+    public int CalibrationSamples { get; init; } = CalibrationOptions.DefaultMaxSamples;
+
+    public Preprocessing Preprocessing { get; init; } = Preprocessing.None;
+
+    public string QuantizationName => PerChannel ? "PerChannel" : "PerTensor";
+
+    /// <summary>Parses BudgetMiB as MSBuild gives it (invariant culture; "7", "0.5").</summary>
+    public static double ParseBudget(string? text, string modelFile)
+    {
+        if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v) && v > 0 && double.IsFinite(v))
+            return v;
+        throw new ModelBuildException("MB2001", modelFile, $"BudgetMiB='{text}' is not a positive number of MiB; use e.g. BudgetMiB=\"7\" or \"0.5\".");
+    }
+
+    public static bool ParsePerChannel(string? text, string modelFile) => (text ?? "").Trim().ToLowerInvariant() switch
+    {
+        "" or "perchannel" => true,
+        "pertensor" => false,
+        _ => throw new ModelBuildException("MB3001", modelFile, $"Quantization='{text}' is not known; use PerChannel (default) or PerTensor."),
+    };
+
+    public static int ParseSamples(string? text, string modelFile)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return CalibrationOptions.DefaultMaxSamples;
+        if (int.TryParse(text, out var n) && n > 0) return n;
+        throw new ModelBuildException("MB3056", modelFile, $"CalibrationSamples='{text}' is not a positive whole number.");
+    }
+
+    public static IReadOnlyList<string> ParseList(string? text) =>
+        (text ?? "").Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}

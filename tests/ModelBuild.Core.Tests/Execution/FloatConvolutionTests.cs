@@ -1,0 +1,89 @@
+using ModelBuild.Core.Graph;
+using static ModelBuild.Core.Tests.Execution.FloatTestGraphs;
+
+namespace ModelBuild.Core.Tests.Execution;
+
+/// <summary>CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED of the float executor against naive loops.</summary>
+[TestClass]
+public sealed class FloatConvolutionTests
+{
+    [TestMethod]
+    [DataRow(7, 5, 3, 5, 3, 3, 1, 1, 1, 1, Padding.Same, FusedActivation.None, true, 1, DisplayName = "3x3 same s1, odd sizes")]
+    [DataRow(8, 8, 4, 6, 3, 3, 2, 2, 1, 1, Padding.Same, FusedActivation.Relu, true, 1, DisplayName = "3x3 same s2, even input")]
+    [DataRow(7, 9, 4, 6, 3, 3, 2, 2, 1, 1, Padding.Same, FusedActivation.None, true, 1, DisplayName = "3x3 same s2, odd input")]
+    [DataRow(10, 10, 3, 8, 2, 2, 2, 2, 1, 1, Padding.Same, FusedActivation.None, true, 1, DisplayName = "2x2 same s2, even input (no padding)")]
+    [DataRow(9, 9, 3, 8, 4, 4, 2, 2, 1, 1, Padding.Same, FusedActivation.None, true, 1, DisplayName = "4x4 same s2, odd input (odd total padding)")]
+    [DataRow(11, 10, 3, 4, 3, 3, 2, 2, 1, 1, Padding.Valid, FusedActivation.None, true, 1, DisplayName = "3x3 valid s2")]
+    [DataRow(12, 11, 4, 6, 3, 3, 1, 1, 2, 2, Padding.Same, FusedActivation.None, true, 1, DisplayName = "3x3 same dilation 2")]
+    [DataRow(12, 11, 4, 6, 3, 3, 1, 1, 2, 3, Padding.Valid, FusedActivation.None, true, 1, DisplayName = "3x3 valid dilation 2x3")]
+    [DataRow(13, 11, 20, 37, 1, 1, 1, 1, 1, 1, Padding.Same, FusedActivation.Relu6, true, 1, DisplayName = "1x1 s1 (GEMM path), ragged channels")]
+    [DataRow(8, 9, 20, 16, 1, 1, 2, 2, 1, 1, Padding.Same, FusedActivation.None, false, 1, DisplayName = "1x1 s2, no bias")]
+    [DataRow(9, 7, 5, 7, 3, 1, 2, 1, 1, 1, Padding.Same, FusedActivation.ReluN1To1, true, 1, DisplayName = "3x1 strides 2x1")]
+    [DataRow(9, 7, 5, 33, 3, 3, 1, 1, 1, 1, Padding.Same, FusedActivation.Relu, true, 3, DisplayName = "3x3 batch 3, 33 channels")]
+    [DataRow(6, 5, 7, 19, 1, 1, 1, 1, 1, 1, Padding.Valid, FusedActivation.None, true, 3, DisplayName = "1x1 batch 3")]
+    [DataRow(15, 15, 3, 16, 7, 7, 2, 2, 1, 1, Padding.Same, FusedActivation.None, true, 2, DisplayName = "7x7 s2 stem, batch 2")]
+    public void Conv2D_matches_naive_loops(int h, int w, int cin, int cout, int kh, int kw, int sh, int sw, int dh, int dw, Padding padding, FusedActivation act, bool withBias, int batch)
+    {
+        var r = new Random(h * 1000 + cout * 10 + kh);
+        var x = RandomNd(r, [batch, h, w, cin]);
+        var wt = RandomNd(r, [cout, kh, kw, cin], 0.5f);
+        var bias = withBias ? Random(r, cout, 0.5f) : null;
+        var expected = FloatNaiveReference.Conv2D(x, wt, bias, sh, sw, dh, dw, padding, act);
+
+        var g = OneOp(OpType.Conv2D, [Batch1(x.Shape)],
+            [Constant("w", wt.Shape, wt.Data), bias is null ? null : Constant("b", [cout], bias)],
+            Batch1(expected.Shape), new Conv2DOptions(padding, sh, sw, dh, dw, act));
+
+        AssertClose(expected.Data, Run(g, batch, x.Data), "conv");
+    }
+
+    [TestMethod]
+    [DataRow(7, 9, 13, 1, 3, 1, 1, Padding.Same, FusedActivation.Relu6, 1, DisplayName = "3x3 s1, 13 channels")]
+    [DataRow(8, 8, 16, 1, 3, 2, 1, Padding.Same, FusedActivation.None, 1, DisplayName = "3x3 s2 same, even input")]
+    [DataRow(9, 7, 12, 1, 3, 2, 1, Padding.Same, FusedActivation.None, 1, DisplayName = "3x3 s2 same, odd input")]
+    [DataRow(9, 9, 3, 2, 3, 2, 1, Padding.Valid, FusedActivation.None, 1, DisplayName = "multiplier 2, valid s2")]
+    [DataRow(8, 7, 5, 2, 3, 1, 1, Padding.Same, FusedActivation.Relu, 3, DisplayName = "multiplier 2, batch 3")]
+    [DataRow(12, 11, 9, 1, 3, 1, 2, Padding.Same, FusedActivation.None, 1, DisplayName = "dilation 2")]
+    [DataRow(11, 11, 24, 1, 5, 2, 1, Padding.Same, FusedActivation.None, 3, DisplayName = "5x5 s2 batch 3")]
+    public void DepthwiseConv2D_matches_naive_loops(int h, int w, int c, int multiplier, int k, int stride, int dilation, Padding padding, FusedActivation act, int batch)
+    {
+        var r = new Random(h * 100 + c * 7 + multiplier);
+        var x = RandomNd(r, [batch, h, w, c]);
+        var wt = RandomNd(r, [1, k, k, c * multiplier], 0.8f);
+        var bias = Random(r, c * multiplier, 0.3f);
+        var expected = FloatNaiveReference.Depthwise(x, wt, bias, multiplier, stride, stride, dilation, dilation, padding, act);
+
+        var g = OneOp(OpType.DepthwiseConv2D, [Batch1(x.Shape)],
+            [Constant("w", wt.Shape, wt.Data), Constant("b", [c * multiplier], bias)],
+            Batch1(expected.Shape), new DepthwiseConv2DOptions(padding, stride, stride, multiplier, dilation, dilation, act));
+
+        AssertClose(expected.Data, Run(g, batch, x.Data), "depthwise");
+    }
+
+    [TestMethod]
+    public void Depthwise_without_bias_starts_from_zero()
+    {
+        var r = new Random(5);
+        var x = RandomNd(r, [1, 5, 5, 4]);
+        var wt = RandomNd(r, [1, 3, 3, 4]);
+        var expected = FloatNaiveReference.Depthwise(x, wt, null, 1, 1, 1, 1, 1, Padding.Same, FusedActivation.None);
+        var g = OneOp(OpType.DepthwiseConv2D, [x.Shape], [Constant("w", wt.Shape, wt.Data), null], expected.Shape,
+            new DepthwiseConv2DOptions(Padding.Same, 1, 1, 1));
+        AssertClose(expected.Data, Run(g, 1, x.Data), "depthwise without bias");
+    }
+
+    [TestMethod]
+    [DataRow(1, FusedActivation.Relu, DisplayName = "batch 1, relu")]
+    [DataRow(3, FusedActivation.None, DisplayName = "batch 3")]
+    public void FullyConnected_flattens_NHWC_and_matches_naive_loops(int batch, FusedActivation act)
+    {
+        var r = new Random(9);
+        var x = RandomNd(r, [batch, 2, 3, 5]);
+        var wt = RandomNd(r, [7, 30]);
+        var bias = Random(r, 7);
+        var expected = FloatNaiveReference.FullyConnected(x, wt, bias, act);
+        var g = OneOp(OpType.FullyConnected, [Batch1(x.Shape)], [Constant("w", wt.Shape, wt.Data), Constant("b", [7], bias)], [1, 7],
+            new FullyConnectedOptions(act));
+        AssertClose(expected.Data, Run(g, batch, x.Data), "fully connected");
+    }
+}
