@@ -1,64 +1,60 @@
 using System.Text.RegularExpressions;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
-using ModelBuild.Core.Pipeline;
-using Task = Microsoft.Build.Utilities.Task;
 
 namespace ModelBuild.Tasks;
 
 /// <summary>
-/// Lists the finished layout of each model as <c>ModelBuildArtifact</c> items (also when the pipeline targets were
-/// skipped as up to date): full path in obj/, TargetPath under the output directory, and Kind, Combo, Segment.
+/// Lists a model's laid-out files as <c>ModelBuildArtifact</c> items: RelativePath (under the output folder), Kind
+/// (tflite | edgetpu | edgetpu-log | meta | note), Combo (full_split, pairs_k2, …), Segment (e.g. 3 or 2-7).
 /// </summary>
-public sealed partial class CollectModelBuildArtifacts : Task
+public sealed partial class CollectModelBuildArtifacts : ModelBuildTask
 {
-    [Required]
-    public ITaskItem[] Models { get; set; } = [];
+    [Required] public string LayoutDirectory { get; set; } = "";
+    [Required] public string OutputSubdirectory { get; set; } = "";
+    [Required] public string ModelFile { get; set; } = "";
 
-    [Output]
-    public ITaskItem[] Artifacts { get; set; } = [];
+    [Output] public ITaskItem[] Artifacts { get; set; } = [];
 
-    public override bool Execute()
+    protected override void Run()
     {
-        var result = new List<ITaskItem>();
-        foreach (var model in Models)
+        if (!Directory.Exists(LayoutDirectory))
         {
-            var work = ModelItem.Work(model);
-            var sub = model.GetMetadata("OutputSubdirectory");
-            foreach (var relative in work.ReadLayoutList())
-            {
-                var item = new TaskItem(Path.Combine(work.LayoutDirectory, relative.Replace('/', Path.DirectorySeparatorChar)));
-                var targetPath = Path.Combine(sub, relative).Replace('/', Path.DirectorySeparatorChar);
-                item.SetMetadata("TargetPath", targetPath);
-                item.SetMetadata("Link", targetPath);
-                item.SetMetadata("KerasModel", model.ItemSpec);
-                item.SetMetadata("Combo", relative.Split('/')[0]);
-                item.SetMetadata("Kind", KindOf(relative));
-                item.SetMetadata("Segment", SegmentOf(Path.GetFileName(relative)));
-                result.Add(item);
-            }
+            Artifacts = [];
+            return;
         }
 
-        Artifacts = result.ToArray();
-        return true;
+        Artifacts = Directory.EnumerateFiles(LayoutDirectory, "*", SearchOption.AllDirectories)
+            .Order(StringComparer.Ordinal)
+            .Select(path =>
+            {
+                var rel = Path.GetRelativePath(LayoutDirectory, path).Replace('\\', '/');
+                var item = new TaskItem(path);
+                item.SetMetadata("RelativePath", Path.Combine(OutputSubdirectory, rel));
+                item.SetMetadata("Combo", rel.Split('/')[0]);
+                item.SetMetadata("Kind", KindOf(rel));
+                item.SetMetadata("Segment", SegmentOf(Path.GetFileName(rel)));
+                item.SetMetadata("KerasModel", ModelFile);
+                return (ITaskItem)item;
+            })
+            .ToArray();
     }
 
-    internal static string KindOf(string relative)
+    private static string KindOf(string rel) => rel switch
     {
-        var name = Path.GetFileName(relative);
-        if (name == "meta.json") return "Meta";
-        if (name == "note.txt") return "Note";
-        if (name.EndsWith("_edgetpu.tflite", StringComparison.Ordinal)) return "EdgeTpuModel";
-        if (name.EndsWith(".log", StringComparison.Ordinal)) return "EdgeTpuLog";
-        return name.StartsWith("tail_", StringComparison.Ordinal) ? "TailModel" : "SegmentModel";
-    }
+        _ when rel.EndsWith("_edgetpu.tflite", StringComparison.Ordinal) => "edgetpu",
+        _ when rel.EndsWith(".log", StringComparison.Ordinal) => "edgetpu-log",
+        _ when rel.EndsWith(".tflite", StringComparison.Ordinal) => "tflite",
+        _ when rel.EndsWith("meta.json", StringComparison.Ordinal) => "meta",
+        _ when rel.EndsWith("note.txt", StringComparison.Ordinal) => "note",
+        _ => "other",
+    };
 
-    /// <summary>"3" for seg3_*, "2-7" for tail_seg2_to_7_*, empty for files that are not models.</summary>
-    internal static string SegmentOf(string fileName)
+    private static string SegmentOf(string file)
     {
-        var tail = TailPattern().Match(fileName);
+        var tail = TailPattern().Match(file);
         if (tail.Success) return $"{tail.Groups[1].Value}-{tail.Groups[2].Value}";
-        var seg = SegmentPattern().Match(fileName);
+        var seg = SegmentPattern().Match(file);
         return seg.Success ? seg.Groups[1].Value : "";
     }
 

@@ -1,23 +1,20 @@
 using Microsoft.Build.Framework;
-using ModelBuild.Core.Diagnostics;
+using ModelBuild.Core.EdgeTpu;
 using ModelBuild.Core.Pipeline;
 
 namespace ModelBuild.Tasks;
 
-/// <summary>Compiles every distinct model with edgetpu_compiler when it is available (EdgeTpu = Auto | Required | Off).</summary>
+/// <summary>Runs Google's edgetpu_compiler on every produced model when it is available (EdgeTpu=Auto|Required|Off).</summary>
 public sealed class CompileEdgeTpu : ModelBuildTask
 {
-    /// <summary>Per-model compiler timeout in seconds.</summary>
+    [Required] public string ModelFile { get; set; } = "";
+    [Required] public string StoreDirectory { get; set; } = "";
+    [Required] public string EdgeTpuDirectory { get; set; } = "";
+    public string? EdgeTpu { get; set; }
+    public string? CompilerPath { get; set; }
     public int TimeoutSeconds { get; set; } = 600;
 
-    protected override string StepName => nameof(CompileEdgeTpu);
-
-    protected override string Run(ITaskItem model, WorkDirectory work, IBuildLog log, CancellationToken cancel)
-    {
-        var results = EdgeTpuStep.Run(model.GetMetadata("FullPath"), work.ModelsDirectory, work.TpuDirectory, ModelItem.EdgeTpu(model),
-            ModelItem.CompilerPath(model), TimeSpan.FromSeconds(TimeoutSeconds), log, cancel);
-        return results.Models.Count == 0
-            ? $"no compilation ({results.Default.Status})"
-            : string.Join(", ", results.Models.Values.GroupBy(r => r.Status).Select(g => $"{g.Count()} {g.Key}"));
-    }
+    protected override void Run() =>
+        EdgeTpuStep.Run(ModelFile, StoreDirectory, EdgeTpuDirectory, EdgeTpuModes.Parse(EdgeTpu, ModelFile),
+            string.IsNullOrWhiteSpace(CompilerPath) ? null : CompilerPath, TimeSpan.FromSeconds(TimeoutSeconds), BuildLog, Cancellation);
 }

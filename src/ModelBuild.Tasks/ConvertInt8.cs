@@ -1,18 +1,20 @@
 using Microsoft.Build.Framework;
-using ModelBuild.Core.Diagnostics;
 using ModelBuild.Core.Pipeline;
 
 namespace ModelBuild.Tasks;
 
-/// <summary>Calibrates and quantizes the model once and writes every distinct int8 segment and tail.</summary>
+/// <summary>Calibrates and quantizes the model once and writes every segment and tail as int8 .tflite.</summary>
 public sealed class ConvertInt8 : ModelBuildTask
 {
-    protected override string StepName => nameof(ConvertInt8);
+    [Required] public string ModelFile { get; set; } = "";
+    [Required] public string PlanFile { get; set; } = "";
+    [Required] public string StoreDirectory { get; set; } = "";
+    public string? Quantization { get; set; }
+    public string? CalibrationData { get; set; }
+    public string? CalibrationSamples { get; set; }
+    public string? Preprocessing { get; set; }
 
-    protected override string Run(ITaskItem model, WorkDirectory work, IBuildLog log, CancellationToken cancel)
-    {
-        var settings = ModelItem.Settings(model);
-        var models = ConvertStep.Run(settings, work.PlanFile, work.ModelsDirectory, log, cancel);
-        return $"{models.Count} int8 models ({settings.QuantizationName}), {models.Sum(m => m.Bytes) / 1048576.0:F2} MiB";
-    }
+    protected override void Run() =>
+        ConvertStep.Run(ModelItemSettings.Parse(ModelFile, quantization: Quantization, calibrationData: CalibrationData,
+            calibrationSamples: CalibrationSamples, preprocessing: Preprocessing), PlanFile, StoreDirectory, BuildLog, Cancellation);
 }

@@ -1,21 +1,18 @@
 using Microsoft.Build.Framework;
-using ModelBuild.Core.Diagnostics;
 using ModelBuild.Core.Pipeline;
 
 namespace ModelBuild.Tasks;
 
-/// <summary>Reads the .h5 and plans the cuts under BudgetMiB into plan.json.</summary>
+/// <summary>Reads a Keras .h5 and plans its segments under BudgetMiB; writes plan.json.</summary>
 public sealed class CutModel : ModelBuildTask
 {
-    protected override string StepName => nameof(CutModel);
+    [Required] public string ModelFile { get; set; } = "";
+    [Required] public string PlanFile { get; set; } = "";
+    public string? BudgetMiB { get; set; }
+    public string? Quantization { get; set; }
+    public string? Cuts { get; set; }
+    public string? CutCandidates { get; set; }
 
-    protected override string Run(ITaskItem model, WorkDirectory work, IBuildLog log, CancellationToken cancel)
-    {
-        var settings = ModelItem.Settings(model);
-        // No plan until this run succeeds: a failed cut never leaves a stale plan for the later steps.
-        if (File.Exists(work.PlanFile)) File.Delete(work.PlanFile);
-        var plan = CutStep.Run(settings, work.PlanFile, log);
-        var cuts = plan.Cuts.Count == 0 ? "no cuts" : "cut at " + string.Join(", ", plan.Cuts.Select(c => c.Tensor));
-        return $"{plan.K} segments under {settings.BudgetMiB} MiB, {cuts}";
-    }
+    protected override void Run() =>
+        CutStep.Run(ModelItemSettings.Parse(ModelFile, BudgetMiB, Quantization, Cuts, CutCandidates), PlanFile, BuildLog);
 }

@@ -41,7 +41,8 @@ public static class CalibrationDataLoader
         }
     }
 
-    internal static IReadOnlyList<string> ResolveFiles(string spec)
+    /// <summary>The calibration files a spec names, sorted; errors when there are none.</summary>
+    public static IReadOnlyList<string> ResolveFiles(string spec)
     {
         string dir, pattern;
         if (Directory.Exists(spec)) (dir, pattern) = (spec, "*");

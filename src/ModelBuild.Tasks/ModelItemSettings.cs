@@ -1,0 +1,21 @@
+using ModelBuild.Core.Calibration;
+using ModelBuild.Core.Pipeline;
+
+namespace ModelBuild.Tasks;
+
+/// <summary>Parses the KerasModel metadata that several tasks share.</summary>
+internal static class ModelItemSettings
+{
+    public static ModelBuildSettings Parse(string modelFile, string? budgetMiB = null, string? quantization = null, string? cuts = null,
+        string? candidatePattern = null, string? calibrationData = null, string? calibrationSamples = null, string? preprocessing = null) => new()
+    {
+        ModelFile = modelFile,
+        BudgetMiB = budgetMiB is null ? 7 : ModelBuildSettings.ParseBudget(budgetMiB, modelFile),
+        PerChannel = ModelBuildSettings.ParsePerChannel(quantization, modelFile),
+        Cuts = ModelBuildSettings.ParseList(cuts),
+        CandidatePattern = string.IsNullOrWhiteSpace(candidatePattern) ? null : candidatePattern,
+        CalibrationData = string.IsNullOrWhiteSpace(calibrationData) ? null : calibrationData,
+        CalibrationSamples = ModelBuildSettings.ParseSamples(calibrationSamples, modelFile),
+        Preprocessing = PreprocessingModes.Parse(preprocessing, modelFile),
+    };
+}

@@ -1,0 +1,53 @@
+using System.Text;
+using Microsoft.Build.Framework;
+using ModelBuild.Core.Artifacts;
+using ModelBuild.Core.Calibration;
+using ModelBuild.Core.EdgeTpu;
+
+namespace ModelBuild.Tasks;
+
+/// <summary>
+/// Writes one model's settings stamps, each only when its content changes, so each step reruns exactly when
+/// what it depends on changes: cut.stamp (budget, cuts), convert.stamp (quantization, calibration data and its
+/// files' sizes and times), tpu.stamp (Edge TPU mode and the compiler found).
+/// </summary>
+public sealed class WriteModelBuildStamps : ModelBuildTask
+{
+    [Required] public string ModelFile { get; set; } = "";
+    [Required] public string WorkDirectory { get; set; } = "";
+    public string? BudgetMiB { get; set; }
+    public string? Quantization { get; set; }
+    public string? Cuts { get; set; }
+    public string? CutCandidates { get; set; }
+    public string? CalibrationData { get; set; }
+    public string? CalibrationSamples { get; set; }
+    public string? Preprocessing { get; set; }
+    public string? EdgeTpu { get; set; }
+    public string? CompilerPath { get; set; }
+
+    protected override void Run()
+    {
+        Directory.CreateDirectory(WorkDirectory);
+        var version = typeof(WriteModelBuildStamps).Assembly.ManifestModule.ModuleVersionId;
+        Write("cut.stamp", $"engine={version}\nbudget={BudgetMiB}\nquantization={Quantization}\ncuts={Cuts}\ncandidates={CutCandidates}\n");
+        var convert = new StringBuilder($"engine={version}\nquantization={Quantization}\ncalibration={CalibrationData}\nsamples={CalibrationSamples}\npreprocessing={Preprocessing}\n");
+        if (!string.IsNullOrWhiteSpace(CalibrationData))
+        {
+            try
+            {
+                foreach (var f in CalibrationDataLoader.ResolveFiles(CalibrationData))
+                    convert.Append(f).Append('|').Append(new FileInfo(f).Length).Append('|').Append(File.GetLastWriteTimeUtc(f).Ticks).Append('\n');
+            }
+            catch (Core.Diagnostics.ModelBuildException)
+            {
+                convert.Append("unresolved\n"); // ConvertInt8 reports the error itself.
+            }
+        }
+
+        Write("convert.stamp", convert.ToString());
+        var compiler = EdgeTpuCompilerLocator.Find(string.IsNullOrWhiteSpace(CompilerPath) ? null : CompilerPath);
+        Write("tpu.stamp", $"engine={version}\nmode={EdgeTpu}\ncompiler={compiler}\ncompilerTime={(compiler is null ? 0 : File.GetLastWriteTimeUtc(compiler).Ticks)}\n");
+    }
+
+    private void Write(string name, string content) => AtomicFiles.WriteIfChanged(Path.Combine(WorkDirectory, name), content);
+}
