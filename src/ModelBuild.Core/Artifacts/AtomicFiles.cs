@@ -27,11 +27,22 @@ public static partial class AtomicFiles
     public static void WriteAllText(string path, string text) => WriteAllBytes(path, new System.Text.UTF8Encoding(false).GetBytes(text));
 
     /// <summary>Writes only when the content differs, so timestamps (and incremental builds) see no change otherwise.</summary>
-    public static bool WriteIfChanged(string path, string text)
+    public static bool WriteIfChanged(string path, string text) => WriteBytesIfChanged(path, new System.Text.UTF8Encoding(false).GetBytes(text));
+
+    /// <summary>Writes only when the content differs, so timestamps (and incremental builds) see no change otherwise.</summary>
+    public static bool WriteBytesIfChanged(string path, byte[] bytes)
     {
-        if (File.Exists(path) && File.ReadAllText(path) == text) return false;
-        WriteAllText(path, text);
+        if (File.Exists(path) && new FileInfo(path).Length == bytes.LongLength && File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes)) return false;
+        WriteAllBytes(path, bytes);
         return true;
+    }
+
+    /// <summary>True when both files exist and hold the same bytes.</summary>
+    public static bool SameContent(string a, string b)
+    {
+        if (!File.Exists(a) || !File.Exists(b)) return false;
+        if (new FileInfo(a).Length != new FileInfo(b).Length) return false;
+        return File.ReadAllBytes(a).AsSpan().SequenceEqual(File.ReadAllBytes(b));
     }
 
     /// <summary>Places <paramref name="source"/> at <paramref name="target"/>: a hard link when possible, else a copy.</summary>

@@ -18,7 +18,7 @@ public sealed record EdgeTpuModelResult(
 
 /// <summary>One model of a combo, in run order.</summary>
 public sealed record ComboModelEntry(
-    int Order, string File, string Role, int[] Segments, long Bytes, double MiB, string Sha256,
+    int Order, string File, string Role, int[] Segments, long Bytes, [property: JsonPropertyName("mib")] double MiB, string Sha256,
     IReadOnlyList<TensorInfo> Inputs, IReadOnlyList<TensorInfo> Outputs, EdgeTpuModelResult EdgeTpu);
 
 /// <summary>

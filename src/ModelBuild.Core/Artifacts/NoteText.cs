@@ -18,12 +18,12 @@ public static class NoteText
             ? "Run the segments one after another, feeding each output to the next input."
             : $"Run segments 1..{meta.K - 1} (e.g. on Edge TPUs), then the tail model for segments {meta.K}..{meta.SegmentCount}.");
         sb.AppendLine();
-        sb.AppendLine(c, $"{"#",-3} {"file",-32} {"MiB",8} {"input",-28} {"output",-22} {"Edge TPU",-12}");
+        sb.AppendLine(string.Create(c, $"{"#",-3} {"file",-32} {"bytes",10} {"MiB",8} {"input",-28} {"output",-22} {"Edge TPU",-12}").TrimEnd());
         foreach (var m in meta.Models)
         {
             var input = m.Inputs.Count == 1 ? $"{Shape(m.Inputs[0].Shape)} {m.Inputs[0].Dtype}" : $"{m.Inputs.Count} inputs";
             var output = m.Outputs.Count == 1 ? Shape(m.Outputs[0].Shape) : $"{m.Outputs.Count} outputs";
-            sb.AppendLine(c, $"{m.Order,-3} {m.File,-32} {m.MiB,8:F2} {input,-28} {output,-22} {m.EdgeTpu.Status,-12}");
+            sb.AppendLine(string.Create(c, $"{m.Order,-3} {Path.GetFileName(m.File),-32} {m.Bytes,10} {m.MiB,8:F2} {input,-28} {output,-22} {m.EdgeTpu.Status,-12}").TrimEnd());
         }
 
         sb.AppendLine();

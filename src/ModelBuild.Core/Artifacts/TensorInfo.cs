@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using ModelBuild.Core.Graph;
 
 namespace ModelBuild.Core.Artifacts;
@@ -13,6 +14,7 @@ public sealed record TensorInfo(string Name, int[] Shape, string Dtype, float[] 
 public sealed record ModelFileInfo(
     string File, int FirstSegment, int LastSegment, long Bytes, string Sha256, IReadOnlyList<TensorInfo> Inputs, IReadOnlyList<TensorInfo> Outputs)
 {
+    [JsonPropertyName("mib")]
     public double MiB => Math.Round(Bytes / (1024.0 * 1024.0), 4);
 
     public string Role => File.StartsWith("tail_", StringComparison.Ordinal) ? "tail" : "segment";

@@ -25,6 +25,7 @@ public static class KerasModelReader
         if (!File.Exists(h5Path))
             throw new ModelBuildException("MB1001", h5Path, $"the Keras model file does not exist ({Path.GetFullPath(h5Path)}); check the KerasModel item's path.");
 
+        CheckNotTruncated(h5Path);
         NativeFile file;
         try
         {
@@ -56,6 +57,26 @@ public static class KerasModelReader
                     $"could not be read as a Keras model ({e.Message.Split('\n')[0]}); the file may be truncated or damaged — save the model again.", e);
             }
         }
+    }
+
+    private static void CheckNotTruncated(string path)
+    {
+        long actual;
+        long? declared;
+        try
+        {
+            using var stream = File.OpenRead(path);
+            actual = stream.Length;
+            declared = Hdf5Truncation.DeclaredLength(stream);
+        }
+        catch (IOException e)
+        {
+            throw new ModelBuildException("MB1002", path, $"could not be opened ({e.Message}).", e);
+        }
+
+        if (declared > actual)
+            throw new ModelBuildException("MB1002", path,
+                $"is truncated: it has {actual} bytes but its HDF5 header says {declared}; the copy or download did not finish — copy the file again or save the model again.");
     }
 
     private static JsonObject ReadConfig(NativeFile file, string path)

@@ -1,0 +1,185 @@
+using System.Text.Json.Nodes;
+using ModelBuild.Core.Diagnostics;
+using ModelBuild.Core.Keras;
+using ModelBuild.TestSupport;
+using static ModelBuild.Core.Tests.Keras.KerasTestModel;
+
+namespace ModelBuild.Core.Tests.Keras;
+
+/// <summary>Every kind of bad input gives one clear MB10xx error naming the file, and the layer where one is at fault.</summary>
+[TestClass]
+public sealed class KerasReaderErrorTests
+{
+    private static string _dir = "";
+
+    [ClassInitialize]
+    public static void Init(TestContext _) => _dir = RepoPaths.NewScratchDirectory("keras-errors");
+
+    private static ModelBuildException ReadFails(string path, string code)
+    {
+        var e = Assert.ThrowsExactly<ModelBuildException>(() => KerasModelReader.Read(path));
+        Assert.AreEqual(code, e.Code, e.ToString());
+        Assert.AreEqual(path, e.File);
+        return e;
+    }
+
+    /// <summary>Input 4 → Dense(3): the smallest valid model, to be broken one way per test.</summary>
+    private static KerasTestModel DenseModel() => new KerasTestModel()
+        .Input("x", 4)
+        .Layer("Dense", "dense_1", Cfg(("units", 3), ("activation", "linear"), ("use_bias", true)), "x");
+
+    [TestMethod]
+    public void The_valid_baseline_model_reads()
+    {
+        var path = DenseModel().Weight("dense_1", "kernel", 4, 3).Weight("dense_1", "bias", 3).Write(Path.Combine(_dir, "ok.h5"), "dense_1");
+        var graph = KerasModelReader.Read(path);
+        Assert.HasCount(1, graph.Nodes);
+        CollectionAssert.AreEqual(new[] { 1, 3 }, graph.Outputs[0].Shape);
+    }
+
+    [TestMethod]
+    public void Missing_file_is_MB1001()
+    {
+        var e = ReadFails(Path.Combine(_dir, "nope.h5"), "MB1001");
+        StringAssert.Contains(e.Message, "does not exist");
+    }
+
+    [TestMethod]
+    public void Non_hdf5_file_is_MB1002()
+    {
+        var path = Path.Combine(_dir, "text.h5");
+        File.WriteAllText(path, "this is not an HDF5 file, just some text that is long enough to have a header.\n");
+        ReadFails(path, "MB1002");
+    }
+
+    [TestMethod]
+    public void Empty_file_is_MB1002()
+    {
+        var path = Path.Combine(_dir, "empty.h5");
+        File.WriteAllBytes(path, []);
+        ReadFails(path, "MB1002");
+    }
+
+    [TestMethod]
+    [DataRow(0.5)]
+    [DataRow(0.9)]
+    [DataRow(0.02)]
+    public void Truncated_real_model_is_MB1002(double keep)
+    {
+        var bytes = File.ReadAllBytes(RepoPaths.KerasModel("03_mlperf_tiny_resnet8_cifar10_k2.4.h5"));
+        var path = Path.Combine(_dir, $"truncated_{keep}.h5");
+        File.WriteAllBytes(path, bytes[..(int)(bytes.Length * keep)]);
+        var e = ReadFails(path, "MB1002");
+        StringAssert.Contains(e.Message, "save the model again");
+    }
+
+    [TestMethod]
+    public void Hdf5_without_model_config_is_MB1004()
+    {
+        var path = WriteFile(Path.Combine(_dir, "weights_only.h5"), null, [("dense_1", "dense_1/kernel:0", new float[12], [4, 3])]);
+        var e = ReadFails(path, "MB1004");
+        StringAssert.Contains(e.Message, "model_config");
+    }
+
+    [TestMethod]
+    public void Config_that_is_not_json_is_MB1009()
+    {
+        var path = WriteFile(Path.Combine(_dir, "bad_json.h5"), "{\"class_name\": \"Functional\", \"config\": {", []);
+        ReadFails(path, "MB1009");
+    }
+
+    [TestMethod]
+    public void Output_layer_that_does_not_exist_is_MB1009()
+    {
+        var path = DenseModel().Weight("dense_1", "kernel", 4, 3).Weight("dense_1", "bias", 3).Write(Path.Combine(_dir, "bad_output.h5"), "no_such_layer");
+        var e = ReadFails(path, "MB1009");
+        StringAssert.Contains(e.Message, "no_such_layer");
+    }
+
+    [TestMethod]
+    public void Layer_without_weights_is_MB1005_naming_layer_and_class()
+    {
+        var path = DenseModel().Write(Path.Combine(_dir, "no_weights.h5"), "dense_1");
+        var e = ReadFails(path, "MB1005");
+        StringAssert.Contains(e.Message, "'dense_1' (Dense)");
+        StringAssert.Contains(e.Message, "kernel");
+    }
+
+    [TestMethod]
+    public void Layer_with_only_some_weights_is_MB1005_listing_what_was_found()
+    {
+        var path = DenseModel().Weight("dense_1", "kernel", 4, 3).Write(Path.Combine(_dir, "no_bias.h5"), "dense_1");
+        var e = ReadFails(path, "MB1005");
+        StringAssert.Contains(e.Message, "'bias' is missing (found: kernel)");
+    }
+
+    [TestMethod]
+    public void Listed_weight_missing_from_the_file_is_MB1005()
+    {
+        // weight_names lists a bias that the group does not hold.
+        var broken = Path.Combine(_dir, "listed_missing2.h5");
+        var file = new PureHDF.H5File { Attributes = { ["model_config"] = DenseModel().Config("dense_1").ToJsonString() } };
+        var group = new PureHDF.H5Group { Attributes = { ["weight_names"] = new[] { "dense_1/kernel:0", "dense_1/bias:0" } } };
+        group["dense_1"] = new PureHDF.H5Group { ["kernel:0"] = new PureHDF.H5Dataset(new float[12], fileDims: [4, 3]) };
+        file["model_weights"] = new PureHDF.H5Group { ["dense_1"] = group };
+        file.Write(broken);
+        var e = ReadFails(broken, "MB1005");
+        StringAssert.Contains(e.Message, "dense_1/bias:0");
+    }
+
+    [TestMethod]
+    public void Weight_of_wrong_shape_is_MB1006_with_both_shapes()
+    {
+        var path = DenseModel().Weight("dense_1", "kernel", 5, 3).Weight("dense_1", "bias", 3).Write(Path.Combine(_dir, "wrong_shape.h5"), "dense_1");
+        var e = ReadFails(path, "MB1006");
+        StringAssert.Contains(e.Message, "'dense_1' (Dense)");
+        StringAssert.Contains(e.Message, "[5, 3]");
+        StringAssert.Contains(e.Message, "[4, 3]");
+    }
+
+    [TestMethod]
+    public void Unsupported_layer_is_MB1003_naming_layer_class_and_the_supported_layers()
+    {
+        var path = new KerasTestModel()
+            .Input("x", 4)
+            .Layer("Lambda", "lambda_3", Cfg(("function", "xyz")), "x")
+            .Write(Path.Combine(_dir, "lambda.h5"), "lambda_3");
+        var e = ReadFails(path, "MB1003");
+        StringAssert.Contains(e.Message, "layer 'lambda_3' (Lambda) is not supported");
+        StringAssert.Contains(e.Message, "supported layers: InputLayer, Conv2D");
+    }
+
+    [TestMethod]
+    public void Unsupported_activation_is_MB1003()
+    {
+        var path = new KerasTestModel()
+            .Input("x", 4)
+            .Layer("Activation", "act", Cfg(("activation", "selu")), "x")
+            .Write(Path.Combine(_dir, "selu.h5"), "act");
+        var e = ReadFails(path, "MB1003");
+        StringAssert.Contains(e.Message, "'act' (Activation) with activation 'selu'");
+    }
+
+    [TestMethod]
+    public void Undefined_input_dimension_is_MB1008()
+    {
+        var path = new KerasTestModel()
+            .Input("image", -1, -1, 3)
+            .Layer("ReLU", "relu", Cfg(), "image")
+            .Write(Path.Combine(_dir, "dynamic.h5"), "relu");
+        var e = ReadFails(path, "MB1008");
+        StringAssert.Contains(e.Message, "[None, None, None, 3]");
+        StringAssert.Contains(e.Message, "'image'");
+    }
+
+    [TestMethod]
+    public void Channels_first_layer_is_MB1003()
+    {
+        var path = new KerasTestModel()
+            .Input("x", 8, 8, 3)
+            .Layer("MaxPooling2D", "pool", Cfg(("pool_size", new JsonArray(2, 2)), ("data_format", "channels_first")), "x")
+            .Write(Path.Combine(_dir, "nchw.h5"), "pool");
+        var e = ReadFails(path, "MB1003");
+        StringAssert.Contains(e.Message, "channels_first");
+    }
+}
