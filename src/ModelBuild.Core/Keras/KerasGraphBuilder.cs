@@ -105,9 +105,9 @@ internal sealed class KerasGraphBuilder(string file, KerasWeightStore weights)
                 var done = nodeCount.GetValueOrDefault(name);
                 while (done < calls.Count)
                 {
-                    var refs = calls[done];
+                    var (refs, kwargs) = calls[done];
                     if (!refs.All(r => produced.ContainsKey((r.Layer, r.Node, r.Tensor)))) break;
-                    var outs = Apply(layer, refs.Select(r => produced[(r.Layer, r.Node, r.Tensor)]).ToList(), weightGroup, done);
+                    var outs = Apply(layer, refs.Select(r => produced[(r.Layer, r.Node, r.Tensor)]).ToList(), weightGroup, done, kwargs);
                     for (int k = 0; k < outs.Count; k++) produced[(name, done, k)] = outs[k];
                     done++;
                     progressed = true;
@@ -125,7 +125,7 @@ internal sealed class KerasGraphBuilder(string file, KerasWeightStore weights)
         return (modelInputs, outputs);
     }
 
-    private List<Tensor> Apply(JsonObject layer, IReadOnlyList<Tensor> inputs, string? weightGroup, int callIndex)
+    private List<Tensor> Apply(JsonObject layer, IReadOnlyList<Tensor> inputs, string? weightGroup, int callIndex, JsonObject? kwargs = null)
     {
         var name = LayerName(layer);
         var className = LayerClass(layer);
@@ -135,7 +135,7 @@ internal sealed class KerasGraphBuilder(string file, KerasWeightStore weights)
 
         var cfg = new KerasConfig(layer["config"] as JsonObject ?? new JsonObject());
         var layerWeights = new LayerWeights(file, name, className, weights, weights.WeightsOf(group, name));
-        return [Converter.Convert(callIndex == 0 ? name : $"{name}_call{callIndex}", className, cfg, inputs, layerWeights)];
+        return [Converter.Convert(callIndex == 0 ? name : $"{name}_call{callIndex}", className, cfg, inputs, layerWeights, kwargs)];
     }
 
     private Tensor MakeInput(string name, int?[] shape)
@@ -167,19 +167,29 @@ internal sealed class KerasGraphBuilder(string file, KerasWeightStore weights)
 
     private static TensorRef ToRef(JsonArray r) => new(r[0]!.GetValue<string>(), (int)r[1]!.GetValue<double>(), (int)r[2]!.GetValue<double>());
 
-    /// <summary>Each call of the layer as the list of tensors it reads (Keras 2 lists or Keras 3 `args`).</summary>
-    private static IEnumerable<List<TensorRef>> InboundCalls(JsonObject layer)
+    /// <summary>
+    /// Each call of the layer: the tensors it reads (Keras 2 lists or Keras 3 `args`) and its keyword arguments.
+    /// A Keras 2 TFOpLambda keeps its second operand in the kwargs (`{"y": 3.0}` or `{"y": [layer, node, tensor]}`);
+    /// a tensor operand is appended to the refs.
+    /// </summary>
+    private static IEnumerable<(List<TensorRef> Refs, JsonObject? Kwargs)> InboundCalls(JsonObject layer)
     {
         if (layer["inbound_nodes"] is not JsonArray nodes) yield break;
         foreach (var n in nodes)
         {
             if (n is JsonArray keras2)
-                yield return keras2.Select(e => ToRef((JsonArray)e!)).ToList();
+            {
+                var refs = keras2.Select(e => ToRef((JsonArray)e!)).ToList();
+                var kwargs = keras2.Count > 0 && keras2[0] is JsonArray first && first.Count > 3 ? first[3] as JsonObject : null;
+                if (kwargs?["y"] is JsonArray y && y.Count >= 3 && y[0] is JsonValue v && v.TryGetValue<string>(out _))
+                    refs.Add(ToRef(y));
+                yield return (refs, kwargs);
+            }
             else if (n is JsonObject keras3)
             {
                 var refs = new List<TensorRef>();
                 CollectKerasTensors(keras3["args"], refs);
-                yield return refs;
+                yield return (refs, keras3["kwargs"] as JsonObject);
             }
         }
     }

@@ -11,7 +11,7 @@ internal sealed partial class LayerConverter(string file, GraphEmitter g)
         "InputLayer", "Conv2D", "DepthwiseConv2D", "SeparableConv2D", "Dense", "BatchNormalization", "Activation",
         "ReLU", "LeakyReLU", "Softmax", "Add", "Subtract", "Multiply", "Maximum", "Minimum", "Average", "Concatenate", "ZeroPadding2D",
         "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Flatten", "Reshape",
-        "UpSampling2D", "Rescaling", "Normalization", "Dropout", "SpatialDropout2D", "GaussianNoise", "GaussianDropout",
+        "UpSampling2D", "Rescaling", "Normalization", "TFOpLambda (add, subtract, multiply, truediv by a constant, maximum, minimum, relu, relu6, sigmoid, tanh, swish)", "Dropout", "SpatialDropout2D", "GaussianNoise", "GaussianDropout",
         "ActivityRegularization", "Sequential", "Functional", "Model",
     ];
 
@@ -21,7 +21,7 @@ internal sealed partial class LayerConverter(string file, GraphEmitter g)
     private string _layer = "";
     private string _class = "";
 
-    public Tensor Convert(string layer, string className, KerasConfig cfg, IReadOnlyList<Tensor> inputs, LayerWeights w)
+    public Tensor Convert(string layer, string className, KerasConfig cfg, IReadOnlyList<Tensor> inputs, LayerWeights w, System.Text.Json.Nodes.JsonObject? kwargs = null)
     {
         _layer = layer;
         _class = className;
@@ -55,6 +55,7 @@ internal sealed partial class LayerConverter(string file, GraphEmitter g)
             "UpSampling2D" => UpSampling(cfg, inputs[0]),
             "Rescaling" => Rescaling(cfg, inputs[0]),
             "Normalization" => Normalization(cfg, inputs[0], w),
+            "TFOpLambda" => TfOp(cfg, inputs, kwargs),
             _ => throw Unsupported(),
         };
     }
@@ -317,6 +318,49 @@ internal sealed partial class LayerConverter(string file, GraphEmitter g)
         var (fh, fw) = cfg.Pair("size") ?? (2, 2);
         int h = x.Shape[1] * fh, w = x.Shape[2] * fw;
         return g.Emit(OpType.ResizeNearestNeighbor, _layer, [1, h, w, x.Shape[3]], [x, g.IntConstant(_layer + "/size", [h, w])], new ResizeOptions());
+    }
+
+    /// <summary>A Keras 2 TFOpLambda (a raw TensorFlow function applied in a functional model, e.g. `x + 3.0`).</summary>
+    private Tensor TfOp(KerasConfig cfg, IReadOnlyList<Tensor> inputs, System.Text.Json.Nodes.JsonObject? kwargs)
+    {
+        var fn = cfg.String("function", "");
+        var x = inputs[0];
+        switch (fn)
+        {
+            case "nn.relu": return Activation("relu", x, _layer);
+            case "nn.relu6": return Activation("relu6", x, _layer);
+            case "math.sigmoid" or "nn.sigmoid": return Activation("sigmoid", x, _layer);
+            case "math.tanh" or "nn.tanh": return Activation("tanh", x, _layer);
+            case "nn.swish" or "nn.silu": return Activation("swish", x, _layer);
+        }
+
+        OpType? op = fn switch
+        {
+            "__operators__.add" or "math.add" => OpType.Add,
+            "math.subtract" => OpType.Sub,
+            "math.multiply" or "math.truediv" => OpType.Mul,
+            "math.maximum" => OpType.Maximum,
+            "math.minimum" => OpType.Minimum,
+            _ => null,
+        };
+        if (op is null) throw Unsupported($"(function '{fn}')");
+        Tensor y;
+        if (inputs.Count > 1)
+        {
+            if (fn == "math.truediv") throw Unsupported("(function 'math.truediv' by a tensor)");
+            y = inputs[1];
+        }
+        else
+        {
+            var yCfg = new KerasConfig(kwargs ?? []);
+            if (!yCfg.Has("y")) throw Unsupported($"(function '{fn}' without a second operand)");
+            var values = ConstantList(yCfg, "y", 0, x);
+            if (fn == "math.truediv") values = values.Select(v => 1 / v).ToArray();
+            y = g.Constant(_layer + "/y", [values.Length], values);
+        }
+
+        var shape = x.ElementCount >= y.ElementCount ? x.Shape : y.Shape;
+        return g.Emit(op.Value, _layer, shape, [x, y], op is OpType.Maximum or OpType.Minimum ? null : new ElementwiseOptions());
     }
 
     private Tensor Rescaling(KerasConfig cfg, Tensor x)

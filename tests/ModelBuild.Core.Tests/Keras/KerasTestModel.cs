@@ -55,6 +55,20 @@ internal sealed class KerasTestModel
     public KerasTestModel Layer(string className, string name, JsonObject config, string inbound) =>
         Layer(className, name, config, [inbound]);
 
+    /// <summary>A Keras 2 TFOpLambda `function(inbound, y)`; <paramref name="y"/> is a number, a list, or [layer, node, tensor].</summary>
+    public KerasTestModel TfOp(string name, string function, string inbound, JsonNode y)
+    {
+        var call = new JsonArray(new JsonArray(inbound, 0, 0, new JsonObject { ["y"] = y, ["name"] = null }));
+        _layers.Add(new JsonObject
+        {
+            ["class_name"] = "TFOpLambda",
+            ["name"] = name,
+            ["config"] = new JsonObject { ["name"] = name, ["trainable"] = true, ["dtype"] = "float32", ["function"] = function },
+            ["inbound_nodes"] = new JsonArray(call),
+        });
+        return this;
+    }
+
     public KerasTestModel Weight(string layer, string shortName, int[] shape, float[] data)
     {
         _weights.Add((layer, $"{layer}/{shortName}:0", data, shape));
