@@ -1,55 +1,226 @@
 using System.Diagnostics;
-using ModelBuild.Core.Artifacts;
+using System.Globalization;
 using ModelBuild.Core.Diagnostics;
 
 namespace ModelBuild.Core.EdgeTpu;
 
 /// <summary>
-/// Runs edgetpu_compiler on models, one process per model, up to one per core at a time:
-/// <c>edgetpu_compiler -s -o &lt;dir&gt; model.tflite</c> → <c>&lt;stem&gt;_edgetpu.tflite</c> and <c>&lt;stem&gt;_edgetpu.log</c>.
+/// Runs <c>edgetpu_compiler -s -o &lt;dir&gt; [-m N] [-t S] model.tflite</c>, one process per model, several at once,
+/// and turns what it printed into <see cref="EdgeTpuCompileResult"/>s. Each model compiles into a private staging
+/// folder; only a complete success moves <c>&lt;name&gt;_edgetpu.tflite</c> and <c>&lt;name&gt;_edgetpu.log</c> into the
+/// target folder, so a failed or cancelled run never leaves an output that looks up to date.
+/// Failures do not throw: they come back as results with <see cref="EdgeTpuCompileResult.ErrorCode"/> (see
+/// <see cref="ThrowIfAnyFailed"/>). Cancellation kills the running compilers and throws <see cref="OperationCanceledException"/>.
 /// </summary>
-public sealed class EdgeTpuCompilerDriver(string compilerPath, TimeSpan timeout)
+public sealed class EdgeTpuCompilerDriver
 {
-    public IReadOnlyDictionary<string, EdgeTpuModelResult> CompileAll(IReadOnlyList<string> models, string outputDirectory, IBuildLog log, CancellationToken cancel = default)
+    public EdgeTpuCompilerDriver(EdgeTpuCompiler compiler, EdgeTpuCompileOptions? options = null)
     {
-        Directory.CreateDirectory(outputDirectory);
-        var results = new System.Collections.Concurrent.ConcurrentDictionary<string, EdgeTpuModelResult>();
-        Parallel.ForEach(models, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancel },
-            model => results[Path.GetFileName(model)] = Compile(model, outputDirectory, log, cancel));
-        return results.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(kv => kv.Key, kv => kv.Value);
+        Compiler = compiler;
+        Options = options ?? new EdgeTpuCompileOptions();
     }
 
-    public EdgeTpuModelResult Compile(string model, string outputDirectory, IBuildLog log, CancellationToken cancel = default)
+    public EdgeTpuCompiler Compiler { get; }
+
+    public EdgeTpuCompileOptions Options { get; }
+
+    /// <summary>
+    /// The whole Edge TPU step for a mode: Off → "off" results; no compiler → MB4001 warning and "skipped" results
+    /// (Auto) or MB4001 error (Required); else compiles every model. <paramref name="locator"/> decides where to look.
+    /// </summary>
+    public static async Task<IReadOnlyList<EdgeTpuCompileResult>> RunAsync(
+        EdgeTpuMode mode, EdgeTpuCompilerLocator locator, IReadOnlyList<string> models, string outputDirectory, IBuildLog log,
+        EdgeTpuCompileOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var stem = Path.GetFileNameWithoutExtension(model);
-        var compiled = stem + "_edgetpu.tflite";
-        var logFile = stem + "_edgetpu.log";
-        var psi = new ProcessStartInfo(compilerPath) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "-s", "-o", outputDirectory, model }) psi.ArgumentList.Add(a);
-        using var process = Process.Start(psi) ?? throw new ModelBuildException("MB4002", model, $"could not start the Edge TPU compiler '{compilerPath}'.");
-        var stdout = process.StandardOutput.ReadToEndAsync(cancel);
-        var stderr = process.StandardError.ReadToEndAsync(cancel);
-        if (!process.WaitForExit(timeout))
+        if (mode == EdgeTpuMode.Off)
+            return models.Select(m => new EdgeTpuCompileResult { Model = Path.GetFileName(m), Status = EdgeTpuCompileResult.Off, Message = "EdgeTpu=Off" }).ToList();
+        var compiler = locator.Locate();
+        if (compiler is null)
         {
-            process.Kill(entireProcessTree: true);
-            throw new ModelBuildException("MB4003", model, $"the Edge TPU compiler did not finish within {timeout.TotalSeconds:F0} s; raise EdgeTpuTimeoutSeconds or check the model.");
+            var names = string.Join(", ", models.Select(Path.GetFileName));
+            if (mode == EdgeTpuMode.Required)
+                throw new ModelBuildException(EdgeTpuCodes.CompilerRequired, null,
+                    $"EdgeTpu=Required but {EdgeTpuCompilerLocator.ExecutableName} was not found (EdgeTpuCompilerPath property, {EdgeTpuCompilerLocator.EnvironmentVariable}, PATH). {EdgeTpuCompilerLocator.InstallHint}");
+            log.Warning(EdgeTpuCodes.CompilerNotFound, null,
+                $"{EdgeTpuCompilerLocator.ExecutableName} not found (EdgeTpuCompilerPath property, {EdgeTpuCompilerLocator.EnvironmentVariable}, PATH): skipped Edge TPU compilation of {models.Count} model(s) ({names}); the CPU .tflite models are built. {EdgeTpuCompilerLocator.InstallHint} Set EdgeTpu=\"Off\" to silence this.");
+            return models.Select(m => new EdgeTpuCompileResult
+            {
+                Model = Path.GetFileName(m), Status = EdgeTpuCompileResult.Skipped, Message = $"{EdgeTpuCompilerLocator.ExecutableName} not found",
+            }).ToList();
         }
 
-        var output = stdout.Result + stderr.Result;
-        if (process.ExitCode != 0)
-            throw new ModelBuildException("MB4002", model, $"edgetpu_compiler failed (exit code {process.ExitCode}): {output.Trim()}");
-        if (!File.Exists(Path.Combine(outputDirectory, compiled)))
-            throw new ModelBuildException("MB4004", model, $"edgetpu_compiler exited successfully but wrote no {compiled}; its output was: {output.Trim()}");
+        return await new EdgeTpuCompilerDriver(compiler, options).CompileAsync(models, outputDirectory, log, cancellationToken).ConfigureAwait(false);
+    }
 
-        var logPath = Path.Combine(outputDirectory, logFile);
-        var text = output + (File.Exists(logPath) ? "\n" + File.ReadAllText(logPath) : "");
-        var result = EdgeTpuLogParser.Parse(text, compiled, File.Exists(logPath) ? logFile : null);
+    /// <summary>Compiles every model into <paramref name="outputDirectory"/>; results come back in the order of <paramref name="models"/>.</summary>
+    public async Task<IReadOnlyList<EdgeTpuCompileResult>> CompileAsync(
+        IReadOnlyList<string> models, string outputDirectory, IBuildLog log, CancellationToken cancellationToken = default)
+    {
+        var duplicate = models.GroupBy(m => Path.GetFileName(m), StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+            throw new ModelBuildException(EdgeTpuCodes.DuplicateModelName, duplicate.First(),
+                $"two models to compile for the Edge TPU are both named '{duplicate.Key}'; their outputs would overwrite each other. Give them distinct file names.");
+        Directory.CreateDirectory(outputDirectory);
+        var results = new EdgeTpuCompileResult[models.Count];
+        var parallel = new ParallelOptions
+        {
+            MaxDegreeOfParallelism = Math.Max(1, Options.MaxParallelism ?? Environment.ProcessorCount),
+            CancellationToken = cancellationToken,
+        };
+        await Parallel.ForEachAsync(Enumerable.Range(0, models.Count), parallel, async (i, ct) =>
+        {
+            results[i] = await CompileOneAsync(models[i], outputDirectory, log, ct).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+        return results;
+    }
+
+    /// <summary>Synchronous <see cref="CompileAsync"/> for MSBuild tasks.</summary>
+    public IReadOnlyList<EdgeTpuCompileResult> Compile(IReadOnlyList<string> models, string outputDirectory, IBuildLog log, CancellationToken cancellationToken = default) =>
+        CompileAsync(models, outputDirectory, log, cancellationToken).GetAwaiter().GetResult();
+
+    /// <summary>Throws the first failure as a <see cref="ModelBuildException"/> (its message also counts the others).</summary>
+    public static void ThrowIfAnyFailed(IEnumerable<EdgeTpuCompileResult> results)
+    {
+        var failed = results.Where(r => r.IsFailure).ToList();
+        if (failed.Count == 0) return;
+        var first = failed[0];
+        var more = failed.Count > 1 ? $" ({failed.Count - 1} more model(s) failed: {string.Join(", ", failed.Skip(1).Select(f => f.Model))})" : "";
+        throw new ModelBuildException(first.ErrorCode ?? EdgeTpuCodes.CompilerFailed, first.Model, first.Message + more);
+    }
+
+    public static string CompiledFileName(string model) => Path.GetFileNameWithoutExtension(model) + "_edgetpu.tflite";
+
+    public static string LogFileName(string model) => Path.GetFileNameWithoutExtension(model) + "_edgetpu.log";
+
+    /// <summary>The compiler's command line for one model (without the executable).</summary>
+    public IReadOnlyList<string> Arguments(string model, string outputDirectory)
+    {
+        var args = new List<string> { "-s", "-o", outputDirectory };
+        if (Options.MinRuntimeVersion is { } m) args.AddRange(["-m", m.ToString(CultureInfo.InvariantCulture)]);
+        if (Options.CompilerTimeoutSeconds is { } t) args.AddRange(["-t", t.ToString(CultureInfo.InvariantCulture)]);
+        args.Add(model);
+        return args;
+    }
+
+    private async Task<EdgeTpuCompileResult> CompileOneAsync(string model, string outputDirectory, IBuildLog log, CancellationToken ct)
+    {
         var name = Path.GetFileName(model);
-        if (result.OperationsMapped is { } mapped && result.OperationsTotal is { } total && mapped < total)
-            log.Warning("MB4010", model, $"{name}: only {mapped} of {total} operations map to the Edge TPU; the rest run on the CPU (see {logFile}).");
-        if (result.OffChipMemoryMiB is > 0)
-            log.Warning("MB4011", model, $"{name}: {result.OffChipMemoryMiB:F2} MiB of parameters stream from host memory (on-chip {result.OnChipMemoryMiB:F2} MiB); lower BudgetMiB.");
-        log.Progress($"{name}: Edge TPU {result.OperationsMapped}/{result.OperationsTotal} ops mapped, on-chip {result.OnChipMemoryMiB} MiB, off-chip {result.OffChipMemoryMiB} MiB");
-        return result;
+        var staging = Path.Combine(outputDirectory, $".staging-{Path.GetFileNameWithoutExtension(model)}-{Environment.ProcessId}");
+        if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+        Directory.CreateDirectory(staging);
+        try
+        {
+            var run = await RunAsync(Path.GetFullPath(model), staging, ct).ConfigureAwait(false);
+            if (run.TimedOut)
+                return Failure(name, EdgeTpuCodes.CompilerTimedOut,
+                    $"{EdgeTpuCompilerLocator.ExecutableName} did not finish compiling {name} within {Options.ProcessTimeout.TotalSeconds:0} s and was stopped.");
+            if (run.ExitCode != 0)
+                return Failure(name, EdgeTpuCodes.CompilerFailed,
+                    $"{EdgeTpuCompilerLocator.ExecutableName} failed on {name} (exit code {run.ExitCode}): {EdgeTpuCompilerOutputParser.FailureMessage(run.Stdout, run.Stderr)}");
+
+            var compiled = CompiledFileName(model);
+            var logName = LogFileName(model);
+            var stagedModel = Path.Combine(staging, compiled);
+            if (!File.Exists(stagedModel) || new FileInfo(stagedModel).Length == 0)
+                return Failure(name, EdgeTpuCodes.CompilerWroteNoOutput,
+                    $"{EdgeTpuCompilerLocator.ExecutableName} exited 0 for {name} but wrote no {compiled}. Its output: {EdgeTpuCompilerOutputParser.FailureMessage(run.Stdout, run.Stderr)}");
+
+            var stagedLog = Path.Combine(staging, logName);
+            string? logText = File.Exists(stagedLog) ? await File.ReadAllTextAsync(stagedLog, ct).ConfigureAwait(false) : null;
+            var report = EdgeTpuCompilerOutputParser.Parse(run.Stdout, logText);
+
+            File.Move(stagedModel, Path.Combine(outputDirectory, compiled), overwrite: true);
+            if (logText is not null) File.Move(stagedLog, Path.Combine(outputDirectory, logName), overwrite: true);
+            var result = FromReport(name, compiled, logText is null ? null : logName, report);
+            Report(result, report, log);
+            return result;
+        }
+        finally
+        {
+            try { Directory.Delete(staging, recursive: true); }
+            catch (IOException) { }
+        }
+    }
+
+    private EdgeTpuCompileResult FromReport(string name, string compiled, string? logName, EdgeTpuCompilerReport r)
+    {
+        var result = new EdgeTpuCompileResult
+        {
+            Model = name,
+            Status = EdgeTpuCompileResult.Compiled,
+            CompiledFile = compiled,
+            LogFile = logName,
+            CompilerVersion = r.CompilerVersion ?? Compiler.Version,
+            OnChipMemoryUsedMiB = EdgeTpuCompileResult.MiB(r.OnChipMemoryUsedBytes),
+            OnChipMemoryRemainingMiB = EdgeTpuCompileResult.MiB(r.OnChipMemoryRemainingBytes),
+            OffChipMemoryUsedMiB = EdgeTpuCompileResult.MiB(r.OffChipMemoryUsedBytes),
+            EdgeTpuSubgraphs = r.EdgeTpuSubgraphs,
+            OperationsTotal = r.TotalOperations ?? (r.Operators.Count > 0 ? r.Operators.Sum(o => o.Count) : null),
+            OperationsMapped = r.OperationsMapped,
+            Operators = r.Operators,
+        };
+        return result with { Message = Summary(result, r) };
+    }
+
+    private static string Summary(EdgeTpuCompileResult r, EdgeTpuCompilerReport report) =>
+        $"{r.Model} -> {r.CompiledFile}: {r.OperationsMapped?.ToString(CultureInfo.InvariantCulture) ?? "?"}/{r.OperationsTotal?.ToString(CultureInfo.InvariantCulture) ?? "?"} operations on the Edge TPU, " +
+        $"{r.EdgeTpuSubgraphs?.ToString(CultureInfo.InvariantCulture) ?? "?"} Edge TPU subgraph(s), on-chip parameters {Size(report.OnChipMemoryUsedBytes)} " +
+        $"(remaining {Size(report.OnChipMemoryRemainingBytes)}), off-chip {Size(report.OffChipMemoryUsedBytes)}";
+
+    private static string Size(long? bytes) => bytes is { } b ? EdgeTpuCompilerOutputParser.FormatSize(b) : "?";
+
+    private static void Report(EdgeTpuCompileResult r, EdgeTpuCompilerReport report, IBuildLog log)
+    {
+        log.Progress("Edge TPU: " + r.Message);
+        if (report.CompilerVersion is null || report.TotalOperations is null || report.OnChipMemoryUsedBytes is null)
+            log.Warning(EdgeTpuCodes.ReportUnreadable, r.Model,
+                $"could not read the Edge TPU compiler's report for {r.Model} (version, operation count or memory figures missing); meta.json lacks them. Is {EdgeTpuCompilerLocator.ExecutableName} a supported version?");
+        if (r.OperationsOnCpu is > 0)
+        {
+            var notMapped = string.Join("; ", r.Operators.Where(o => !o.IsMapped).Select(o => $"{o.Operator} x{o.Count}: {o.Status}"));
+            log.Warning(EdgeTpuCodes.OperationsOnCpu, r.Model,
+                $"{r.OperationsOnCpu} of {r.OperationsTotal} operations of {r.Model} will run on the CPU, not the Edge TPU ({r.EdgeTpuSubgraphs} Edge TPU subgraph(s)). {notMapped}".TrimEnd());
+        }
+
+        if (report.OffChipMemoryUsedBytes is > 0)
+            log.Warning(EdgeTpuCodes.ParametersOffChip, r.Model,
+                $"{r.Model} streams {Size(report.OffChipMemoryUsedBytes)} of parameters from host memory on every inference (on-chip cache used {Size(report.OnChipMemoryUsedBytes)}, remaining {Size(report.OnChipMemoryRemainingBytes)}); lower BudgetMiB so each segment fits on-chip.");
+    }
+
+    private static EdgeTpuCompileResult Failure(string model, string code, string message) =>
+        new() { Model = model, Status = EdgeTpuCompileResult.Failed, ErrorCode = code, Message = message };
+
+    private sealed record ProcessRun(int ExitCode, string Stdout, string Stderr, bool TimedOut);
+
+    private async Task<ProcessRun> RunAsync(string model, string outputDirectory, CancellationToken ct)
+    {
+        var psi = new ProcessStartInfo(Compiler.Path)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = outputDirectory,
+        };
+        foreach (var a in Arguments(model, outputDirectory)) psi.ArgumentList.Add(a);
+        foreach (var (k, v) in Options.EnvironmentVariables) psi.Environment[k] = v;
+        using var process = Process.Start(psi) ?? throw new ModelBuildException(EdgeTpuCodes.CompilerFailed, model, $"could not start {Compiler.Path}");
+        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(Options.ProcessTimeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            try { process.Kill(entireProcessTree: true); }
+            catch (InvalidOperationException) { }
+            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            ct.ThrowIfCancellationRequested();
+            return new ProcessRun(-1, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false), TimedOut: true);
+        }
+
+        return new ProcessRun(process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false), TimedOut: false);
     }
 }

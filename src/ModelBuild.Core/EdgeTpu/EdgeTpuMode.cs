@@ -2,7 +2,7 @@ using ModelBuild.Core.Diagnostics;
 
 namespace ModelBuild.Core.EdgeTpu;
 
-/// <summary>What to do about Google's edgetpu_compiler: use it when found, insist on it, or skip it.</summary>
+/// <summary>What to do about the Edge TPU compiler: use it when found (Auto), insist on it (Required), or skip it (Off).</summary>
 public enum EdgeTpuMode
 {
     Auto,
@@ -12,11 +12,12 @@ public enum EdgeTpuMode
 
 public static class EdgeTpuModes
 {
-    public static EdgeTpuMode Parse(string? text, string? file) => (text ?? "").Trim().ToLowerInvariant() switch
+    /// <summary>Parses the <c>EdgeTpu</c> metadata value (case-insensitive; empty means Auto).</summary>
+    public static EdgeTpuMode Parse(string? value, string? file = null)
     {
-        "" or "auto" => EdgeTpuMode.Auto,
-        "required" => EdgeTpuMode.Required,
-        "off" or "false" => EdgeTpuMode.Off,
-        _ => throw new ModelBuildException("MB4005", file, $"EdgeTpu='{text}' is not known; use Auto (default), Required or Off."),
-    };
+        if (string.IsNullOrWhiteSpace(value)) return EdgeTpuMode.Auto;
+        return Enum.TryParse<EdgeTpuMode>(value.Trim(), ignoreCase: true, out var mode) && Enum.IsDefined(mode)
+            ? mode
+            : throw new ModelBuildException(EdgeTpuCodes.InvalidMode, file, $"EdgeTpu=\"{value}\" is not a valid value; use Auto, Required or Off.");
+    }
 }

@@ -21,7 +21,7 @@ public static class EdgeTpuStep
             results = new EdgeTpuResults(new EdgeTpuModelResult("off", Message: "Edge TPU compilation is off (EdgeTpu=\"Off\")."), new Dictionary<string, EdgeTpuModelResult>());
         else
         {
-            var compiler = EdgeTpuCompilerLocator.Find(compilerPath);
+            var compiler = new EdgeTpuCompilerLocator { ExplicitPath = compilerPath }.Locate();
             if (compiler is null)
             {
                 var what = $"edgetpu_compiler was not found{(string.IsNullOrWhiteSpace(compilerPath) ? "" : $" at '{compilerPath}'")}; the {models.Count} CPU int8 models were built but not compiled for the Edge TPU (tpu/ folders stay empty). {EdgeTpuCompilerLocator.InstallHint}";
@@ -34,7 +34,9 @@ public static class EdgeTpuStep
                 var staging = edgeTpuDirectory.TrimEnd('/', '\\') + ".staging-" + Guid.NewGuid().ToString("N")[..8];
                 try
                 {
-                    var compiled = new EdgeTpuCompilerDriver(compiler, timeout).CompileAll(models, staging, log, cancel);
+                    var compileResults = new EdgeTpuCompilerDriver(compiler, new EdgeTpuCompileOptions { ProcessTimeout = timeout }).Compile(models, staging, log, cancel);
+                    EdgeTpuCompilerDriver.ThrowIfAnyFailed(compileResults);
+                    var compiled = compileResults.ToDictionary(r => r.Model, r => r.ToModelResult(), StringComparer.Ordinal);
                     results = new EdgeTpuResults(new EdgeTpuModelResult("skipped"), compiled);
                     AtomicFiles.WriteAllText(Path.Combine(staging, ResultsFile), JsonSerializer.Serialize(results));
                     AtomicFiles.ReplaceDirectory(staging, edgeTpuDirectory);

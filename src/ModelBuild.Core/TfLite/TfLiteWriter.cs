@@ -108,9 +108,16 @@ public static class TfLiteWriter
     public static void WriteFile(ModelGraph graph, string path)
     {
         var bytes = Write(graph);
-        var temp = path + ".tmp-" + Environment.ProcessId;
-        File.WriteAllBytes(temp, bytes);
-        File.Move(temp, path, overwrite: true);
+        var temp = $"{path}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            File.WriteAllBytes(temp, bytes);
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
     }
 
     private static void Validate(ModelGraph graph)

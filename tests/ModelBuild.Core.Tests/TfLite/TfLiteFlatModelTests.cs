@@ -59,6 +59,29 @@ public sealed class TfLiteFlatModelTests
     }
 
     [TestMethod]
+    public void Rejects_a_truncated_model()
+    {
+        var bytes = File.ReadAllBytes(RepoPaths.TfLiteModel("13_mnist_int8.tflite"));
+        foreach (var length in new[] { 12, 100, 4000, bytes.Length / 2 })
+        {
+            var ex = Assert.ThrowsExactly<InvalidDataException>(() => TfLiteReader.Read(bytes[..length]), $"{length} bytes");
+            StringAssert.Contains(ex.Message, "corrupt TFLite flatbuffer");
+        }
+    }
+
+    [TestMethod]
+    public void WriteFile_replaces_the_target_and_leaves_no_temporary_file()
+    {
+        var dir = RepoPaths.NewScratchDirectory("tflite-writefile");
+        var path = Path.Combine(dir, "m.tflite");
+        File.WriteAllText(path, "old");
+        var g = TfLiteReader.Read(RepoPaths.TfLiteModel("13_mnist_int8.tflite"));
+        TfLiteWriter.WriteFile(g, path);
+        CollectionAssert.AreEqual(TfLiteWriter.Write(g), File.ReadAllBytes(path));
+        CollectionAssert.AreEqual(new[] { path }, Directory.GetFiles(dir));
+    }
+
+    [TestMethod]
     public void Rejects_a_file_that_is_not_a_tflite_model()
     {
         var ex = Assert.ThrowsExactly<InvalidDataException>(() => TfLiteFlatModel.Read(new byte[32]));

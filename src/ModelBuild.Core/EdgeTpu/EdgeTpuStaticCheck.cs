@@ -1,0 +1,117 @@
+using System.Runtime.InteropServices;
+using ModelBuild.Core.Diagnostics;
+using ModelBuild.Core.Graph;
+using ModelBuild.Core.TfLite;
+
+namespace ModelBuild.Core.EdgeTpu;
+
+/// <summary>
+/// ModelBuild's own Edge TPU compatibility check, always on and needing no compiler. Each operator is held against
+/// Coral's documented requirements ("TensorFlow models on the Edge TPU": supported operations and their known
+/// limitations; 8-bit quantized tensors; static shapes; only the 3 innermost dimensions of a tensor may exceed 1)
+/// and the operator versions <see cref="EdgeTpuOperatorRules"/> lists; constant parameters of the mapped part are
+/// summed against the ~8 MiB on-chip cache. docs/EDGETPU.md gives each rule and its source.
+/// </summary>
+public static class EdgeTpuStaticCheck
+{
+    public const string EdgeTpuCustomOp = "edgetpu-custom-op";
+
+    /// <summary>On-chip SRAM of an Edge TPU for caching parameters.</summary>
+    public const long OnChipCapacityBytes = 8L * 1024 * 1024;
+
+    /// <summary>Above this the compiler's padding and instruction overhead commonly pushes parameters off-chip.</summary>
+    public const long TightThresholdBytes = 7L * 1024 * 1024;
+
+    public static EdgeTpuStaticCheckResult CheckFile(string path) => Check(TfLiteFlatModel.ReadFile(path), Path.GetFileName(path));
+
+    /// <summary>Checks an IR graph as ModelBuild would write it (the check runs on the serialized operators).</summary>
+    public static EdgeTpuStaticCheckResult Check(ModelGraph graph) => Check(TfLiteFlatModel.Read(TfLiteWriter.Write(graph)), graph.Name);
+
+    public static EdgeTpuStaticCheckResult Check(TfLiteFlatModel model, string name)
+    {
+        if (model.Subgraphs.Count == 0) return new EdgeTpuStaticCheckResult { Model = name, OnChipCapacityBytes = OnChipCapacityBytes };
+        var sg = model.Subgraphs[0];
+        var findings = new List<EdgeTpuOpFinding>();
+        int customOps = 0, supported = 0, onTpu = 0;
+        bool cut = false;
+        var parameterBuffers = new HashSet<uint>();
+        for (int i = 0; i < sg.Operators.Count; i++)
+        {
+            var op = sg.Operators[i];
+            var code = op.OpcodeIndex < model.OperatorCodes.Count ? model.OperatorCodes[(int)op.OpcodeIndex] : null;
+            string opName = code is null ? "UNKNOWN" : code.IsCustom ? code.CustomCode ?? "CUSTOM" : TfLiteBuiltinNames.Name(code.BuiltinCode);
+            string output = op.Outputs.Length > 0 && op.Outputs[0] >= 0 && op.Outputs[0] < sg.Tensors.Count ? sg.Tensors[op.Outputs[0]].Name : "";
+            if (code is { IsCustom: true } && code.CustomCode == EdgeTpuCustomOp)
+            {
+                customOps++;
+                continue;
+            }
+
+            var reason = code is null ? new EdgeTpuRuleViolation(EdgeTpuOperatorRules.NotSupported, "operator code index out of range") : EdgeTpuOperatorRules.Check(model, sg, op, code);
+            if (reason is null)
+            {
+                supported++;
+                if (!cut)
+                {
+                    onTpu++;
+                    foreach (var t in op.Inputs)
+                        if (t >= 0 && t < sg.Tensors.Count && IsConstant(model, sg.Tensors[t])) parameterBuffers.Add(sg.Tensors[t].Buffer);
+                }
+                else
+                {
+                    findings.Add(new EdgeTpuOpFinding(i, opName, output, EdgeTpuOperatorRules.MoreThanOneSubgraph, EdgeTpuOperatorRules.MoreThanOneSubgraph));
+                }
+            }
+            else
+            {
+                cut = true;
+                findings.Add(new EdgeTpuOpFinding(i, opName, output, reason.Detail, reason.CompilerStatus));
+            }
+        }
+
+        int total = sg.Operators.Count;
+        bool compiled = customOps > 0;
+        long parameters = compiled ? 0 : parameterBuffers.Sum(b => (long)model.Buffers[(int)b].Count);
+        return new EdgeTpuStaticCheckResult
+        {
+            Model = name,
+            Compiled = compiled,
+            EdgeTpuCustomOps = customOps,
+            Operations = total,
+            OperationsSupported = supported,
+            OperationsOnEdgeTpu = compiled ? customOps : onTpu,
+            OperationsOnCpu = total - customOps - (compiled ? 0 : onTpu),
+            ParameterBytes = parameters,
+            OnChipCapacityBytes = OnChipCapacityBytes,
+            OnChipFit = parameters > OnChipCapacityBytes ? "exceeds" : parameters > TightThresholdBytes ? "tight" : "fits",
+            Findings = findings,
+        };
+    }
+
+    /// <summary>Warnings for what would not run on the Edge TPU (MB4020) or not fit on-chip (MB4021).</summary>
+    public static void Report(EdgeTpuStaticCheckResult result, IBuildLog log, string? file = null)
+    {
+        if (result.Compiled) return;
+        if (result.OperationsOnCpu > 0)
+        {
+            var first = result.Findings.Where(f => f.CompilerStatus != EdgeTpuOperatorRules.MoreThanOneSubgraph).Take(5)
+                .Select(f => $"{f.Operator} '{f.Output}': {f.Reason}");
+            log.Warning(EdgeTpuCodes.StaticCheckCpuFallback, file ?? result.Model,
+                $"{result.Model}: {result.OperationsOnCpu} of {result.Operations} operations would run on the CPU instead of the Edge TPU " +
+                $"(the compiler stops mapping at the first unsupported operation): {string.Join("; ", first)}.");
+        }
+
+        if (result.OnChipFit == "exceeds")
+            log.Warning(EdgeTpuCodes.StaticCheckOffChip, file ?? result.Model,
+                $"{result.Model}: about {result.ParameterMiB:0.00} MiB of parameters would run on the Edge TPU, more than its {OnChipCapacityBytes / (1024 * 1024)} MiB on-chip cache; the excess streams from host memory on every inference. Lower BudgetMiB.");
+    }
+
+    /// <summary>A tensor with data in a non-empty buffer (weights, biases, shapes).</summary>
+    public static bool IsConstant(TfLiteFlatModel model, TfLiteFlatTensor t) =>
+        t.Buffer != 0 && t.Buffer < model.Buffers.Count && model.Buffers[(int)t.Buffer].Count > 0;
+
+    internal static int[] ConstantInts(TfLiteFlatModel model, TfLiteFlatTensor t) =>
+        IsConstant(model, t) && t.Type == TfLiteFlatTensorType.Int32 ? MemoryMarshal.Cast<byte, int>(model.Buffers[(int)t.Buffer].AsSpan()).ToArray()
+        : IsConstant(model, t) && t.Type == TfLiteFlatTensorType.Int64 ? MemoryMarshal.Cast<byte, long>(model.Buffers[(int)t.Buffer].AsSpan()).ToArray().Select(v => (int)v).ToArray()
+        : [];
+}

@@ -1,0 +1,3 @@
+using ModelBuild.EdgeTpuCompilerStandIn;
+
+return StandInCompiler.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using ModelBuild.Core.EdgeTpu;
+using ModelBuild.Core.TfLite;
+
+namespace ModelBuild.EdgeTpuCompilerStandIn;
+
+/// <summary>
+/// Stand-in for Google's <c>edgetpu_compiler</c> (16.0) in tests: same command line, output file names, stdout and
+/// <c>_edgetpu.log</c> format (as in Coral's documentation and published compiler logs), and the same failure modes.
+/// It does not compile anything: which operations "map" is decided by ModelBuild's <see cref="EdgeTpuStaticCheck"/>,
+/// and the output model is the input model unchanged plus a trailing marker (<see cref="OutputMarker"/>).
+/// </summary>
+public static class StandInCompiler
+{
+    public const string DefaultVersion = "16.0.384591198";
+
+    /// <summary>Appended after the flatbuffer of every output model; TFLite readers ignore trailing bytes.</summary>
+    public const string OutputMarker = "\0MODELBUILD-EDGETPU-COMPILER-STAND-IN\0";
+
+    public const int DefaultTimeoutSeconds = 180;
+
+    private const string PartialMappingText =
+        "Model successfully compiled but not all operations are supported by the Edge TPU. A percentage of the model will instead run on the CPU, which is slower. If possible, consider updating your model to use only operations supported by the Edge TPU. For details, visit g.co/coral/model-reqs.";
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var version = Environment.GetEnvironmentVariable(StandInEnvironment.Version) ?? DefaultVersion;
+        if (Environment.GetEnvironmentVariable(StandInEnvironment.ArgsFile) is { Length: > 0 } argsFile)
+            File.AppendAllText(argsFile, string.Join('\t', args) + "\n");
+
+        StandInOptions options;
+        try
+        {
+            options = StandInOptions.Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            stderr.WriteLine($"ERROR: {e.Message}");
+            return 1;
+        }
+
+        if (options.Help)
+        {
+            stdout.Write(StandInOptions.Usage);
+            return 0;
+        }
+
+        if (options.Version)
+        {
+            stdout.WriteLine($"Edge TPU Compiler version {version}");
+            return 0;
+        }
+
+        stdout.WriteLine($"Edge TPU Compiler version {version}");
+        if (options.Models.Count == 0)
+        {
+            stdout.Write(StandInOptions.Usage);
+            return 1;
+        }
+
+        var models = new List<(string Path, byte[] Bytes, TfLiteFlatModel Model)>();
+        foreach (var path in options.Models)
+        {
+            TfLiteFlatModel model;
+            byte[] bytes;
+            try
+            {
+                bytes = File.ReadAllBytes(path);
+                model = TfLiteFlatModel.Read(bytes);
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+            {
+                stdout.WriteLine($"Invalid model: {path}");
+                stdout.WriteLine(File.Exists(path) ? "Model could not be parsed" : "Model file not found");
+                return 1;
+            }
+
+            if (!IsQuantized(model))
+            {
+                stdout.WriteLine($"Invalid model: {path}");
+                stdout.WriteLine("Model not quantized");
+                return 1;
+            }
+
+            models.Add((path, bytes, model));
+        }
+
+        stdout.WriteLine($"Started a compilation timeout timer of {options.TimeoutSeconds} seconds.");
+        stdout.Flush();
+        var watch = Stopwatch.StartNew();
+        if (double.TryParse(Environment.GetEnvironmentVariable(StandInEnvironment.SleepSeconds), NumberStyles.Float, CultureInfo.InvariantCulture, out var sleep) && sleep > 0)
+        {
+            if (sleep > options.TimeoutSeconds)
+            {
+                Thread.Sleep(TimeSpan.FromSeconds(options.TimeoutSeconds));
+                stdout.WriteLine($"Compilation child process timed out after {options.TimeoutSeconds} seconds.");
+                stdout.WriteLine("Compilation failed! ");
+                return 1;
+            }
+
+            Thread.Sleep(TimeSpan.FromSeconds(sleep));
+        }
+
+        if (Environment.GetEnvironmentVariable(StandInEnvironment.Fail) is { Length: > 0 } fail)
+        {
+            stdout.WriteLine();
+            stdout.WriteLine(fail == "1" ? "Internal compiler error. Aborting! " : fail);
+            stdout.WriteLine("Compilation child process completed within timeout period.");
+            stdout.WriteLine("Compilation failed! ");
+            return 1;
+        }
+
+        long capacity = long.TryParse(Environment.GetEnvironmentVariable(StandInEnvironment.OnChipBytes), out var c) ? c : EdgeTpuStaticCheck.OnChipCapacityBytes - 20 * 1024;
+        bool writeOutput = Environment.GetEnvironmentVariable(StandInEnvironment.NoOutput) is not { Length: > 0 };
+        var outDir = options.OutDir ?? ".";
+        var reports = new List<string>();
+        foreach (var (path, bytes, model) in models)
+            reports.Add(Compile(path, bytes, model, outDir, options, version, capacity, writeOutput));
+
+        stdout.WriteLine();
+        stdout.WriteLine($"{(models.Count > 1 ? "Models" : "Model")} compiled successfully in {watch.ElapsedMilliseconds} ms.");
+        foreach (var r in reports) stdout.Write(r);
+        stdout.WriteLine("Compilation child process completed within timeout period.");
+        stdout.WriteLine("Compilation succeeded! ");
+        return 0;
+    }
+
+    private static string Compile(string path, byte[] bytes, TfLiteFlatModel model, string outDir, StandInOptions options, string version, long capacity, bool writeOutput)
+    {
+        var check = EdgeTpuStaticCheck.Check(model, Path.GetFileName(path));
+        var stem = Path.GetFileNameWithoutExtension(path);
+        var outModel = Path.Combine(outDir, stem + "_edgetpu.tflite");
+        var outLog = Path.Combine(outDir, stem + "_edgetpu.log");
+        var compiled = bytes.Concat(Encoding.ASCII.GetBytes(OutputMarker)).ToArray();
+        long used = Math.Min(check.ParameterBytes, capacity);
+        long offChip = check.ParameterBytes - used;
+        var table = Table(model, check);
+
+        if (writeOutput)
+        {
+            Directory.CreateDirectory(outDir);
+            File.WriteAllBytes(outModel, compiled);
+            File.WriteAllText(outLog, $"Edge TPU Compiler version {version}\nInput: {path}\nOutput: {outModel}\n\n{table}\n");
+        }
+
+        var s = new StringBuilder();
+        s.Append('\n');
+        s.Append($"Input model: {path}\n");
+        s.Append($"Input size: {EdgeTpuCompilerOutputParser.FormatSize(bytes.Length)}\n");
+        s.Append($"Output model: {outModel}\n");
+        s.Append($"Output size: {EdgeTpuCompilerOutputParser.FormatSize(compiled.Length)}\n");
+        s.Append($"On-chip memory used for caching model parameters: {EdgeTpuCompilerOutputParser.FormatSize(used)}\n");
+        s.Append($"On-chip memory remaining for caching model parameters: {EdgeTpuCompilerOutputParser.FormatSize(capacity - used)}\n");
+        s.Append($"Off-chip memory used for streaming uncached model parameters: {EdgeTpuCompilerOutputParser.FormatSize(offChip)}\n");
+        s.Append($"Number of Edge TPU subgraphs: {(check.OperationsOnEdgeTpu > 0 ? 1 : 0)}\n");
+        s.Append($"Total number of operations: {check.Operations}\n");
+        s.Append($"Operation log: {outLog}\n");
+        s.Append('\n');
+        if (check.OperationsOnCpu > 0)
+        {
+            s.Append(PartialMappingText).Append('\n');
+            s.Append($"Number of operations that will run on Edge TPU: {check.OperationsOnEdgeTpu}\n");
+            s.Append($"Number of operations that will run on CPU: {check.OperationsOnCpu}\n");
+            s.Append('\n');
+        }
+        else if (!options.ShowOperations)
+        {
+            s.Append("See the operation log file for individual operation details.\n");
+        }
+
+        if (options.ShowOperations) s.Append(table).Append('\n');
+        return s.ToString();
+    }
+
+    /// <summary>The operation table: one row per (operator, status), in order of first appearance.</summary>
+    private static string Table(TfLiteFlatModel model, EdgeTpuStaticCheckResult check)
+    {
+        var sg = model.Subgraphs[0];
+        var statusByIndex = check.Findings.ToDictionary(f => f.Index, f => f.CompilerStatus);
+        var rows = new List<(string Op, string Status, int Count)>();
+        for (int i = 0; i < sg.Operators.Count; i++)
+        {
+            var code = model.OperatorCodes[(int)sg.Operators[i].OpcodeIndex];
+            var op = code.IsCustom ? code.CustomCode ?? "CUSTOM" : TfLiteBuiltinNames.Name(code.BuiltinCode);
+            var status = statusByIndex.TryGetValue(i, out var st) ? st : EdgeTpuOperatorRow.MappedStatus;
+            int at = rows.FindIndex(r => r.Op == op && r.Status == status);
+            if (at < 0) rows.Add((op, status, 1));
+            else rows[at] = rows[at] with { Count = rows[at].Count + 1 };
+        }
+
+        var s = new StringBuilder();
+        s.Append($"{"Operator",-31}{"Count",-11}Status\n\n");
+        foreach (var r in rows) s.Append($"{r.Op,-31}{r.Count,-11}{r.Status}\n");
+        return s.ToString();
+    }
+
+    /// <summary>The real compiler refuses a model none of whose activations are 8-bit ("Model not quantized").</summary>
+    private static bool IsQuantized(TfLiteFlatModel model) =>
+        model.Subgraphs.Count > 0 && model.Subgraphs[0].Tensors.Any(t =>
+            t.Type is TfLiteFlatTensorType.Int8 or TfLiteFlatTensorType.UInt8 && !EdgeTpuStaticCheck.IsConstant(model, t));
+}
