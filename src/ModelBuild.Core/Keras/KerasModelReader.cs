@@ -84,7 +84,11 @@ public static class KerasModelReader
         if (!file.AttributeExists("model_config"))
             throw new ModelBuildException("MB1004", path,
                 "is an HDF5 file but has no Keras 'model_config' attribute (a weights-only file from save_weights(), or not Keras); save the whole model with model.save(\"model.h5\").");
-        var text = file.Attribute("model_config").Read<string>();
+        var attribute = file.Attribute("model_config");
+        // h5py writes a str as an HDF5 string; a numpy bytes value may arrive as raw bytes instead.
+        var text = attribute.Type.Class is H5DataTypeClass.String or H5DataTypeClass.VariableLength
+            ? attribute.Read<string>()
+            : System.Text.Encoding.UTF8.GetString(attribute.Read<byte[]>()).TrimEnd('\0');
         try
         {
             return JsonNode.Parse(text) as JsonObject ?? throw new JsonException("not an object");

@@ -9,9 +9,9 @@ internal sealed partial class LayerConverter(string file, GraphEmitter g)
     public static readonly string[] SupportedLayers =
     [
         "InputLayer", "Conv2D", "DepthwiseConv2D", "SeparableConv2D", "Dense", "BatchNormalization", "Activation",
-        "ReLU", "LeakyReLU", "Softmax", "Add", "Subtract", "Multiply", "Concatenate", "ZeroPadding2D",
+        "ReLU", "LeakyReLU", "Softmax", "Add", "Subtract", "Multiply", "Maximum", "Minimum", "Average", "Concatenate", "ZeroPadding2D",
         "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Flatten", "Reshape",
-        "UpSampling2D", "Rescaling", "Dropout", "SpatialDropout2D", "GaussianNoise", "GaussianDropout",
+        "UpSampling2D", "Rescaling", "Normalization", "Dropout", "SpatialDropout2D", "GaussianNoise", "GaussianDropout",
         "ActivityRegularization", "Sequential", "Functional", "Model",
     ];
 
@@ -41,6 +41,9 @@ internal sealed partial class LayerConverter(string file, GraphEmitter g)
             "Add" => Chain(OpType.Add, inputs),
             "Subtract" => Chain(OpType.Sub, inputs),
             "Multiply" => Chain(OpType.Mul, inputs),
+            "Maximum" => Chain(OpType.Maximum, inputs),
+            "Minimum" => Chain(OpType.Minimum, inputs),
+            "Average" => Average(inputs),
             "Concatenate" => Concatenate(cfg, inputs),
             "ZeroPadding2D" => ZeroPadding(cfg, inputs[0]),
             "MaxPooling2D" or "MaxPool2D" => Pool(OpType.MaxPool2D, cfg, inputs[0]),
@@ -51,6 +54,7 @@ internal sealed partial class LayerConverter(string file, GraphEmitter g)
             "Reshape" => ReshapeLayer(cfg, inputs[0]),
             "UpSampling2D" => UpSampling(cfg, inputs[0]),
             "Rescaling" => Rescaling(cfg, inputs[0]),
+            "Normalization" => Normalization(cfg, inputs[0], w),
             _ => throw Unsupported(),
         };
     }
@@ -196,8 +200,9 @@ internal sealed partial class LayerConverter(string file, GraphEmitter g)
         if (threshold != 0) throw Unsupported("with a non-zero threshold");
         if (slope != 0)
         {
-            if (max is not null) throw Unsupported("with both max_value and negative_slope");
-            return LeakyRelu((float)slope, x, _layer);
+            if (max is null) return LeakyRelu((float)slope, x, _layer);
+            var leaky = LeakyRelu((float)slope, x, _layer + "/leaky");
+            return g.Emit(OpType.Minimum, _layer, x.Shape, [leaky, g.Constant(_layer + "/max_value", [1], [(float)max.Value])]);
         }
 
         if (max is null) return g.Emit(OpType.Relu, _layer, x.Shape, [x]);
@@ -216,7 +221,7 @@ internal sealed partial class LayerConverter(string file, GraphEmitter g)
         return g.Emit(OpType.Softmax, _layer, x.Shape, [x], new SoftmaxOptions());
     }
 
-    private Tensor Chain(OpType op, IReadOnlyList<Tensor> inputs)
+    private Tensor Chain(OpType op, IReadOnlyList<Tensor> inputs, bool average = false)
     {
         if (inputs.Count < 2) throw Unsupported("with fewer than two inputs");
         var acc = inputs[0];
@@ -224,10 +229,17 @@ internal sealed partial class LayerConverter(string file, GraphEmitter g)
         {
             var b = inputs[i];
             var shape = acc.ElementCount >= b.ElementCount ? acc.Shape : b.Shape;
-            acc = g.Emit(op, i == inputs.Count - 1 ? _layer : $"{_layer}/{i}", shape, [acc, b], new ElementwiseOptions());
+            acc = g.Emit(op, i == inputs.Count - 1 && !average ? _layer : $"{_layer}/{i}", shape, [acc, b],
+                op is OpType.Maximum or OpType.Minimum ? null : new ElementwiseOptions());
         }
 
         return acc;
+    }
+
+    private Tensor Average(IReadOnlyList<Tensor> inputs)
+    {
+        var sum = Chain(OpType.Add, inputs, average: true);
+        return g.Emit(OpType.Mul, _layer, sum.Shape, [sum, g.Constant(_layer + "/reciprocal", [1], [1f / inputs.Count])], new ElementwiseOptions());
     }
 
     private Tensor Concatenate(KerasConfig cfg, IReadOnlyList<Tensor> inputs)
@@ -309,10 +321,59 @@ internal sealed partial class LayerConverter(string file, GraphEmitter g)
 
     private Tensor Rescaling(KerasConfig cfg, Tensor x)
     {
-        var scale = (float)(cfg.Double("scale") ?? 1);
-        var offset = (float)(cfg.Double("offset") ?? 0);
-        var scaled = g.Emit(OpType.Mul, _layer + "/scale", x.Shape, [x, g.Constant(_layer + "/multiplier", [1], [scale])], new ElementwiseOptions());
-        return g.Emit(OpType.Add, _layer, x.Shape, [scaled, g.Constant(_layer + "/offset", [1], [offset])], new ElementwiseOptions());
+        var scale = ConstantList(cfg, "scale", 1, x);
+        var offset = ConstantList(cfg, "offset", 0, x);
+        var scaled = g.Emit(OpType.Mul, _layer + "/scale", x.Shape, [x, g.Constant(_layer + "/multiplier", [scale.Length], scale)], new ElementwiseOptions());
+        return g.Emit(OpType.Add, _layer, x.Shape, [scaled, g.Constant(_layer + "/offset", [offset.Length], offset)], new ElementwiseOptions());
+    }
+
+    /// <summary>A number or a per-channel list from the config (Rescaling's scale/offset, Normalization's mean/variance).</summary>
+    private float[] ConstantList(KerasConfig cfg, string key, float fallback, Tensor x)
+    {
+        if (!cfg.Json.TryGetPropertyValue(key, out var v) || v is null) return [fallback];
+        var values = v is System.Text.Json.Nodes.JsonArray a
+            ? Flatten(a).ToArray()
+            : [(float)v.GetValue<double>()];
+        if (values.Length != 1 && values.Length != x.Shape[^1])
+            throw Unsupported($"with a '{key}' of {values.Length} values for {x.Shape[^1]} channels");
+        return values;
+
+        static IEnumerable<float> Flatten(System.Text.Json.Nodes.JsonArray a) =>
+            a.SelectMany(e => e is System.Text.Json.Nodes.JsonArray inner ? Flatten(inner) : [(float)e!.GetValue<double>()]);
+    }
+
+    /// <summary>keras.layers.Normalization: (x - mean) / max(sqrt(variance), 1e-7), from its weights or its config.</summary>
+    private Tensor Normalization(KerasConfig cfg, Tensor x, LayerWeights w)
+    {
+        if (cfg.Bool("invert", false)) throw Unsupported("with invert=True");
+        var axis = cfg.IntList("axis") ?? [-1];
+        if (axis.Length != 1 || (axis[0] != -1 && axis[0] != x.Rank - 1)) throw Unsupported("over an axis other than the channels");
+        int c = x.Shape[^1];
+        float[] mean, variance;
+        if (cfg.Has("mean") && cfg.Has("variance"))
+        {
+            mean = ConstantList(cfg, "mean", 0, x);
+            variance = ConstantList(cfg, "variance", 1, x);
+        }
+        else
+        {
+            mean = w.GetAnyShape("mean", c);
+            variance = w.GetAnyShape("variance", c);
+        }
+
+        var n = Math.Max(mean.Length, variance.Length);
+        var scale = new float[n];
+        var shift = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            var m = mean[mean.Length == 1 ? 0 : i];
+            var sd = Math.Max(Math.Sqrt(variance[variance.Length == 1 ? 0 : i]), 1e-7);
+            scale[i] = (float)(1 / sd);
+            shift[i] = (float)(-m / sd);
+        }
+
+        var scaled = g.Emit(OpType.Mul, _layer + "/scale", x.Shape, [x, g.Constant(_layer + "/multiplier", [n], scale)], new ElementwiseOptions());
+        return g.Emit(OpType.Add, _layer, x.Shape, [scaled, g.Constant(_layer + "/offset", [n], shift)], new ElementwiseOptions());
     }
 
     private Padding PaddingOf(KerasConfig cfg) => cfg.String("padding", "valid") switch

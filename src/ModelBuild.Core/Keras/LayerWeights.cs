@@ -22,5 +22,15 @@ internal sealed class LayerWeights(string file, string layer, string className, 
         return store.Read(w.Dataset, layer, className);
     }
 
+    /// <summary>A per-channel weight stored with any broadcastable shape (e.g. [1,1,1,C] or [C]); its element count must be 1 or <paramref name="channels"/>.</summary>
+    public float[] GetAnyShape(string shortName, int channels)
+    {
+        var w = weights.FirstOrDefault(x => x.ShortName == shortName);
+        if (w.Dataset is null) return Get(shortName, [channels]);
+        var shape = KerasWeightStore.ShapeOf(w.Dataset);
+        var count = shape.Aggregate(1L, (a, d) => a * d);
+        return count == 1 || count == channels ? store.Read(w.Dataset, layer, className) : Get(shortName, [channels]);
+    }
+
     public float[]? GetOptional(string shortName, int[] expectedShape) => Has(shortName) ? Get(shortName, expectedShape) : null;
 }

@@ -175,6 +175,8 @@ public sealed class KerasLayerTests
             ("ReLU", Cfg(("max_value", 2.5)), v => Math.Clamp(v, 0, 2.5)),
             ("ReLU", Cfg(("max_value", 6.0)), v => Math.Clamp(v, 0, 6)),
             ("ReLU", Cfg(("negative_slope", 0.1)), v => v < 0 ? 0.1 * v : v),
+            ("ReLU", Cfg(("negative_slope", 0.1), ("max_value", 2.0)), v => v < 0 ? 0.1 * v : Math.Min(v, 2)),
+            ("Rescaling", Cfg(("scale", 1 / 127.5), ("offset", -1.0)), v => v / 127.5 - 1),
             ("LeakyReLU", Cfg(("alpha", 0.3)), v => v < 0 ? 0.3 * v : v),
             ("Activation", Cfg(("activation", "sigmoid")), v => 1 / (1 + Math.Exp(-v))),
             ("Activation", Cfg(("activation", "tanh")), Math.Tanh),
@@ -228,6 +230,50 @@ public sealed class KerasLayerTests
         Assert.AreEqual("1x5x5x1", string.Join("x", g.Nodes[0].Outputs[0].Shape));
         // All-ones input: windows at (0,0),(0,2),(2,0),(2,2) of the padded 5x5; the last row/column are zeros.
         AssertClose([9, 6, 6, 4], Run(g, Enumerable.Repeat(1f, 16).ToArray()), "pad + valid conv");
+    }
+
+    [TestMethod]
+    public void Maximum_minimum_and_average_merge_layers()
+    {
+        var path = new KerasTestModel()
+            .Input("a", 3).Input("b", 3)
+            .Layer("Maximum", "max", Cfg(), ["a", "b"])
+            .Layer("Minimum", "min", Cfg(), ["a", "b"])
+            .Layer("Average", "avg", Cfg(), ["max", "min", "a"])
+            .Write(PathOf("merge"), "avg");
+        var g = KerasModelReader.Read(path);
+        Assert.AreEqual("avg", g.Outputs[0].Name);
+        // (max + min + a) / 3 = (a + b + a) / 3.
+        AssertClose([(1 + 4 + 1) / 3f, (5 + 2 + 5) / 3f, -3], Run(g, [1, 5, -3], [4, 2, -3]), "max/min/average");
+    }
+
+    [TestMethod]
+    public void Per_channel_rescaling_and_normalization_from_weights_and_config()
+    {
+        var path = new KerasTestModel()
+            .Input("x", 1, 1, 3)
+            .Layer("Rescaling", "rescale", Cfg(("scale", new JsonArray(1.0, 2.0, 4.0)), ("offset", 0.0)), "x")
+            .Layer("Normalization", "norm", Cfg(("axis", -1)), "rescale")
+            .Layer("Normalization", "norm_cfg", Cfg(("axis", -1), ("mean", new JsonArray(1.0, 0.0, 0.0)), ("variance", new JsonArray(1.0, 1.0, 4.0))), "norm")
+            .Weight("norm", "mean", [1, 1, 1, 3], [1, 2, 3])
+            .Weight("norm", "variance", [1, 1, 1, 3], [4, 1, 0.25f])
+            .Weight("norm", "count", [], [10])
+            .Write(PathOf("normalization"), "norm_cfg");
+        var g = KerasModelReader.Read(path);
+        // x = (3, 3, 3) → rescale (3, 6, 12) → norm ((3-1)/2, (6-2)/1, (12-3)/0.5) = (1, 4, 18) → norm_cfg (0, 4, 9).
+        AssertClose([0, 4, 9], Run(g, [3, 3, 3]), "rescaling + normalization");
+    }
+
+    [TestMethod]
+    public void Model_config_stored_as_bytes_reads()
+    {
+        var model = new KerasTestModel().Input("x", 2).Layer("ReLU", "relu", Cfg(), "x");
+        var path = PathOf("bytes_config");
+        var file = new PureHDF.H5File { Attributes = { ["model_config"] = System.Text.Encoding.UTF8.GetBytes(model.Config("relu").ToJsonString()) } };
+        file["model_weights"] = new PureHDF.H5Group();
+        file.Write(path);
+        var g = KerasModelReader.Read(path);
+        AssertClose([0, 2], Run(g, [-1, 2]), "relu");
     }
 
     [TestMethod]
