@@ -1,0 +1,45 @@
+using ModelBuild.TestSupport;
+
+namespace ModelBuild.EndToEnd.Tests;
+
+/// <summary>
+/// The ModelBuild.Sdk package under test, packed once per test run from this repository into a local feed, with
+/// a private NuGet package folder so a repacked same version is always the one restored.
+/// </summary>
+[TestClass]
+public static class PackedSdk
+{
+    public static string Root { get; private set; } = "";
+
+    public static string Feed => Path.Combine(Root, "feed");
+
+    public static string Packages => Path.Combine(Root, "packages");
+
+    public static string Version { get; private set; } = "";
+
+    [AssemblyInitialize]
+    public static void Pack(TestContext _)
+    {
+        // Outside the repository, so generated projects do not inherit its Directory.Build.props / package versions.
+        Root = Path.Combine(Path.GetTempPath(), "modelbuild-e2e", Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(Feed);
+        var result = DotNet.Run(RepoPaths.Root, Packages, "pack", Path.Combine(RepoPaths.Root, "nuget", "ModelBuild.Sdk.csproj"),
+            "-c", "Release", "-o", Feed, "-nodeReuse:false", "-p:UseSharedCompilation=false");
+        Assert.AreEqual(0, result.ExitCode, "dotnet pack of the SDK failed:\n" + result.Output);
+        var package = Directory.GetFiles(Feed, "ModelBuild.Sdk.*.nupkg").Single();
+        Version = Path.GetFileNameWithoutExtension(package)["ModelBuild.Sdk.".Length..];
+    }
+
+    [AssemblyCleanup]
+    public static void Cleanup()
+    {
+        try
+        {
+            if (Directory.Exists(Root)) Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A scratch folder left in /tmp is harmless.
+        }
+    }
+}
