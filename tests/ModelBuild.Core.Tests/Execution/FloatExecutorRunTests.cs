@@ -93,6 +93,7 @@ public sealed class FloatExecutorRunTests
     }
 
     [TestMethod]
+    [DoNotParallelize] // measures the whole process's heap
     public void Repeated_runs_give_identical_results_and_do_not_grow_memory()
     {
         var (g, _) = ResidualNet();
