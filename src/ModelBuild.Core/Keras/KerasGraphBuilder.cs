@@ -31,11 +31,11 @@ internal sealed class KerasGraphBuilder(string file, KerasWeightStore weights)
         var cfg = modelJson["config"] as JsonObject ?? throw Malformed("a model entry has no config");
         var layers = cfg["layers"] as JsonArray ?? throw Malformed("a model config has no layers list");
         return className == "Sequential"
-            ? BuildSequential(cfg, layers, callInputs, weightGroup)
+            ? BuildSequential(modelJson, cfg, layers, callInputs, weightGroup)
             : BuildFunctional(cfg, layers, callInputs, weightGroup);
     }
 
-    private (List<Tensor>, List<Tensor>) BuildSequential(JsonObject cfg, JsonArray layers, IReadOnlyList<Tensor>? callInputs, string? weightGroup)
+    private (List<Tensor>, List<Tensor>) BuildSequential(JsonObject modelJson, JsonObject cfg, JsonArray layers, IReadOnlyList<Tensor>? callInputs, string? weightGroup)
     {
         Tensor x;
         int start = 0;
@@ -49,7 +49,9 @@ internal sealed class KerasGraphBuilder(string file, KerasWeightStore weights)
         else
         {
             var shape = firstCfg.BatchInputShape()
-                        ?? (cfg["build_input_shape"] is JsonArray b ? b.Select(e => e is null ? (int?)null : (int)e.GetValue<double>()).ToArray() : null)
+                        ?? ShapeList(cfg["build_input_shape"])
+                        ?? ShapeList(modelJson["build_config"]?["input_shape"])
+                        ?? ShapeList((first["build_config"] as JsonObject)?["input_shape"])
                         ?? throw new ModelBuildException("MB1008", file, "the model's input shape is not recorded; build the model with a fixed input shape (e.g. keras.Input(shape=(224, 224, 3))) before saving.");
             var inputName = LayerClass(first) == "InputLayer" ? LayerName(first) : _g.UniqueName("input");
             if (LayerClass(first) == "InputLayer") start = 1;
@@ -143,6 +145,10 @@ internal sealed class KerasGraphBuilder(string file, KerasWeightStore weights)
                 $"input '{name}' has an undefined dimension ([{string.Join(", ", shape.Select(d => d?.ToString() ?? "None"))}]); ModelBuild needs a fixed input size — rebuild the model with keras.Input(shape=(H, W, C)) and save it again.");
         return _g.NewTensor(name, new[] { 1 }.Concat(shape.Skip(1).Select(d => d!.Value)).ToArray());
     }
+
+    /// <summary>A [null, 28, 28, 1] style shape (batch first), or null when absent.</summary>
+    private static int?[]? ShapeList(JsonNode? node) =>
+        node is JsonArray a && a.All(e => e is null or JsonValue) ? a.Select(e => e is null ? (int?)null : (int)e.GetValue<double>()).ToArray() : null;
 
     private static string LayerClass(JsonObject layer) => layer["class_name"]?.GetValue<string>() ?? "";
 

@@ -46,6 +46,27 @@ public sealed class TfLiteFlatModel
         return Encoding.UTF8.GetString(Buffers[(int)m.Buffer]).TrimEnd('\0');
     }
 
+    /// <summary>A few lines for people (CLI inspect, logs): operators with versions, inputs and outputs with quantization.</summary>
+    public string Summary()
+    {
+        var sb = new StringBuilder();
+        var sg = Subgraphs.Count > 0 ? Subgraphs[0] : null;
+        sb.AppendLine($"schema v{Version}, {Subgraphs.Count} subgraph(s), {Buffers.Sum(b => (long)b.Count)} buffer bytes, min runtime {MinRuntimeVersion ?? "-"}");
+        if (sg is null) return sb.ToString();
+        var counts = sg.Operators.GroupBy(o => o.OpcodeIndex).OrderBy(g => g.Key)
+            .Select(g => $"{OperatorCodes[(int)g.Key].DisplayName} v{OperatorCodes[(int)g.Key].Version} ×{g.Count()}");
+        sb.AppendLine($"operators: {string.Join(", ", counts)}");
+        foreach (var (role, list) in new[] { ("input", sg.Inputs), ("output", sg.Outputs) })
+            foreach (var i in list)
+            {
+                var t = sg.Tensors[i];
+                var q = t.Quantization is { } p ? $" scale={p.Scale[0]:G6} zero_point={p.ZeroPoint[0]}" : "";
+                sb.AppendLine($"{role}: {t}{q}");
+            }
+
+        return sb.ToString();
+    }
+
     public static TfLiteFlatModel ReadFile(string path) => Read(File.ReadAllBytes(path), path);
 
     public static TfLiteFlatModel Read(byte[] bytes) => Read(bytes, "<buffer>");

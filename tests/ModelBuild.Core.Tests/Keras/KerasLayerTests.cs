@@ -277,6 +277,24 @@ public sealed class KerasLayerTests
     }
 
     [TestMethod]
+    public void Keras3_sequential_without_input_layer_takes_its_shape_from_build_config()
+    {
+        const string config = """
+            {"module": "keras", "class_name": "Sequential", "config": {"name": "sequential", "trainable": true, "layers": [
+              {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "units": 2, "activation": "relu", "use_bias": true}, "registered_name": null, "build_config": {"input_shape": [null, 3]}}
+            ]}, "registered_name": null, "build_config": {"input_shape": [null, 3]}}
+            """;
+        var path = WriteFile(PathOf("keras3_sequential"), config,
+            [("dense", "sequential/dense/kernel", [1, 0, 0, 1, 1, -1], [3, 2]), ("dense", "sequential/dense/bias", [0, 1], [2])]);
+        var g = KerasModelReader.Read(path);
+        Assert.AreEqual("1x3", string.Join("x", g.Inputs[0].Shape));
+        Assert.AreEqual("dense", g.Outputs[0].Name);
+        Assert.HasCount(1, g.Nodes);
+        // relu(x · K + b) with x = (1, 2, 3): (1 + 3, 2 - 3 + 1) = (4, 0).
+        AssertClose([4, 0], Run(g, [1, 2, 3]), "keras 3 sequential");
+    }
+
+    [TestMethod]
     public void Relu_with_threshold_is_rejected()
     {
         var path = new KerasTestModel()

@@ -59,6 +59,15 @@ public sealed class TfLiteFlatModelTests
     }
 
     [TestMethod]
+    public void Summary_lists_operators_with_versions_and_quantized_io()
+    {
+        var summary = TfLiteFlatModel.ReadFile(RepoPaths.TfLiteModel("03_pretrainedResnet_quant_int8.tflite")).Summary();
+        StringAssert.Contains(summary, "Conv2D v3 ×");
+        StringAssert.Contains(summary, "input: input_1_int8 Int8[1x32x32x3] scale=");
+        StringAssert.Contains(summary, "output: Identity_int8 Int8[1x10] scale=0.00390625 zero_point=-128");
+    }
+
+    [TestMethod]
     public void Rejects_a_truncated_model()
     {
         var bytes = File.ReadAllBytes(RepoPaths.TfLiteModel("13_mnist_int8.tflite"));

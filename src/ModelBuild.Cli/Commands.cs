@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Reflection;
+using ModelBuild.Core.Artifacts;
+using ModelBuild.Core.Calibration;
+using ModelBuild.Core.EdgeTpu;
+using ModelBuild.Core.Keras;
+using ModelBuild.Core.Pipeline;
+using ModelBuild.Core.Segmentation;
+using ModelBuild.Core.TfLite;
+
+namespace ModelBuild.Cli;
+
+/// <summary>The modelbuild commands; each is a thin call into ModelBuild.Core, like the MSBuild tasks.</summary>
+public static class Commands
+{
+    public const string Usage = """
+        usage: modelbuild <command> ...
+          inspect <model.h5|model.tflite>         layers / operators, tensors, parameter sizes
+          plan <model.h5> [--budget 7] [--cuts a;b] cut points and segment sizes for a budget (MiB)
+          synthesize <ResNet101|ResNet50|ResNet152|MobileNetV2> <out.h5> [--seed 1]
+                                                  write a Keras .h5 with that architecture and random weights
+          build <model.h5> <out-dir> [--budget 7] [--quantization PerChannel|PerTensor]
+                [--calibration <folder|.npy>] [--samples 32] [--edgetpu Auto|Required|Off]
+                                                  the whole chain without MSBuild: <out-dir>/<name>/full_split, pairs_kN
+          chain <layout-folder>                   run a full_split or pairs_kN folder on the reference input
+        """;
+
+    public static int Run(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            Console.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+
+        var a = new Arguments(args.Skip(1));
+        return args[0] switch
+        {
+            "inspect" => Inspect(a.Positional(0, "the model file")),
+            "plan" => Plan(a.Positional(0, "the .h5 file"), a.Number("budget", 7), a.Option("cuts")),
+            "synthesize" => Synthesize(a.Positional(0, "the architecture"), a.Positional(1, "the output .h5 path"), (int)a.Number("seed", 1)),
+            "build" => Build(a.Positional(0, "the .h5 file"), a.Positional(1, "the output folder"), a),
+            "chain" => Chain(a.Positional(0, "the layout folder")),
+            _ => throw new UsageException($"unknown command '{args[0]}'."),
+        };
+    }
+
+    private static int Inspect(string path)
+    {
+        if (path.EndsWith(".tflite", StringComparison.OrdinalIgnoreCase))
+        {
+            var flat = TfLiteFlatModel.ReadFile(path);
+            var sub = flat.Subgraphs[0];
+            Console.WriteLine($"{Path.GetFileName(path)}: TFLite schema {flat.Version}, {flat.Subgraphs.Count} subgraph(s), {sub.Operators.Count} operators, min runtime {flat.MinRuntimeVersion ?? "?"}");
+            foreach (var i in sub.Inputs) Console.WriteLine($"  input  {sub.Tensors[i]} {Quant(sub.Tensors[i])}");
+            foreach (var o in sub.Outputs) Console.WriteLine($"  output {sub.Tensors[o]} {Quant(sub.Tensors[o])}");
+            foreach (var g in sub.Operators.GroupBy(op => flat.OperatorCodes[(int)op.OpcodeIndex]).OrderByDescending(g => g.Count()))
+                Console.WriteLine($"  {g.Count(),4} × {g.Key.DisplayName} v{g.Key.Version}");
+            return 0;
+        }
+
+        var graph = KerasModelReader.Read(path);
+        var bytes = SizeModel.NodeBytes(graph, perChannel: true);
+        Console.WriteLine($"{Path.GetFileName(path)}: model '{graph.Name}', {graph.Nodes.Count} ops after rewrites, {bytes.Sum() / 1048576.0:F2} MiB of int8 parameters");
+        foreach (var t in graph.Inputs) Console.WriteLine($"  input  {t.Name} ({string.Join(",", t.Shape)})");
+        foreach (var t in graph.Outputs) Console.WriteLine($"  output {t.Name} ({string.Join(",", t.Shape)})");
+        foreach (var g in graph.Nodes.GroupBy(n => n.Op).OrderByDescending(g => g.Count()))
+            Console.WriteLine($"  {g.Count(),4} × {g.Key}");
+        var candidates = CutCandidates.Find(graph, null);
+        Console.WriteLine($"  {candidates.Count} cut candidates ({candidates.Count(c => c.IsBlockBoundary)} block outputs)");
+        return 0;
+    }
+
+    private static string Quant(TfLiteFlatTensor t) =>
+        t.Quantization is { Scale.Length: > 0 } q ? $"scale {q.Scale[0]:G6} zero point {q.ZeroPoint[0]}" : "";
+
+    private static int Plan(string h5, double budget, string? cuts)
+    {
+        var graph = KerasModelReader.Read(h5);
+        var plan = BudgetPlanner.Plan(graph, budget, new PlannerOptions { SourceFile = h5, Cuts = ModelBuildSettings.ParseList(cuts) is { Count: > 0 } c ? c : null }, new ConsoleBuildLog());
+        Console.WriteLine($"{Path.GetFileName(h5)}: K = {plan.K} segments at {budget} MiB ({plan.Method})");
+        foreach (var s in plan.Segments)
+            Console.WriteLine($"  seg{s.Index}: {s.ParamMiB,7:F3} MiB  {s.NodeCount,4} ops  {s.FromTensor ?? "input"} → {s.ToTensor ?? "output"}");
+        foreach (var cut in plan.Cuts) Console.WriteLine($"  cut {cut.Tensor} ({string.Join(",", cut.Shape)})");
+        return 0;
+    }
+
+    /// <summary>
+    /// Writes a synthetic Keras model through ModelBuild.Core's synthesizer (Synthesis.KerasModelSynthesizer), found
+    /// by name so this command works with engine builds that have it and explains itself in those that do not.
+    /// </summary>
+    private static int Synthesize(string architecture, string output, int seed)
+    {
+        var core = typeof(KerasModelReader).Assembly;
+        var synthesizer = core.GetType("ModelBuild.Core.Synthesis.KerasModelSynthesizer");
+        var archType = core.GetType("ModelBuild.Core.Synthesis.SynthArchitecture");
+        var write = synthesizer?.GetMethod("Write", BindingFlags.Public | BindingFlags.Static, [typeof(string), archType ?? typeof(object), typeof(int)]);
+        if (synthesizer is null || archType is null || write is null)
+        {
+            Console.Error.WriteLine("error MB5020: this ModelBuild build has no model synthesizer (ModelBuild.Core.Synthesis); put your own model.save() .h5 in place instead.");
+            return 1;
+        }
+
+        if (!Enum.TryParse(archType, architecture, ignoreCase: true, out var arch))
+            throw new UsageException($"unknown architecture '{architecture}'; use one of {string.Join(", ", Enum.GetNames(archType))}.");
+        var clock = Stopwatch.StartNew();
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+        try
+        {
+            write.Invoke(null, [output, arch, seed]);
+        }
+        catch (TargetInvocationException e) when (e.InnerException is not null)
+        {
+            throw e.InnerException;
+        }
+
+        Console.WriteLine($"wrote {output}: synthetic {arch} (random weights, seed {seed}), {new FileInfo(output).Length / 1048576.0:F1} MB in {clock.Elapsed.TotalSeconds:F1} s");
+        return 0;
+    }
+
+    private static int Build(string h5, string outputRoot, Arguments a)
+    {
+        var log = new ConsoleBuildLog();
+        var name = Path.GetFileNameWithoutExtension(h5);
+        var work = Path.Combine(outputRoot, "obj", name);
+        Directory.CreateDirectory(work);
+        var settings = new ModelBuildSettings
+        {
+            ModelFile = Path.GetFullPath(h5),
+            BudgetMiB = ModelBuildSettings.ParseBudget(a.Option("budget") ?? "7", h5),
+            PerChannel = ModelBuildSettings.ParsePerChannel(a.Option("quantization"), h5),
+            CalibrationData = a.Option("calibration"),
+            CalibrationSamples = ModelBuildSettings.ParseSamples(a.Option("samples"), h5),
+            Preprocessing = PreprocessingModes.Parse(a.Option("preprocessing"), h5),
+        };
+        var clock = Stopwatch.StartNew();
+        var plan = Path.Combine(work, "plan.json");
+        CutStep.Run(settings, plan, log);
+        ConvertStep.Run(settings, plan, Path.Combine(work, "models"), log);
+        EdgeTpuStep.Run(settings.ModelFile, Path.Combine(work, "models"), Path.Combine(work, "tpu"), EdgeTpuModes.Parse(a.Option("edgetpu"), h5),
+            null, TimeSpan.FromMinutes(10), log);
+        var files = EmitStep.Run(settings, plan, Path.Combine(work, "models"), Path.Combine(work, "tpu"), Path.Combine(outputRoot, name), log);
+        Console.WriteLine($"{files.Count} files in {Path.Combine(outputRoot, name)} ({clock.Elapsed.TotalSeconds:F1} s)");
+        return 0;
+    }
+
+    private static int Chain(string folder)
+    {
+        var runner = new ArtifactChainRunner(folder);
+        var shape = runner.Input.Shape;
+        int size = shape.Aggregate(1, (x, y) => x * y);
+        var input = Enumerable.Range(0, size).Select(i => (float)((i * 7919L) % 1000) / 1000f).ToArray();
+        var output = runner.RunFloat(input);
+        int best = Array.IndexOf(output, output.Max());
+        Console.WriteLine($"{runner.Meta.Combo}: {runner.Meta.Models.Count} models, input ({string.Join(",", shape)}), output {output.Length} values, argmax {best} ({output[best]:G4})");
+        return 0;
+    }
+}
