@@ -1,0 +1,193 @@
+using System.Diagnostics;
+using ModelBuild.Core.Diagnostics;
+using ModelBuild.Core.EdgeTpu;
+using ModelBuild.EdgeTpuCompilerStandIn;
+using ModelBuild.TestSupport;
+
+namespace ModelBuild.Core.Tests.EdgeTpu;
+
+/// <summary>The driver against ModelBuild's stand-in for edgetpu_compiler (the real one cannot be installed here).</summary>
+[TestClass]
+public sealed class EdgeTpuCompilerDriverStandInTests
+{
+    private static readonly Lazy<EdgeTpuCompiler> StandIn = new(() =>
+        new EdgeTpuCompilerLocator { ExplicitPath = EdgeTpuCompilerStandInScript.WriteTo(RepoPaths.NewScratchDirectory("standin-bin")) }.Locate()!);
+
+    private static EdgeTpuCompilerDriver Driver(Dictionary<string, string>? env = null, TimeSpan? timeout = null, int? compilerTimeout = null) =>
+        new(StandIn.Value, new EdgeTpuCompileOptions
+        {
+            EnvironmentVariables = env ?? [],
+            ProcessTimeout = timeout ?? TimeSpan.FromMinutes(2),
+            CompilerTimeoutSeconds = compilerTimeout,
+            MinRuntimeVersion = 13,
+        });
+
+    [TestMethod]
+    public void StandIn_success_writes_outputs_and_parses_figures_for_every_model()
+    {
+        var outDir = RepoPaths.NewScratchDirectory("tpu");
+        var log = new RecordingBuildLog();
+        var models = new[] { RepoPaths.TfLiteModel("13_mnist_int8.tflite"), RepoPaths.TfLiteModel("tf2_mobilenet_v2_1.0_224_ptq.tflite") };
+
+        var results = Driver().Compile(models, outDir, log);
+
+        Assert.AreEqual(2, results.Count);
+        var mnist = results[0];
+        Assert.AreEqual(EdgeTpuCompileResult.Compiled, mnist.Status, mnist.Message);
+        Assert.AreEqual("13_mnist_int8.tflite", mnist.Model);
+        Assert.AreEqual("13_mnist_int8_edgetpu.tflite", mnist.CompiledFile);
+        Assert.AreEqual("13_mnist_int8_edgetpu.log", mnist.LogFile);
+        Assert.AreEqual("16.0.384591198", mnist.CompilerVersion);
+        Assert.AreEqual(8, mnist.OperationsTotal);
+        Assert.AreEqual(8, mnist.OperationsMapped);
+        Assert.AreEqual(1, mnist.EdgeTpuSubgraphs);
+        Assert.AreEqual(133.74 / 1024, mnist.OnChipMemoryUsedMiB!.Value, 0.0001);
+        Assert.AreEqual(0.0, mnist.OffChipMemoryUsedMiB);
+        Assert.AreEqual(6, mnist.Operators.Count);
+        Assert.AreEqual(68, results[1].OperationsMapped);
+        foreach (var f in new[] { "13_mnist_int8_edgetpu.tflite", "13_mnist_int8_edgetpu.log", "tf2_mobilenet_v2_1.0_224_ptq_edgetpu.tflite" })
+            Assert.IsTrue(File.Exists(Path.Combine(outDir, f)), f);
+        Assert.AreEqual(0, Directory.GetDirectories(outDir).Length, "staging folders are removed");
+        Assert.AreEqual(0, log.Warnings.Count, string.Join("\n", log.Warnings));
+        Assert.AreEqual(2, log.ProgressMessages.Count(m => m.Contains("operations on the Edge TPU")));
+        var meta = mnist.ToModelResult();
+        Assert.AreEqual(("compiled", "13_mnist_int8_edgetpu.tflite", 8, 8), (meta.Status, meta.CompiledFile, meta.OperationsMapped!.Value, meta.OperationsTotal!.Value));
+    }
+
+    [TestMethod]
+    public void StandIn_passes_the_real_compilers_command_line()
+    {
+        var outDir = RepoPaths.NewScratchDirectory("tpu");
+        var argsFile = Path.Combine(outDir, "args.txt");
+        var model = RepoPaths.TfLiteModel("13_mnist_int8.tflite");
+
+        Driver(new() { [StandInEnvironment.ArgsFile] = argsFile }, compilerTimeout: 120).Compile([model], outDir, new RecordingBuildLog());
+
+        var args = File.ReadAllText(argsFile).TrimEnd('\n').Split('\t');
+        Assert.AreEqual("-s", args[0]);
+        Assert.AreEqual("-o", args[1]);
+        CollectionAssert.AreEqual(new[] { "-m", "13", "-t", "120", model }, args[3..]);
+    }
+
+    [TestMethod]
+    public void StandIn_partial_mapping_warns_with_the_model_and_the_numbers()
+    {
+        var log = new RecordingBuildLog();
+
+        var r = Driver().Compile([RepoPaths.TfLiteModel("01_mobilenet_v2_0.35_224_food101_int8.tflite")], RepoPaths.NewScratchDirectory("tpu"), log).Single();
+
+        Assert.AreEqual(EdgeTpuCompileResult.Compiled, r.Status);
+        Assert.AreEqual((70, 71, 1), (r.OperationsMapped!.Value, r.OperationsTotal!.Value, r.OperationsOnCpu!.Value));
+        var w = log.Warnings.Single();
+        Assert.AreEqual("MB4010", w.Code);
+        StringAssert.Contains(w.Message, "1 of 71 operations of 01_mobilenet_v2_0.35_224_food101_int8.tflite will run on the CPU");
+        StringAssert.Contains(w.Message, "DEQUANTIZE x1: " + EdgeTpuOperatorRules.UnsupportedDataType);
+    }
+
+    [TestMethod]
+    public void StandIn_off_chip_streaming_warns_with_the_figures()
+    {
+        var log = new RecordingBuildLog();
+
+        var r = Driver(new() { [StandInEnvironment.OnChipBytes] = "65536" })
+            .Compile([RepoPaths.TfLiteModel("13_mnist_int8.tflite")], RepoPaths.NewScratchDirectory("tpu"), log).Single();
+
+        Assert.AreEqual(64.0 / 1024, r.OnChipMemoryUsedMiB!.Value, 1e-4);
+        Assert.AreEqual((136952 - 65536) / (1024.0 * 1024), r.OffChipMemoryUsedMiB!.Value, 1e-4);
+        var w = log.Warnings.Single();
+        Assert.AreEqual("MB4011", w.Code);
+        StringAssert.Contains(w.Message, "13_mnist_int8.tflite streams 69.74KiB");
+    }
+
+    [TestMethod]
+    public void StandIn_failures_are_errors_carrying_the_compilers_own_message()
+    {
+        var root = RepoPaths.NewScratchDirectory("tpu");
+        var garbage = Path.Combine(root, "garbage.tflite");
+        File.WriteAllBytes(garbage, new byte[100]);
+        var outDir = Path.Combine(root, "out");
+
+        var floatModel = Driver().Compile([RepoPaths.TfLiteModel("03_pretrainedResnet_float.tflite")], outDir, new RecordingBuildLog()).Single();
+        var unparsable = Driver().Compile([garbage], outDir, new RecordingBuildLog()).Single();
+        var internalError = Driver(new() { [StandInEnvironment.Fail] = "1" }).Compile([RepoPaths.TfLiteModel("13_mnist_int8.tflite")], outDir, new RecordingBuildLog()).Single();
+
+        Assert.AreEqual(("failed", "MB4002"), (floatModel.Status, floatModel.ErrorCode));
+        StringAssert.Contains(floatModel.Message, "Model not quantized");
+        StringAssert.Contains(floatModel.Message, "03_pretrainedResnet_float.tflite");
+        StringAssert.Contains(unparsable.Message, "Model could not be parsed");
+        StringAssert.Contains(internalError.Message, "Internal compiler error. Aborting!");
+        Assert.AreEqual(0, Directory.GetFileSystemEntries(outDir).Length, "a failed compilation leaves nothing behind");
+        var e = Assert.ThrowsExactly<ModelBuildException>(() => EdgeTpuCompilerDriver.ThrowIfAnyFailed([floatModel, unparsable]));
+        Assert.AreEqual("MB4002", e.Code);
+        StringAssert.Contains(e.Message, "1 more model(s) failed: garbage.tflite");
+    }
+
+    [TestMethod]
+    public void StandIn_exit_0_without_output_is_an_error()
+    {
+        var r = Driver(new() { [StandInEnvironment.NoOutput] = "1" })
+            .Compile([RepoPaths.TfLiteModel("13_mnist_int8.tflite")], RepoPaths.NewScratchDirectory("tpu"), new RecordingBuildLog()).Single();
+
+        Assert.AreEqual(("failed", "MB4004"), (r.Status, r.ErrorCode));
+        StringAssert.Contains(r.Message, "exited 0 for 13_mnist_int8.tflite but wrote no 13_mnist_int8_edgetpu.tflite");
+    }
+
+    [TestMethod]
+    public void StandIn_that_hangs_is_stopped_at_the_timeout()
+    {
+        var watch = Stopwatch.StartNew();
+
+        var r = Driver(new() { [StandInEnvironment.SleepSeconds] = "120" }, timeout: TimeSpan.FromSeconds(3))
+            .Compile([RepoPaths.TfLiteModel("13_mnist_int8.tflite")], RepoPaths.NewScratchDirectory("tpu"), new RecordingBuildLog()).Single();
+
+        Assert.AreEqual(("failed", "MB4003"), (r.Status, r.ErrorCode));
+        Assert.IsTrue(watch.Elapsed < TimeSpan.FromSeconds(60), $"took {watch.Elapsed}");
+    }
+
+    [TestMethod]
+    public void StandIn_own_timeout_flag_reports_its_failure()
+    {
+        var r = Driver(new() { [StandInEnvironment.SleepSeconds] = "30" }, compilerTimeout: 1)
+            .Compile([RepoPaths.TfLiteModel("13_mnist_int8.tflite")], RepoPaths.NewScratchDirectory("tpu"), new RecordingBuildLog()).Single();
+
+        Assert.AreEqual("MB4002", r.ErrorCode);
+        StringAssert.Contains(r.Message, "timed out after 1 seconds");
+    }
+
+    [TestMethod]
+    public void StandIn_run_is_cancelled_promptly()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        var watch = Stopwatch.StartNew();
+
+        Assert.ThrowsExactly<TaskCanceledException>(() => Driver(new() { [StandInEnvironment.SleepSeconds] = "120" })
+            .Compile([RepoPaths.TfLiteModel("13_mnist_int8.tflite")], RepoPaths.NewScratchDirectory("tpu"), new RecordingBuildLog(), cts.Token), "cancellation");
+        Assert.IsTrue(watch.Elapsed < TimeSpan.FromSeconds(60), $"took {watch.Elapsed}");
+    }
+
+    [TestMethod]
+    public async Task Modes_Auto_without_compiler_warns_MB4001_Required_fails_Off_does_nothing()
+    {
+        var noCompiler = new EdgeTpuCompilerLocator { GetEnvironmentVariable = name => name == "PATH" ? "/nonexistent" : null };
+        var models = new[] { "seg1_int8.tflite", "seg2_int8.tflite" };
+        var outDir = RepoPaths.NewScratchDirectory("tpu");
+        var log = new RecordingBuildLog();
+
+        var auto = await EdgeTpuCompilerDriver.RunAsync(EdgeTpuMode.Auto, noCompiler, models, outDir, log);
+        var required = await Assert.ThrowsExactlyAsync<ModelBuildException>(() => EdgeTpuCompilerDriver.RunAsync(EdgeTpuMode.Required, noCompiler, models, outDir, new RecordingBuildLog()));
+        var offLog = new RecordingBuildLog();
+        var off = await EdgeTpuCompilerDriver.RunAsync(EdgeTpuMode.Off, noCompiler, models, outDir, offLog);
+
+        Assert.IsTrue(auto.All(r => r.Status == EdgeTpuCompileResult.Skipped));
+        var w = log.Warnings.Single();
+        Assert.AreEqual("MB4001", w.Code);
+        StringAssert.Contains(w.Message, "seg1_int8.tflite, seg2_int8.tflite");
+        StringAssert.Contains(w.Message, "apt-get install edgetpu-compiler");
+        StringAssert.Contains(w.Message, "x86-64 Linux");
+        Assert.AreEqual("MB4001", required.Code);
+        Assert.IsTrue(off.All(r => r.Status == EdgeTpuCompileResult.Off));
+        Assert.AreEqual(0, offLog.Warnings.Count);
+        Assert.AreEqual(EdgeTpuMode.Required, EdgeTpuModes.Parse("required"));
+        Assert.AreEqual("MB4005", Assert.ThrowsExactly<ModelBuildException>(() => EdgeTpuModes.Parse("sometimes")).Code);
+    }
+}
