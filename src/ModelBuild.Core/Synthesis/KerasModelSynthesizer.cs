@@ -16,9 +16,11 @@ public static class KerasModelSynthesizer
     public static void Write(string h5Path, SynthArchitecture arch, int seed) => Write(h5Path, arch, seed, new SynthOptions());
 
     /// <summary>Writes <paramref name="arch"/> with the sizes in <paramref name="options"/> to <paramref name="h5Path"/>.</summary>
-    public static void Write(string h5Path, SynthArchitecture arch, int seed, SynthOptions options)
+    public static void Write(string h5Path, SynthArchitecture arch, int seed, SynthOptions options) => Save(Build(arch, seed, options), h5Path);
+
+    /// <summary>Writes a built model; the file appears complete or not at all.</summary>
+    internal static void Save(SynthModel model, string h5Path)
     {
-        var model = Build(arch, seed, options);
         var full = Path.GetFullPath(h5Path);
         var temp = full + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
         try
@@ -30,7 +32,7 @@ public static class KerasModelSynthesizer
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ModelBuildException("MB5060", h5Path,
-                $"the synthesized {arch} model could not be written ({e.Message}); check that the folder is writable and the disk has space.", e);
+                $"the synthesized model '{model.Name}' could not be written ({e.Message}); check that the folder is writable and the disk has space.", e);
         }
         finally
         {
