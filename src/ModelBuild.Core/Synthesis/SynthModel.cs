@@ -73,7 +73,7 @@ internal sealed class SynthModel
             layers.Add(new JsonObject
             {
                 ["class_name"] = layer.ClassName,
-                ["config"] = layer is InputLayerSpec input ? input.InputConfig() : layer.Config(),
+                ["config"] = layer.Config(),
                 ["name"] = layer.Name,
                 ["inbound_nodes"] = inbound,
             });

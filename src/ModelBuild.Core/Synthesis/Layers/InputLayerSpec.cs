@@ -10,7 +10,7 @@ internal sealed class InputLayerSpec(string name, int height, int width, int cha
     public override int[] OutputShape => [height, width, channels];
 
     /// <summary>An InputLayer's config has no trainable flag and puts its name last.</summary>
-    public JsonObject InputConfig() => new()
+    public override JsonObject Config() => new()
     {
         ["batch_input_shape"] = new JsonArray(null, height, width, channels),
         ["dtype"] = "float32",
@@ -19,7 +19,9 @@ internal sealed class InputLayerSpec(string name, int height, int width, int cha
         ["name"] = Name,
     };
 
-    protected override void AddConfig(JsonObject config) => throw new InvalidOperationException("use InputConfig()");
+    protected override void AddConfig(JsonObject config)
+    {
+    }
 
     public override FeatureMap Forward(IReadOnlyList<FeatureMap> inputs) => inputs[0];
 }

@@ -40,7 +40,7 @@ internal abstract class SynthLayer
     }
 
     /// <summary>The layer's config object in Keras 2's key order.</summary>
-    public JsonObject Config()
+    public virtual JsonObject Config()
     {
         var config = new JsonObject { ["name"] = Name, ["trainable"] = true, ["dtype"] = "float32" };
         AddConfig(config);
