@@ -101,6 +101,13 @@ public sealed class SdkBuildTests
         TestProject.AssertSucceeded(build, "build");
         AssertLayout(project, "resnet8");
         AssertLayout(project, "digits");
+
+        // Each model's pipeline runs in its own project instance, handed to MSBuild together so its nodes run them side by side.
+        var instances = System.Text.RegularExpressions.Regex.Matches(build.Output, @"is building "".*?\.csproj"" \(\S+\) on node (\d+) \(ModelBuildEmitCombos target");
+        Assert.HasCount(2, instances, "one project instance per model");
+        Assert.AreEqual(2, System.Text.RegularExpressions.Regex.Count(build.Output, "Task \"CutModel\""), "each model cut once");
+        if (Environment.ProcessorCount > 1)
+            Assert.AreNotEqual(instances[0].Groups[1].Value, instances[1].Groups[1].Value, "with two or more cores the two models build on different nodes");
         Assert.AreEqual("mnist.h5", project.Meta("digits").Source.File);
     }
 

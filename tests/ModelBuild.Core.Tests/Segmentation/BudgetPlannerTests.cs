@@ -60,19 +60,7 @@ public sealed class BudgetPlannerTests
         }
     }
 
-    public static IEnumerable<object[]> SharedModels =>
-    [
-        ["01_st_mobilenet_v2_0.35_224_food101_k2.8.h5"],
-        ["02_keras_apps_mobilenet_v1_0.25_224_imagenet_k2.8.h5"],
-        ["03_mlperf_tiny_resnet8_cifar10_k2.4.h5"],
-        ["04_squeezenet_cataract_concat_k2.4.h5"],
-        ["05_mini_xception_fer2013_sepconv_add_k2.0.5.hdf5"],
-        ["06_teachable_machine_nested_mobilenetv2_k2.4.h5"],
-        ["07_keras3.4.1_cifar10_cnn.h5"],
-        ["08_keras3.11.3_mnist_cnn_dropout.h5"],
-        ["11_unet_superres_concat_upsample_k2.10.h5"],
-        ["13_mnist_edgetpu_tutorial_k2.h5"],
-    ];
+    public static IEnumerable<object[]> SharedModels => SharedKerasModels.All;
 
     [TestMethod]
     [DynamicData(nameof(SharedModels))]
