@@ -128,18 +128,17 @@ public sealed class DotNetProcess : IDisposable
     /// </summary>
     public void Interrupt()
     {
-        string target = _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        int target = _process.Id;
         if (_ownProcessGroup)
         {
             int group = ProcessTable.ProcessGroupOf(_process.Id);
             if (group != _process.Id || group == ProcessTable.ProcessGroupOf(Environment.ProcessId))
                 throw new InvalidOperationException($"dotnet (pid {_process.Id}) is not the leader of its own process group (group {group}); refusing to signal a group the test host may share.");
-            target = "-" + target;
+            target = -group; // kill(2): a negative pid addresses the process group
         }
 
-        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-s", "INT", "--", target }, UseShellExecute = false })!;
-        kill.WaitForExit();
-        if (kill.ExitCode != 0) throw new InvalidOperationException($"kill -s INT -- {target} failed with exit code {kill.ExitCode}");
+        if (Signals.Kill(target, Signals.SigInt) != 0)
+            throw new InvalidOperationException($"kill({target}, SIGINT) failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
     }
 
     public DotNetResult WaitForExit(TimeSpan timeout)
@@ -165,4 +164,13 @@ public sealed class DotNetProcess : IDisposable
         if (line is null) return;
         lock (_output) _output.AppendLine(line);
     }
+}
+
+/// <summary>POSIX kill(2), so interrupting a build needs no procps on the machine.</summary>
+internal static partial class Signals
+{
+    public const int SigInt = 2;
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    public static partial int Kill(int pid, int signal);
 }
