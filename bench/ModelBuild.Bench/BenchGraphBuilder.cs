@@ -23,9 +23,9 @@ internal sealed class BenchGraphBuilder(string name, int[] inputShape, int seed 
         return t;
     }
 
-    private Tensor Weights(int[] shape, int fanIn)
+    private Tensor Weights(int[] shape, int fanIn, float gain = 1f)
     {
-        float a = MathF.Sqrt(6f / fanIn);
+        float a = gain * MathF.Sqrt(6f / fanIn);
         var data = new float[shape.Aggregate(1, (p, d) => p * d)];
         for (int i = 0; i < data.Length; i++) data[i] = (float)(_random.NextDouble() * 2 - 1) * a;
         return new Tensor($"w_{++_counter}", shape, DataType.Float32, data);
@@ -35,11 +35,12 @@ internal sealed class BenchGraphBuilder(string name, int[] inputShape, int seed 
 
     private static int Out(int size, int k, int stride, Padding p) => p == Padding.Same ? (size + stride - 1) / stride : (size - k) / stride + 1;
 
-    public Tensor Conv(Tensor x, int filters, int k, int stride, Padding padding = Padding.Same, FusedActivation act = FusedActivation.Relu)
+    /// <param name="gain">Scales the weights: below 1 on the last conv of a residual branch keeps activations O(1) through a deep ResNet (batch norm's job in a trained one).</param>
+    public Tensor Conv(Tensor x, int filters, int k, int stride, Padding padding = Padding.Same, FusedActivation act = FusedActivation.Relu, float gain = 1f)
     {
         int cin = x.Shape[3], oh = Out(x.Shape[1], k, stride, padding), ow = Out(x.Shape[2], k, stride, padding);
         Flops += 2.0 * oh * ow * filters * k * k * cin;
-        return Emit(OpType.Conv2D, [1, oh, ow, filters], [x, Weights([filters, k, k, cin], k * k * cin), Bias(filters)],
+        return Emit(OpType.Conv2D, [1, oh, ow, filters], [x, Weights([filters, k, k, cin], k * k * cin, gain), Bias(filters)],
             new Conv2DOptions(padding, stride, stride, Activation: act), "conv");
     }
 

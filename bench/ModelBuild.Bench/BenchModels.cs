@@ -25,10 +25,10 @@ internal static class BenchModels
             for (int i = 0; i < blocks[s]; i++)
             {
                 int stride = i == 0 && s > 0 ? 2 : 1;
-                var shortcut = i == 0 ? b.Conv(x, 4 * filters[s], 1, stride, act: FusedActivation.None) : x;
+                var shortcut = i == 0 ? b.Conv(x, 4 * filters[s], 1, stride, act: FusedActivation.None, gain: 0.5f) : x;
                 var y = b.Conv(x, filters[s], 1, stride);
                 y = b.Conv(y, filters[s], 3, 1);
-                y = b.Conv(y, 4 * filters[s], 1, 1, act: FusedActivation.None);
+                y = b.Conv(y, 4 * filters[s], 1, 1, act: FusedActivation.None, gain: 0.2f);
                 x = b.Add(shortcut, y, FusedActivation.Relu);
             }
 

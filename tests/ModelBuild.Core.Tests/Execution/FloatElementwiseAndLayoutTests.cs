@@ -18,6 +18,9 @@ public sealed class FloatElementwiseAndLayoutTests
             yield return [op, new[] { 1, 1, 1, 6 }, new[] { 3, 5, 4, 6 }, true, false, FusedActivation.None];
             yield return [op, new[] { 3, 5, 4, 6 }, new[] { 1, 5, 1, 1 }, false, true, FusedActivation.None];
             yield return [op, new[] { 3, 5, 4, 6 }, new[] { 1, 1, 4, 1 }, false, true, FusedActivation.ReluN1To1];
+            // Large enough for the vectorized passes split over cores (86,400 elements).
+            yield return [op, new[] { 3, 40, 30, 24 }, new[] { 3, 40, 30, 24 }, false, false, FusedActivation.Relu];
+            yield return [op, new[] { 3, 40, 30, 24 }, new[] { 24 }, false, true, FusedActivation.Relu6];
         }
     }
 
@@ -116,6 +119,20 @@ public sealed class FloatElementwiseAndLayoutTests
         var expected = FloatNaiveReference.Pad(x, paddings);
         var g = OneOp(OpType.Pad, [Batch1(x.Shape)], [new Tensor("paddings", [4, 2], DataType.Int32, paddings)], Batch1(expected.Shape));
         AssertClose(expected.Data, Run(g, batch, x.Data), "pad");
+    }
+
+    [TestMethod]
+    [DataRow(new[] { 0, 0, 1, 0, 0, 2, 1, 1 }, DisplayName = "height, width and channels")]
+    [DataRow(new[] { 0, 0, 0, 0, 0, 0, 2, 3 }, DisplayName = "channels only")]
+    [DataRow(new[] { 0, 0, 2, 1, 0, 0, 0, 0 }, DisplayName = "height only (whole rows copied)")]
+    [DataRow(new[] { 0, 0, 0, 0, 0, 0, 0, 0 }, DisplayName = "nothing")]
+    public void Pad_copies_unpadded_trailing_dimensions_as_runs(int[] paddings)
+    {
+        var r = new Random(4);
+        var x = RandomNd(r, [2, 5, 4, 3]);
+        var expected = FloatNaiveReference.Pad(x, paddings);
+        var g = OneOp(OpType.Pad, [Batch1(x.Shape)], [new Tensor("paddings", [4, 2], DataType.Int32, paddings)], Batch1(expected.Shape));
+        AssertClose(expected.Data, Run(g, 2, x.Data), "pad");
     }
 
     [TestMethod]

@@ -35,7 +35,12 @@ public sealed unsafe class TfLiteInterpreter : IDisposable
             _api.OptionsSetErrorReporter(_options, &Report, GCHandle.ToIntPtr(_errorsHandle));
             if (options.UseXnnPack)
             {
-                _delegate = _api.XnnPackDelegateCreate(0);
+                // TfLiteXNNPackDelegateOptions starts with int32 num_threads (then flags, zero = defaults off); a null
+                // options pointer would mean one thread whatever the interpreter's NumThreads says.
+                var xnnOptions = stackalloc long[8];
+                new Span<long>(xnnOptions, 8).Clear();
+                *(int*)xnnOptions = options.NumThreads > 1 ? options.NumThreads : 0;
+                _delegate = _api.XnnPackDelegateCreate((nint)xnnOptions);
                 _api.OptionsAddDelegate(_options, _delegate);
             }
 

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using ModelBuild.Core.Graph;
 
 namespace ModelBuild.Core.Execution.Float;
@@ -17,6 +18,16 @@ internal static class Activations
     {
         if (a == FusedActivation.None) return;
         var (lo, hi) = Range(a);
-        for (int i = 0; i < x.Length; i++) x[i] = Math.Clamp(x[i], lo, hi);
+        Clamp(x, lo, hi);
+    }
+
+    public static void Clamp(Span<float> x, float lo, float hi)
+    {
+        int i = 0;
+        var vlo = Vector256.Create(lo);
+        var vhi = Vector256.Create(hi);
+        for (; i <= x.Length - 8; i += 8)
+            Vector256.Min(Vector256.Max(Vector256.Create(x.Slice(i, 8)), vlo), vhi).CopyTo(x.Slice(i, 8));
+        for (; i < x.Length; i++) x[i] = Math.Clamp(x[i], lo, hi);
     }
 }

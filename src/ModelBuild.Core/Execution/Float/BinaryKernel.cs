@@ -1,41 +1,111 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using ModelBuild.Core.Graph;
 
 namespace ModelBuild.Core.Execution.Float;
 
-/// <summary>ADD, SUB, MUL, MAXIMUM, MINIMUM with numpy-style broadcasting (shapes aligned on the right).</summary>
+/// <summary>
+/// ADD, SUB, MUL, MAXIMUM, MINIMUM with numpy-style broadcasting (shapes aligned on the right). Equal shapes (the
+/// residual adds of ResNets) and a per-channel operand (an unfolded BatchNormalization) take a vectorized pass that
+/// applies the fused activation in the same pass, split over the cores when large.
+/// </summary>
 internal static class BinaryKernel
 {
     public static void Run(OpType op, float[] a, int[] aShape, float[] b, int[] bShape, float[] output, int[] outShape, FusedActivation activation)
     {
-        Func<float, float, float> f = op switch
-        {
-            OpType.Add => (x, y) => x + y,
-            OpType.Sub => (x, y) => x - y,
-            OpType.Mul => (x, y) => x * y,
-            OpType.Maximum => Math.Max,
-            OpType.Minimum => Math.Min,
-            _ => throw new NotSupportedException(op.ToString()),
-        };
+        var (lo, hi) = Activations.Range(activation);
         int n = output.Length;
         if (a.Length == n && b.Length == n)
-        {
-            if (op == OpType.Add) System.Numerics.Tensors.TensorPrimitives.Add(a, b, output);
-            else if (op == OpType.Mul) System.Numerics.Tensors.TensorPrimitives.Multiply(a, b, output);
-            else for (int i = 0; i < n; i++) output[i] = f(a[i], b[i]);
-        }
+            Dispatch(op, a, b, output, n, lo, hi);
         else if (a.Length == n && IsTrailing(bShape, outShape))
+            Dispatch(op, a, b, output, b.Length, lo, hi);
+        else if (b.Length == n && IsTrailing(aShape, outShape) && op is OpType.Add or OpType.Mul or OpType.Maximum or OpType.Minimum)
+            Dispatch(op, b, a, output, a.Length, lo, hi); // commutative: the full operand first
+        else
         {
-            int m = b.Length;
-            for (int i = 0; i < n; i++) output[i] = f(a[i], b[i % m]);
+            General(Scalar(op), a, aShape, b, bShape, output, outShape);
+            Activations.Clamp(output, activation);
         }
-        else if (b.Length == n && IsTrailing(aShape, outShape))
-        {
-            int m = a.Length;
-            for (int i = 0; i < n; i++) output[i] = f(a[i % m], b[i]);
-        }
-        else General(f, a, aShape, b, bShape, output, outShape);
+    }
 
-        Activations.Clamp(output, activation);
+    private static Func<float, float, float> Scalar(OpType op) => op switch
+    {
+        OpType.Add => (x, y) => x + y,
+        OpType.Sub => (x, y) => x - y,
+        OpType.Mul => (x, y) => x * y,
+        OpType.Maximum => Math.Max,
+        OpType.Minimum => Math.Min,
+        _ => throw new NotSupportedException(op.ToString()),
+    };
+
+    private static void Dispatch(OpType op, float[] a, float[] b, float[] y, int period, float lo, float hi)
+    {
+        switch (op)
+        {
+            case OpType.Add: Repeated<AddOp>(a, b, y, period, lo, hi); break;
+            case OpType.Sub: Repeated<SubOp>(a, b, y, period, lo, hi); break;
+            case OpType.Mul: Repeated<MulOp>(a, b, y, period, lo, hi); break;
+            case OpType.Maximum: Repeated<MaxOp>(a, b, y, period, lo, hi); break;
+            case OpType.Minimum: Repeated<MinOp>(a, b, y, period, lo, hi); break;
+            default: throw new NotSupportedException(op.ToString());
+        }
+    }
+
+    /// <summary>y[i] = clamp(op(a[i], b[i mod period])); period = a.Length for equal shapes.</summary>
+    private static void Repeated<TOp>(float[] a, float[] b, float[] y, int period, float lo, float hi) where TOp : struct, IBinaryOp
+    {
+        int n = y.Length;
+        if (period == 1)
+        {
+            float s = b[0];
+            ElementwiseParallel.For(n, (from, to) => Span<TOp>(a.AsSpan(from, to - from), s, y.AsSpan(from, to - from), lo, hi));
+            return;
+        }
+
+        if (period == n)
+        {
+            ElementwiseParallel.For(n, (from, to) => Span<TOp>(a.AsSpan(from, to - from), b.AsSpan(from, to - from), y.AsSpan(from, to - from), lo, hi));
+            return;
+        }
+
+        int rows = n / period;
+        ElementwiseParallel.For(rows, (from, to) =>
+        {
+            for (int r = from; r < to; r++)
+                Span<TOp>(a.AsSpan(r * period, period), b.AsSpan(0, period), y.AsSpan(r * period, period), lo, hi);
+        }, period);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Span<TOp>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y, float lo, float hi) where TOp : struct, IBinaryOp
+    {
+        int i = 0, n = y.Length;
+        var vlo = Vector256.Create(lo);
+        var vhi = Vector256.Create(hi);
+        ref float ra = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(a);
+        ref float rb = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(b);
+        ref float ry = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+        for (; i <= n - 8; i += 8)
+        {
+            var v = TOp.Apply(Vector256.LoadUnsafe(ref ra, (nuint)i), Vector256.LoadUnsafe(ref rb, (nuint)i));
+            Vector256.Min(Vector256.Max(v, vlo), vhi).StoreUnsafe(ref ry, (nuint)i);
+        }
+
+        for (; i < n; i++) y[i] = Math.Clamp(TOp.Apply(a[i], b[i]), lo, hi);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Span<TOp>(ReadOnlySpan<float> a, float s, Span<float> y, float lo, float hi) where TOp : struct, IBinaryOp
+    {
+        int i = 0, n = y.Length;
+        var vlo = Vector256.Create(lo);
+        var vhi = Vector256.Create(hi);
+        var vs = Vector256.Create(s);
+        ref float ra = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(a);
+        ref float ry = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+        for (; i <= n - 8; i += 8)
+            Vector256.Min(Vector256.Max(TOp.Apply(Vector256.LoadUnsafe(ref ra, (nuint)i), vs), vlo), vhi).StoreUnsafe(ref ry, (nuint)i);
+        for (; i < n; i++) y[i] = Math.Clamp(TOp.Apply(a[i], s), lo, hi);
     }
 
     /// <summary>True when <paramref name="small"/> equals the trailing dimensions of <paramref name="full"/> (after leading 1s).</summary>
@@ -80,5 +150,47 @@ internal static class BinaryKernel
         }
 
         return strides;
+    }
+
+    private interface IBinaryOp
+    {
+        static abstract float Apply(float a, float b);
+
+        static abstract Vector256<float> Apply(Vector256<float> a, Vector256<float> b);
+    }
+
+    private readonly struct AddOp : IBinaryOp
+    {
+        public static float Apply(float a, float b) => a + b;
+
+        public static Vector256<float> Apply(Vector256<float> a, Vector256<float> b) => a + b;
+    }
+
+    private readonly struct SubOp : IBinaryOp
+    {
+        public static float Apply(float a, float b) => a - b;
+
+        public static Vector256<float> Apply(Vector256<float> a, Vector256<float> b) => a - b;
+    }
+
+    private readonly struct MulOp : IBinaryOp
+    {
+        public static float Apply(float a, float b) => a * b;
+
+        public static Vector256<float> Apply(Vector256<float> a, Vector256<float> b) => a * b;
+    }
+
+    private readonly struct MaxOp : IBinaryOp
+    {
+        public static float Apply(float a, float b) => Math.Max(a, b);
+
+        public static Vector256<float> Apply(Vector256<float> a, Vector256<float> b) => Vector256.Max(a, b);
+    }
+
+    private readonly struct MinOp : IBinaryOp
+    {
+        public static float Apply(float a, float b) => Math.Min(a, b);
+
+        public static Vector256<float> Apply(Vector256<float> a, Vector256<float> b) => Vector256.Min(a, b);
     }
 }

@@ -1,18 +1,21 @@
+using System.Runtime.CompilerServices;
 using ModelBuild.Core.Graph;
 
 namespace ModelBuild.Core.Execution.Float;
 
 /// <summary>
-/// Float CONV_2D as a GEMM over output pixels: [pixels, kh·kw·cin] × packed weights (<see cref="PackedGemm"/>).
-/// 1×1 stride-1 convolutions read the NHWC input rows directly (a plain GEMM); the others gather one tile of
-/// pixels at a time (im2col) into a per-thread scratch buffer. Parallel over pixel tiles, and over groups of
-/// output-channel panels when a layer has too few tiles to keep every core busy.
+/// Float CONV_2D as a GEMM: C[output pixels, cout] = A[pixels, kh·kw·cin] × packed weights (<see cref="PackedGemm"/>).
+/// A is never materialized whole: each job packs one block of rows × depth at a time (im2col for a slice of the
+/// depth, or a plain copy for 1×1 stride-1 layers) into a per-thread buffer that stays in L2 while every weight
+/// panel of the job streams past it. Work is split over pixel rows and, when a layer has few pixels (14×14, 7×7),
+/// over groups of output-channel panels too, so the weights are read once per row block rather than once per pixel.
 /// </summary>
 internal sealed unsafe class Conv2DKernel
 {
-    private const int TilePixels = 8 * PackedGemm.RowBlock;
+    /// <summary>Rows of A packed at once: a block of <see cref="BlockRows"/> × <see cref="PackedGemm.DepthBlock"/> floats (120 KiB) stays in L2.</summary>
+    private const int BlockRows = 20 * PackedGemm.RowBlock;
 
-    [ThreadStatic] private static float[]? s_scratch;
+    [ThreadStatic] private static float[]? s_packed;
 
     private readonly int _kh, _kw, _cin;
     private readonly int _sh, _sw, _dh, _dw;
@@ -30,43 +33,39 @@ internal sealed unsafe class Conv2DKernel
     /// <summary>Runs over NHWC input [batch, h, w, cin] into [batch, oh, ow, cout].</summary>
     public void Run(float[] input, int batch, int h, int w, float[] output, int oh, int ow)
     {
-        int padTop = PadBefore(h, oh, _kh, _sh, _dh), padLeft = PadBefore(w, ow, _kw, _sw, _dw);
-        bool direct = _kh == 1 && _kw == 1 && _sh == 1 && _sw == 1 && padTop == 0 && padLeft == 0 && oh == h && ow == w;
-        int pixels = oh * ow, k = _gemm.K, cout = _gemm.N;
-        int tiles = (pixels + TilePixels - 1) / TilePixels, allTiles = batch * tiles;
-        int wanted = 4 * Environment.ProcessorCount;
-        int groups = allTiles >= wanted ? 1 : Math.Min(_gemm.Panels, (wanted + allTiles - 1) / allTiles);
-        int panelsPerGroup = (_gemm.Panels + groups - 1) / groups;
-        groups = (_gemm.Panels + panelsPerGroup - 1) / panelsPerGroup;
+        var geometry = new Geometry(h, w, oh, ow, PadBefore(h, oh, _kh, _sh, _dh), PadBefore(w, ow, _kw, _sw, _dw));
+        bool direct = _kh == 1 && _kw == 1 && _sh == 1 && _sw == 1 && geometry.PadTop == 0 && geometry.PadLeft == 0 && oh == h && ow == w;
+        int rows = batch * oh * ow;
+        var split = WorkSplit.For(rows, _gemm.Panels);
         var (lo, hi) = Activations.Range(_activation);
 
-        Parallel.For(0, allTiles * groups, job =>
+        Parallel.For(0, split.Jobs, job =>
         {
-            int t = job / groups, g = job % groups;
-            int b = t / tiles, p0 = t % tiles * TilePixels, count = Math.Min(TilePixels, pixels - p0);
-            int panel0 = g * panelsPerGroup, panel1 = Math.Min(_gemm.Panels, panel0 + panelsPerGroup);
-            var scratch = direct ? null : Scratch(TilePixels * k);
-            fixed (float* inBase = input)
-            fixed (float* outBase = output)
-            fixed (float* col = scratch)
+            var (r0, r1, p0, p1) = split.Job(job);
+            var packed = Scratch(BlockRows * PackedGemm.DepthBlock);
+            fixed (float* x = input)
+            fixed (float* c = output)
+            fixed (float* a = packed)
             {
-                float* a;
-                if (direct) a = inBase + ((long)b * h * w + p0) * _cin;
-                else
+                for (int rb = r0; rb < r1; rb += BlockRows)
                 {
-                    Im2Col(inBase + (long)b * h * w * _cin, h, w, p0, count, ow, padTop, padLeft, col);
-                    a = col;
+                    int mc = Math.Min(BlockRows, r1 - rb);
+                    for (int k0 = 0; k0 < _gemm.K; k0 += PackedGemm.DepthBlock)
+                    {
+                        int kc = Math.Min(PackedGemm.DepthBlock, _gemm.K - k0);
+                        if (direct) PackDirect(x, rb, mc, k0, kc, a);
+                        else PackIm2Col(x, geometry, rb, mc, k0, kc, a);
+                        _gemm.RunBlock(a, mc, k0, kc, c + (long)rb * _gemm.N, p0, p1, lo, hi);
+                    }
                 }
-
-                _gemm.Run(a, k, count, outBase + ((long)b * pixels + p0) * cout, panel0, panel1, lo, hi);
             }
         });
     }
 
     private static float[] Scratch(int length)
     {
-        var s = s_scratch;
-        if (s is null || s.Length < length) s_scratch = s = new float[length];
+        var s = s_packed;
+        if (s is null || s.Length < length) s_packed = s = new float[length];
         return s;
     }
 
@@ -78,24 +77,75 @@ internal sealed unsafe class Conv2DKernel
         return total / 2;
     }
 
-    private void Im2Col(float* img, int h, int w, int p0, int count, int ow, int padTop, int padLeft, float* col)
+    private readonly record struct Geometry(int H, int W, int OH, int OW, int PadTop, int PadLeft);
+
+    /// <summary>1×1 stride 1: row r of A is input pixel r; copies depth [k0, k0+kc) of <paramref name="mc"/> rows, zero rows up to a whole row block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void PackDirect(float* x, int r0, int mc, int k0, int kc, float* a)
     {
-        int k = _gemm.K;
-        for (int i = 0; i < count; i++)
+        for (int i = 0; i < mc; i++)
+            Buffer.MemoryCopy(x + (long)(r0 + i) * _cin + k0, a + (long)i * kc, kc * 4L, kc * 4L);
+        ZeroTail(a, mc, kc);
+    }
+
+    /// <summary>im2col of depth [k0, k0+kc) (depth index = (ky·kw + kx)·cin + ci) for output pixels [r0, r0+mc) over the whole batch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void PackIm2Col(float* x, Geometry g, int r0, int mc, int k0, int kc, float* a)
+    {
+        int pixels = g.OH * g.OW, tapRow = _kw * _cin, k1 = k0 + kc;
+        for (int i = 0; i < mc; i++)
         {
-            int p = p0 + i, oy = p / ow, ox = p % ow;
-            float* dst = col + (long)i * k;
-            for (int ky = 0; ky < _kh; ky++)
+            int r = r0 + i, b = r / pixels, p = r % pixels, oy = p / g.OW, ox = p % g.OW;
+            float* img = x + (long)b * g.H * g.W * _cin;
+            float* dst = a + (long)i * kc - k0; // indexed by depth k
+            int iyBase = oy * _sh - g.PadTop, ixBase = ox * _sw - g.PadLeft;
+            for (int ky = k0 / tapRow; ky < _kh && ky * tapRow < k1; ky++)
             {
-                int iy = oy * _sh - padTop + ky * _dh;
-                for (int kx = 0; kx < _kw; kx++)
+                int segStart = ky * tapRow, from = Math.Max(k0, segStart), to = Math.Min(k1, segStart + tapRow);
+                int iy = iyBase + ky * _dh;
+                if ((uint)iy >= (uint)g.H)
                 {
-                    int ix = ox * _sw - padLeft + kx * _dw;
-                    float* d = dst + (ky * _kw + kx) * _cin;
-                    if (iy < 0 || iy >= h || ix < 0 || ix >= w) new Span<float>(d, _cin).Clear();
-                    else Buffer.MemoryCopy(img + ((long)iy * w + ix) * _cin, d, _cin * 4L, _cin * 4L);
+                    new Span<float>(dst + from, to - from).Clear();
+                    continue;
+                }
+
+                float* line = img + (long)iy * g.W * _cin;
+                if (_dw == 1)
+                {
+                    // Taps kx = 0..kw-1 of this filter row are consecutive input pixels: one contiguous run, zeros outside the image.
+                    int validFrom = segStart + Math.Max(0, -ixBase) * _cin, validTo = segStart + Math.Clamp(g.W - ixBase, 0, _kw) * _cin;
+                    CopyClipped(dst, from, to, validFrom, validTo, line + (long)ixBase * _cin - segStart);
+                }
+                else
+                {
+                    for (int kx = (from - segStart) / _cin; kx < _kw && segStart + kx * _cin < to; kx++)
+                    {
+                        int tapStart = segStart + kx * _cin, ix = ixBase + kx * _dw;
+                        int f = Math.Max(from, tapStart), t = Math.Min(to, tapStart + _cin);
+                        if ((uint)ix >= (uint)g.W) new Span<float>(dst + f, t - f).Clear();
+                        else Buffer.MemoryCopy(line + (long)ix * _cin + (f - tapStart), dst + f, (t - f) * 4L, (t - f) * 4L);
+                    }
                 }
             }
         }
+
+        ZeroTail(a, mc, kc);
+    }
+
+    /// <summary>dst[k] = src[k] for k in [from, to) ∩ [validFrom, validTo), 0 elsewhere in [from, to).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void CopyClipped(float* dst, int from, int to, int validFrom, int validTo, float* src)
+    {
+        int copyFrom = Math.Clamp(validFrom, from, to), copyTo = Math.Clamp(validTo, copyFrom, to);
+        if (copyFrom > from) new Span<float>(dst + from, copyFrom - from).Clear();
+        if (copyTo > copyFrom) Buffer.MemoryCopy(src + copyFrom, dst + copyFrom, (copyTo - copyFrom) * 4L, (copyTo - copyFrom) * 4L);
+        if (to > copyTo) new Span<float>(dst + copyTo, to - copyTo).Clear();
+    }
+
+    /// <summary>The packed block is read in whole row blocks: rows past <paramref name="mc"/> must be zero.</summary>
+    private static void ZeroTail(float* a, int mc, int kc)
+    {
+        int padded = (mc + PackedGemm.RowBlock - 1) / PackedGemm.RowBlock * PackedGemm.RowBlock;
+        if (padded > mc) new Span<float>(a + (long)mc * kc, (padded - mc) * kc).Clear();
     }
 }

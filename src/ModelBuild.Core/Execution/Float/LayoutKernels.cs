@@ -11,12 +11,19 @@ internal static class LayoutKernels
         var outStrides = new int[rank];
         int s = 1;
         for (int d = rank - 1; d >= 0; d--) { outStrides[d] = s; s *= outShape[d]; }
-        int inner = shape[^1];
+
+        // Trailing dimensions without padding are contiguous in both tensors: copy them as one run
+        // (for NHWC spatial padding, a whole image row per copy rather than one pixel).
+        int first = rank;
+        while (first > 1 && paddings[(first - 1) * 2] == 0 && paddings[(first - 1) * 2 + 1] == 0) first--;
+        int last = first - 1; // the innermost padded dimension (or 0)
+        int inner = 1;
+        for (int d = last; d < rank; d++) inner *= shape[d];
         int rows = x.Length / inner;
         for (int r = 0; r < rows; r++)
         {
-            int rem = r, o = paddings[(rank - 1) * 2] * outStrides[rank - 1];
-            for (int d = rank - 2; d >= 0; d--)
+            int rem = r, o = paddings[last * 2] * outStrides[last];
+            for (int d = last - 1; d >= 0; d--)
             {
                 o += (rem % shape[d] + paddings[d * 2]) * outStrides[d];
                 rem /= shape[d];

@@ -6,13 +6,14 @@ namespace ModelBuild.Core.Execution.Float;
 /// <summary>
 /// C[rows, n] = clamp(A[rows, k] · B[k, n] + bias) with B (constant weights) packed once into panels of 16
 /// columns, [panel][k][16]. Blocked for the caches: the depth is cut into blocks of 256 so a weight block
-/// (16 KiB) stays in L1 while every 6-row group of A streams past it; 6×16 outputs live in 12 AVX registers.
+/// (16 KiB) stays in L1 while every 6-row group of the packed A block streams past it; 6×16 outputs live in
+/// 12 AVX registers (the microkernel runs near the core's FMA peak when its operands are in cache).
 /// </summary>
 internal sealed unsafe class PackedGemm
 {
     public const int PanelWidth = 16;
     public const int RowBlock = 6;
-    private const int DepthBlock = 256;
+    public const int DepthBlock = 256;
 
     private readonly float[] _packed;
     private readonly float[] _bias;
@@ -40,26 +41,41 @@ internal sealed unsafe class PackedGemm
 
     public int Panels { get; }
 
-    /// <summary>Computes <paramref name="rows"/> rows of C (row stride <see cref="N"/>) for panels [p0, p1).</summary>
-    public void Run(float* a, int lda, int rows, float* c, int p0, int p1, float lo, float hi)
+    /// <summary>
+    /// Accumulates one depth block into <paramref name="rows"/> rows of C (row stride <see cref="N"/>) for panels
+    /// [p0, p1): C += A · B[k0 .. k0+kc), starting from the bias at k0 = 0 and clamping to [lo, hi] after the last
+    /// block. A is packed: row i at <c>a + i·kc</c>, zero-padded to a whole number of row blocks.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void RunBlock(float* a, int rows, int k0, int kc, float* c, int p0, int p1, float lo, float hi)
     {
+        bool first = k0 == 0, last = k0 + kc >= K;
+        float* edge = stackalloc float[RowBlock * PanelWidth];
         fixed (float* packed = _packed)
         fixed (float* bias = _bias)
         {
-            for (int k0 = 0; k0 < K; k0 += DepthBlock)
+            for (int p = p0; p < p1; p++)
             {
-                int kc = Math.Min(DepthBlock, K - k0);
-                bool first = k0 == 0, last = k0 + kc >= K;
-                for (int p = p0; p < p1; p++)
+                float* w = packed + ((long)p * K + k0) * PanelWidth;
+                int col = p * PanelWidth, width = Math.Min(PanelWidth, N - col);
+                float* b = first ? bias + col : null;
+                for (int r = 0; r < rows; r += RowBlock)
                 {
-                    float* w = packed + ((long)p * K + k0) * PanelWidth;
-                    int col = p * PanelWidth, width = Math.Min(PanelWidth, N - col);
-                    float* b = first ? bias + col : null;
-                    int r = 0;
-                    for (; r + RowBlock <= rows; r += RowBlock)
-                        Block6(a + (long)r * lda + k0, lda, w, kc, c + (long)r * N + col, N, width, b, last, lo, hi);
-                    for (; r < rows; r++)
-                        Block1(a + (long)r * lda + k0, w, kc, c + (long)r * N + col, width, b, last, lo, hi);
+                    float* ar = a + (long)r * kc, cr = c + (long)r * N + col;
+                    int height = Math.Min(RowBlock, rows - r);
+                    if (height == RowBlock && width == PanelWidth)
+                    {
+                        Block6(ar, kc, w, kc, cr, N, b, last, lo, hi);
+                        continue;
+                    }
+
+                    // A ragged tile (last rows, last columns): run a whole tile in scratch (A rows past the end are zero).
+                    if (!first)
+                        for (int i = 0; i < height; i++)
+                            new Span<float>(cr + (long)i * N, width).CopyTo(new Span<float>(edge + i * PanelWidth, PanelWidth));
+                    Block6(ar, kc, w, kc, edge, PanelWidth, b, last, lo, hi);
+                    for (int i = 0; i < height; i++)
+                        new Span<float>(edge + i * PanelWidth, width).CopyTo(new Span<float>(cr + (long)i * N, width));
                 }
             }
         }
@@ -69,7 +85,12 @@ internal sealed unsafe class PackedGemm
     internal static Vector256<float> Fma(Vector256<float> a, Vector256<float> b, Vector256<float> c) =>
         System.Runtime.Intrinsics.X86.Fma.IsSupported ? System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(a, b, c) : a * b + c;
 
-    private static void Block6(float* a, int lda, float* w, int kc, float* c, int ldc, int width, float* bias, bool last, float lo, float hi)
+    /// <summary>
+    /// The microkernel: a 6×16 tile of C in 12 registers, C = (bias or C) + A[6, kc] · W[kc, 16], clamped when
+    /// <paramref name="last"/>. Kept free of multi-value helpers so the JIT keeps every accumulator in a register.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Block6(float* a, int lda, float* w, int kc, float* c, int ldc, float* bias, bool last, float lo, float hi)
     {
         Vector256<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
         if (bias is not null)
@@ -79,12 +100,18 @@ internal sealed unsafe class PackedGemm
         }
         else
         {
-            (c00, c01) = LoadRow(c, width);
-            (c10, c11) = LoadRow(c + ldc, width);
-            (c20, c21) = LoadRow(c + 2 * ldc, width);
-            (c30, c31) = LoadRow(c + 3 * ldc, width);
-            (c40, c41) = LoadRow(c + 4 * ldc, width);
-            (c50, c51) = LoadRow(c + 5 * ldc, width);
+            c00 = Vector256.Load(c);
+            c01 = Vector256.Load(c + 8);
+            c10 = Vector256.Load(c + ldc);
+            c11 = Vector256.Load(c + ldc + 8);
+            c20 = Vector256.Load(c + 2 * ldc);
+            c21 = Vector256.Load(c + 2 * ldc + 8);
+            c30 = Vector256.Load(c + 3 * ldc);
+            c31 = Vector256.Load(c + 3 * ldc + 8);
+            c40 = Vector256.Load(c + 4 * ldc);
+            c41 = Vector256.Load(c + 4 * ldc + 8);
+            c50 = Vector256.Load(c + 5 * ldc);
+            c51 = Vector256.Load(c + 5 * ldc + 8);
         }
 
         float* a0 = a, a1 = a + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
@@ -106,62 +133,35 @@ internal sealed unsafe class PackedGemm
             c50 = Fma(x, w0, c50); c51 = Fma(x, w1, c51);
         }
 
-        StoreRow(c, c00, c01, width, last, lo, hi);
-        StoreRow(c + ldc, c10, c11, width, last, lo, hi);
-        StoreRow(c + 2 * ldc, c20, c21, width, last, lo, hi);
-        StoreRow(c + 3 * ldc, c30, c31, width, last, lo, hi);
-        StoreRow(c + 4 * ldc, c40, c41, width, last, lo, hi);
-        StoreRow(c + 5 * ldc, c50, c51, width, last, lo, hi);
-    }
-
-    private static void Block1(float* a, float* w, int kc, float* c, int width, float* bias, bool last, float lo, float hi)
-    {
-        var (c0, c1) = bias is not null ? (Vector256.Load(bias), Vector256.Load(bias + 8)) : LoadRow(c, width);
-        for (int i = 0; i < kc; i++, w += PanelWidth)
-        {
-            var x = Vector256.Create(a[i]);
-            c0 = Fma(x, Vector256.Load(w), c0);
-            c1 = Fma(x, Vector256.Load(w + 8), c1);
-        }
-
-        StoreRow(c, c0, c1, width, last, lo, hi);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256<float>, Vector256<float>) LoadRow(float* c, int width) =>
-        width == PanelWidth ? (Vector256.Load(c), Vector256.Load(c + 8)) : LoadPartial(c, width);
-
-    private static (Vector256<float>, Vector256<float>) LoadPartial(float* c, int width)
-    {
-        float* t = stackalloc float[PanelWidth];
-        for (int i = 0; i < PanelWidth; i++) t[i] = i < width ? c[i] : 0f;
-        return (Vector256.Load(t), Vector256.Load(t + 8));
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRow(float* dst, Vector256<float> v0, Vector256<float> v1, int width, bool clamp, float lo, float hi)
-    {
-        if (clamp)
+        if (last)
         {
             var vlo = Vector256.Create(lo);
             var vhi = Vector256.Create(hi);
-            v0 = Vector256.Min(Vector256.Max(v0, vlo), vhi);
-            v1 = Vector256.Min(Vector256.Max(v1, vlo), vhi);
+            c00 = Vector256.Min(Vector256.Max(c00, vlo), vhi);
+            c01 = Vector256.Min(Vector256.Max(c01, vlo), vhi);
+            c10 = Vector256.Min(Vector256.Max(c10, vlo), vhi);
+            c11 = Vector256.Min(Vector256.Max(c11, vlo), vhi);
+            c20 = Vector256.Min(Vector256.Max(c20, vlo), vhi);
+            c21 = Vector256.Min(Vector256.Max(c21, vlo), vhi);
+            c30 = Vector256.Min(Vector256.Max(c30, vlo), vhi);
+            c31 = Vector256.Min(Vector256.Max(c31, vlo), vhi);
+            c40 = Vector256.Min(Vector256.Max(c40, vlo), vhi);
+            c41 = Vector256.Min(Vector256.Max(c41, vlo), vhi);
+            c50 = Vector256.Min(Vector256.Max(c50, vlo), vhi);
+            c51 = Vector256.Min(Vector256.Max(c51, vlo), vhi);
         }
 
-        if (width == PanelWidth)
-        {
-            v0.Store(dst);
-            v1.Store(dst + 8);
-        }
-        else StorePartial(dst, v0, v1, width);
-    }
-
-    private static void StorePartial(float* dst, Vector256<float> v0, Vector256<float> v1, int width)
-    {
-        float* t = stackalloc float[PanelWidth];
-        v0.Store(t);
-        v1.Store(t + 8);
-        for (int i = 0; i < width; i++) dst[i] = t[i];
+        c00.Store(c);
+        c01.Store(c + 8);
+        c10.Store(c + ldc);
+        c11.Store(c + ldc + 8);
+        c20.Store(c + 2 * ldc);
+        c21.Store(c + 2 * ldc + 8);
+        c30.Store(c + 3 * ldc);
+        c31.Store(c + 3 * ldc + 8);
+        c40.Store(c + 4 * ldc);
+        c41.Store(c + 4 * ldc + 8);
+        c50.Store(c + 5 * ldc);
+        c51.Store(c + 5 * ldc + 8);
     }
 }

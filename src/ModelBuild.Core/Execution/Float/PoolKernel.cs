@@ -27,8 +27,8 @@ internal static class PoolKernel
                         if (ix < 0 || ix >= w) continue;
                         count++;
                         int src = ((b * h + iy) * w + ix) * c;
-                        if (max) for (int ch = 0; ch < c; ch++) acc[ch] = Math.Max(acc[ch], x[src + ch]);
-                        else for (int ch = 0; ch < c; ch++) acc[ch] += x[src + ch];
+                        if (max) System.Numerics.Tensors.TensorPrimitives.Max(acc, x.AsSpan(src, c), acc);
+                        else System.Numerics.Tensors.TensorPrimitives.Add(acc, x.AsSpan(src, c), acc);
                     }
                 }
 
@@ -44,6 +44,12 @@ internal static class PoolKernel
         int rank = shape.Length;
         var reduced = new bool[rank];
         foreach (var a in axes) reduced[a < 0 ? a + rank : a] = true;
+        if (rank == 4 && !reduced[0] && reduced[1] && reduced[2] && !reduced[3])
+        {
+            Spatial(max, x, shape[0], shape[1] * shape[2], shape[3], y);
+            return;
+        }
+
         var outDims = shape.Select((d, i) => reduced[i] ? 1 : d).ToArray();
         var outStrides = BinaryKernel.BroadcastStrides(outDims, shape);
         Array.Fill(y, max ? float.NegativeInfinity : 0f);
@@ -66,6 +72,24 @@ internal static class PoolKernel
             long n = 1;
             for (int d = 0; d < rank; d++) if (reduced[d]) n *= shape[d];
             for (int i = 0; i < y.Length; i++) y[i] /= n;
+        }
+    }
+
+    /// <summary>Global pooling of NHWC [batch, pixels, c] to [batch, c] (GlobalAveragePooling2D): pixel rows added as vectors.</summary>
+    private static void Spatial(bool max, float[] x, int batch, int pixels, int c, float[] y)
+    {
+        for (int b = 0; b < batch; b++)
+        {
+            var acc = y.AsSpan(b * c, c);
+            x.AsSpan(b * pixels * c, c).CopyTo(acc);
+            for (int p = 1; p < pixels; p++)
+            {
+                var row = x.AsSpan((b * pixels + p) * c, c);
+                if (max) System.Numerics.Tensors.TensorPrimitives.Max(acc, row, acc);
+                else System.Numerics.Tensors.TensorPrimitives.Add(acc, row, acc);
+            }
+
+            if (!max) System.Numerics.Tensors.TensorPrimitives.Divide(acc, pixels, acc);
         }
     }
 }
