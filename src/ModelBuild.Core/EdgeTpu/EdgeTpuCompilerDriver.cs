@@ -60,6 +60,8 @@ public sealed class EdgeTpuCompilerDriver
         if (duplicate is not null)
             throw new ModelBuildException(EdgeTpuCodes.DuplicateModelName, duplicate.First(),
                 $"two models to compile for the Edge TPU are both named '{duplicate.Key}'; their outputs would overwrite each other. Give them distinct file names.");
+        // The compiler runs in its staging folder, so a relative -o would resolve against that folder, not ours.
+        outputDirectory = Path.GetFullPath(outputDirectory);
         Directory.CreateDirectory(outputDirectory);
         var results = new EdgeTpuCompileResult[models.Count];
         var parallel = new ParallelOptions

@@ -70,6 +70,21 @@ public sealed class EdgeTpuCompilerDriverStandInTests
     }
 
     [TestMethod]
+    public void StandIn_compiles_into_an_output_folder_given_relative_to_the_current_directory()
+    {
+        // The CLI passes what the user typed (`modelbuild build m.h5 out`); the compiler runs in another directory.
+        var outDir = RepoPaths.NewScratchDirectory("tpu-relative");
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, outDir);
+        Assert.IsFalse(Path.IsPathRooted(relative), relative);
+
+        var r = Driver().Compile([RepoPaths.TfLiteModel("13_mnist_int8.tflite")], relative, new RecordingBuildLog()).Single();
+
+        Assert.AreEqual(EdgeTpuCompileResult.Compiled, r.Status, r.Message);
+        Assert.IsTrue(File.Exists(Path.Combine(outDir, "13_mnist_int8_edgetpu.tflite")));
+        Assert.AreEqual(0, Directory.GetDirectories(outDir).Length, "no staging folder left, nested or not");
+    }
+
+    [TestMethod]
     public void StandIn_partial_mapping_warns_with_the_model_and_the_numbers()
     {
         var log = new RecordingBuildLog();
