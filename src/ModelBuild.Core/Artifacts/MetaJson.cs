@@ -18,9 +18,10 @@ public sealed record EdgeTpuModelResult(
     string Status, string? CompiledFile = null, string? LogFile = null, string? CompilerVersion = null,
     double? OnChipMemoryMiB = null, double? OnChipMemoryRemainingMiB = null, double? OffChipMemoryMiB = null,
     int? OperationsMapped = null, int? OperationsTotal = null, int? Subgraphs = null,
-    IReadOnlyList<EdgeTpuOperatorEntry>? Operators = null, string? Message = null)
+    IReadOnlyList<EdgeTpuOperatorEntry>? Operators = null, [property: JsonPropertyOrder(2)] string? Message = null)
 {
-    /// <summary>The compiler's operation table; empty (never null) when the compiler did not run.</summary>
+    /// <summary>The compiler's operation table; empty (never null) when the compiler did not run. Written before <see cref="Message"/>.</summary>
+    [JsonPropertyOrder(1)]
     public IReadOnlyList<EdgeTpuOperatorEntry>? Operators { get; init; } = Operators ?? [];
 }
 
