@@ -28,7 +28,7 @@ public static class StandInCompiler
     {
         var version = Environment.GetEnvironmentVariable(StandInEnvironment.Version) ?? DefaultVersion;
         if (Environment.GetEnvironmentVariable(StandInEnvironment.ArgsFile) is { Length: > 0 } argsFile)
-            File.AppendAllText(argsFile, string.Join('\t', args) + "\n");
+            AppendLine(argsFile, string.Join('\t', args));
 
         StandInOptions options;
         try
@@ -183,6 +183,28 @@ public static class StandInCompiler
         s.Append($"{"Operator",-31}{"Count",-11}Status\n\n");
         foreach (var r in check.Operators) s.Append($"{r.Operator,-31}{r.Count,-11}{r.Status}\n");
         return s.ToString();
+    }
+
+    /// <summary>
+    /// Appends one line while holding the file exclusively: several stand-ins run at once, and a plain append from each
+    /// (seek to the end, then write) can land two lines at the same offset.
+    /// </summary>
+    private static void AppendLine(string path, string line)
+    {
+        var bytes = Encoding.UTF8.GetBytes(line + "\n");
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.None);
+                file.Write(bytes);
+                return;
+            }
+            catch (IOException) when (attempt < 500)
+            {
+                Thread.Sleep(10);
+            }
+        }
     }
 
     private static double? Seconds(string variable) =>

@@ -18,6 +18,9 @@ public sealed class EdgeTpuStandInBuildTests
     private const string SmallBudget = "BudgetMiB=\"0.03\"";
     private const double MiB = 1024.0 * 1024.0;
 
+    /// <summary>The stand-in's on-chip cache: 8 MiB less the 20 KiB the real compiler reports as taken for an empty model.</summary>
+    private const long StandInOnChipBytes = 8L * 1024 * 1024 - 20 * 1024;
+
     public TestContext TestContext { get; set; } = null!;
 
     [TestMethod]
@@ -43,12 +46,18 @@ public sealed class EdgeTpuStandInBuildTests
         {
             Assert.AreEqual("-s", run[0], "the operation table is asked for");
             Assert.AreEqual("-o", run[1]);
+            CollectionAssert.AreEqual(new[] { "-t", "600" }, run[3..5], "EdgeTpuTimeoutSeconds (default 600) is the compiler's own timeout: " + string.Join(' ', run));
             Assert.IsTrue(Path.IsPathRooted(run[2]) && Path.IsPathRooted(run[^1]), string.Join(' ', run));
         }
 
         foreach (var model in models)
             Assert.AreEqual(1, first.LinesContaining($"ModelBuild: Edge TPU: {model} -> {Path.GetFileNameWithoutExtension(model)}_edgetpu.tflite: "),
                 $"one build message for {model}");
+        var lines = first.Output.Split('\n');
+        int checkLine = Array.FindIndex(lines, l => l.Contains($"ModelBuild: resnet8.h5: Edge TPU check of {models.Count} models in ", StringComparison.Ordinal));
+        int compilerLine = Array.FindIndex(lines, l => l.Contains("ModelBuild: Edge TPU: ", StringComparison.Ordinal));
+        Assert.IsTrue(checkLine >= 0 && checkLine < compilerLine, "ModelBuild's own check reports once, before the compiler's first result");
+        TestContext.WriteLine(lines[checkLine].Trim());
 
         var afterFirst = TestProject.Snapshot(project.OutDir, "resnet8");
         var second = project.Build();
@@ -56,6 +65,7 @@ public sealed class EdgeTpuStandInBuildTests
         Assert.IsEmpty(second.PipelineTasksRun, "nothing changed: no ModelBuild step runs, CompileEdgeTpu included");
         Assert.HasCount(runs.Count, standIn.Compilations(), "the compiler did not run again");
         Assert.AreEqual(0, second.LinesContaining("ModelBuild: Edge TPU: "));
+        Assert.AreEqual(0, second.LinesContaining("Edge TPU check of"), "nor the check");
         CollectionAssert.AreEquivalent(afterFirst.ToList(), TestProject.Snapshot(project.OutDir, "resnet8").ToList(), "outputs untouched");
     }
 
@@ -68,7 +78,8 @@ public sealed class EdgeTpuStandInBuildTests
         var none = project.Build();
         TestProject.AssertSucceeded(none, "build without a compiler");
         TestProject.AssertOutputContains(none, "warning MB4001", "no compiler: Auto warns");
-        Assert.IsTrue(project.Meta("mnist").Models.All(m => m.EdgeTpu.Status == "skipped"));
+        Assert.IsTrue(project.Meta("mnist").Models.All(m => m.EdgeTpu.Status == "skipped" && m.EdgeTpu.Operators!.Count == 0));
+        Assert.IsTrue(project.Meta("mnist").Models.All(m => m.EdgeTpuCheck is { OperationsOnCpu: 0, OnChipFit: "fits" }), "no compiler: ModelBuild's own check is there");
         Assert.IsEmpty(TpuFilesInBin(project, "mnist"));
         var cpuModels = TestProject.Snapshot(project.OutDir, "mnist").Where(f => f.Key.Contains("/tflite/", StringComparison.Ordinal)).ToList();
 
@@ -131,6 +142,16 @@ public sealed class EdgeTpuStandInBuildTests
         TestProject.AssertOutputLacks(off, @"(warning|error) MB4\d{3}", "Off warns nothing about the Edge TPU");
         var meta = project.Meta("mnist");
         Assert.IsTrue(meta.Models.All(m => m.EdgeTpu.Status == "off"), string.Join(", ", meta.Models.Select(m => m.EdgeTpu.Status)));
+        foreach (var m in meta.Models)
+        {
+            var check = m.EdgeTpuCheck ?? throw new AssertFailedException($"{m.File}: Off still has ModelBuild's own check (always on)");
+            int operations = TfLiteFlatModel.ReadFile(Path.Combine(project.OutDir, "mnist", "full_split", m.File)).Subgraphs[0].Operators.Count;
+            Assert.AreEqual((operations, operations, 0), (check.Operations, check.OperationsOnEdgeTpu, check.OperationsOnCpu), m.File);
+        }
+
+        TestProject.AssertOutputContains(off, "mnist.h5: Edge TPU check of 3 models in ", "the check's line");
+        StringAssert.Contains(File.ReadAllText(Path.Combine(project.OutDir, "mnist", "full_split", "note.txt")),
+            "Edge TPU check (ModelBuild's own, without the compiler): all 2 models map fully to the Edge TPU");
         Assert.IsEmpty(TpuFilesInBin(project, "mnist"));
     }
 
@@ -154,12 +175,21 @@ public sealed class EdgeTpuStandInBuildTests
         AssertFails(project, "exit 0 without output", "MB4004", ["exited 0 for seg1_int8.tflite but wrote no seg1_int8_edgetpu.tflite"]);
         project.BuildEnvironment[StandInEnvironment.NoOutput] = null;
 
-        // A compiler that hangs: ModelBuild's own time limit (EdgeTpuTimeoutSeconds) stops it.
+        // A compilation longer than EdgeTpuTimeoutSeconds: the compiler's own timer (-t) ends it, in its words.
         project.BuildEnvironment[StandInEnvironment.SleepSeconds] = "120";
-        var hung = AssertFails(project, "timeout", "MB4003", ["did not finish compiling seg1_int8.tflite within 3 s"], "-p:EdgeTpuTimeoutSeconds=3");
-        Assert.IsLessThan(60, hung.Elapsed.TotalSeconds, "the hung compilers were stopped after 3 s, not waited for");
-        Assert.IsEmpty(ProcessTable.WaitUntilNoneMention(project.Directory_, TimeSpan.FromSeconds(10)), "no compiler process left running");
+        var slow = AssertFails(project, "compiler's own timeout", "MB4003",
+            ["stopped compiling seg1_int8.tflite at its own timeout of 1 s (-t)", "Compilation timeout. This is usually caused by large activations."], "-p:EdgeTpuTimeoutSeconds=1");
+        Assert.IsLessThan(60, slow.Elapsed.TotalSeconds, "ended by the compiler after 1 s");
+        Assert.IsTrue(standIn.Compilations().TakeLast(3).All(run => run[3] == "-t" && run[4] == "1"), "EdgeTpuTimeoutSeconds reached the compiler as -t");
         project.BuildEnvironment[StandInEnvironment.SleepSeconds] = null;
+
+        // A compiler that hangs past its own timer: ModelBuild kills it a grace period later (1 s + 5 s).
+        project.BuildEnvironment[StandInEnvironment.HangSeconds] = "120";
+        var hung = AssertFails(project, "hung compiler", "MB4003",
+            ["did not finish compiling seg1_int8.tflite within 1 s: its own timer (-t 1) did not stop it, so ModelBuild killed it after 6 s"], "-p:EdgeTpuTimeoutSeconds=1");
+        Assert.IsLessThan(60, hung.Elapsed.TotalSeconds, "the hung compilers were stopped after 6 s, not waited for");
+        Assert.IsEmpty(ProcessTable.WaitUntilNoneMention(project.Directory_, TimeSpan.FromSeconds(10)), "no compiler process left running");
+        project.BuildEnvironment[StandInEnvironment.HangSeconds] = null;
 
         // The compiler rejects a model it cannot parse, and one that is not quantized. ModelBuild always hands it int8
         // flatbuffers, so the model store in obj is tampered with to reach these two; the other models compile fine,
@@ -168,9 +198,11 @@ public sealed class EdgeTpuStandInBuildTests
         var original = File.ReadAllBytes(seg2);
         var originalTime = File.GetLastWriteTimeUtc(seg2);
         Replace(seg2, [.. "not a flatbuffer"u8.ToArray(), .. new byte[64]]);
-        AssertFails(project, "unparsable model", "MB4002", ["failed on seg2_int8.tflite (exit code 1)", "Model could not be parsed"]);
+        var unparsable = AssertFails(project, "unparsable model", "MB4002", ["failed on seg2_int8.tflite (exit code 1)", "Model could not be parsed"]);
+        TestProject.AssertOutputMatches(unparsable, @"/mnist\.h5 : warning MB4022: seg2_int8\.tflite: ModelBuild's own Edge TPU check could not read this model", "the check says it could not read it, and leaves the verdict to the compiler");
         Replace(seg2, File.ReadAllBytes(RepoPaths.TfLiteModel("03_pretrainedResnet_float.tflite")));
-        AssertFails(project, "float model", "MB4002", ["failed on seg2_int8.tflite (exit code 1)", "Model not quantized"]);
+        var floatModel = AssertFails(project, "float model", "MB4002", ["failed on seg2_int8.tflite (exit code 1)", "Model not quantized"]);
+        TestProject.AssertOutputMatches(floatModel, @"/mnist\.h5 : warning MB4020: seg2_int8\.tflite: \d+ of \d+ operations would run on the CPU .*Float32", "the check, before the compiler, saw the float model");
         Replace(seg2, original);
         File.SetLastWriteTimeUtc(seg2, originalTime);
 
@@ -203,17 +235,36 @@ public sealed class EdgeTpuStandInBuildTests
         // seg1 = CONV_2D, LEAKY_RELU: the compiler maps the convolution and leaves LEAKY_RELU to the CPU.
         Assert.AreEqual("compiled", seg1.Status);
         Assert.AreEqual((1, 2), (seg1.OperationsMapped!.Value, seg1.OperationsTotal!.Value));
+        CollectionAssert.AreEqual(new[] { ("CONV_2D", 1, "Mapped to Edge TPU"), ("LEAKY_RELU", 1, "Operation not supported") },
+            seg1.Operators!.Select(o => (o.Operator, o.Count, o.Status)).ToArray(), "the compiler's operation table in meta.json");
         TestProject.AssertOutputMatches(build,
-            @"seg1_int8\.tflite : warning MB4010: 1 of 2 operations of seg1_int8\.tflite will run on the CPU.*LEAKY_RELU x1: Operation not supported", "MB4010 for seg1");
-        Assert.AreEqual(0, build.LinesContaining("seg2_int8.tflite : warning MB4010"), "seg2 maps completely");
+            @"/leaky\.h5 : warning MB4010: 1 of 2 operations of seg1_int8\.tflite will run on the CPU.*LEAKY_RELU x1: Operation not supported", "MB4010 for seg1, naming the .h5");
+        TestProject.AssertOutputLacks(build, @"warning MB4010: \d+ of \d+ operations of (seg2|tail)", "seg2 (and the tail that is seg2) map completely");
+
+        // ModelBuild's own check said so before the compiler ran, and meta.json keeps its prediction beside the compiler's table.
+        TestProject.AssertOutputMatches(build,
+            @"/leaky\.h5 : warning MB4020: seg1_int8\.tflite: 1 of 2 operations would run on the CPU instead of the Edge TPU .*LEAKY_RELU 'leaky' \(operation 2\): LEAKY_RELU is not in the Edge TPU's supported-operations table",
+            "MB4020 for seg1");
+        TestProject.AssertOutputLacks(build, @"warning MB4020: (seg2|tail)", "the check warns for seg1 alone: seg2 (and the tail that is seg2) map fully");
+        TestProject.AssertOutputLacks(build, "MB4021", "the check's 8 MiB cache holds every segment");
+        var check1 = full.Models[0].EdgeTpuCheck!;
+        Assert.AreEqual((2, 1, 1), (check1.Operations, check1.OperationsOnEdgeTpu, check1.OperationsOnCpu));
+        Assert.AreEqual(("LEAKY_RELU", "leaky", 1), (check1.CpuOperations.Single().Operator, check1.CpuOperations.Single().Output, check1.CpuOperations.Single().Index));
+        CollectionAssert.AreEqual(seg1.Operators!.Select(o => (o.Operator, o.Count, o.Status)).ToArray(), check1.Operators.Select(o => (o.Operator, o.Count, o.Status)).ToArray(),
+            "the check predicted the compiler's table");
+        StringAssert.Contains(File.ReadAllText(Path.Combine(project.OutDir, "leaky", "full_split", "note.txt")),
+            "  seg1_int8.tflite: 1 of 2 operations would run on the CPU (from LEAKY_RELU 'leaky': ");
         int seg2Operations = TfLiteFlatModel.ReadFile(Path.Combine(project.OutDir, "leaky", "full_split", "tflite", "seg2_int8.tflite")).Subgraphs[0].Operators.Count;
         Assert.AreEqual((seg2Operations, seg2Operations), (seg2.OperationsMapped!.Value, seg2.OperationsTotal!.Value));
 
         // seg2's parameters exceed the 512-byte cache: the rest streams from host memory.
         Assert.IsGreaterThan(0.0, seg2.OffChipMemoryMiB!.Value, "meta.json records the off-chip share");
         Assert.AreEqual(512 / MiB, seg2.OnChipMemoryMiB!.Value, 1e-4);
+        Assert.AreEqual(0.0, seg2.OnChipMemoryRemainingMiB, "the whole cache is used");
+        Assert.AreEqual(EdgeTpuStaticCheck.CheckFile(Path.Combine(project.OutDir, "leaky", "full_split", "tflite", "seg2_int8.tflite")).ParameterBytes,
+            full.Models[1].EdgeTpuCheck!.ParameterBytes, "the check's estimate is the parameters the compiler placed, on-chip and off");
         TestProject.AssertOutputMatches(build,
-            @"seg2_int8\.tflite : warning MB4011: seg2_int8\.tflite streams [\d.]+K?i?B of parameters from host memory .*on-chip cache used 512\.00B", "MB4011 for seg2");
+            @"/leaky\.h5 : warning MB4011: seg2_int8\.tflite streams [\d.]+K?i?B of parameters from host memory .*on-chip cache used 512\.00B", "MB4011 for seg2");
         Assert.IsTrue(File.Exists(Path.Combine(project.OutDir, "leaky", "full_split", seg2.CompiledFile!)), "warnings keep the compiled models");
     }
 
@@ -251,8 +302,19 @@ public sealed class EdgeTpuStandInBuildTests
                 Assert.AreEqual(operations, tpu.OperationsTotal, where);
                 Assert.AreEqual(operations, tpu.OperationsMapped, where);
                 Assert.AreEqual(1, tpu.Subgraphs, where);
-                Assert.AreEqual(EdgeTpuStaticCheck.CheckFile(tflite).ParameterBytes / MiB, tpu.OnChipMemoryMiB!.Value, 1e-4, $"{where}: on-chip parameter memory");
+                var direct = EdgeTpuStaticCheck.CheckFile(tflite);
+                Assert.AreEqual(direct.ParameterBytes / MiB, tpu.OnChipMemoryMiB!.Value, 1e-4, $"{where}: on-chip parameter memory");
+                Assert.AreEqual((StandInOnChipBytes - direct.ParameterBytes) / MiB, tpu.OnChipMemoryRemainingMiB!.Value, 0.005, $"{where}: on-chip memory remaining (printed with 2 decimals)");
                 Assert.AreEqual(0.0, tpu.OffChipMemoryMiB, where);
+                Assert.AreEqual(operations, tpu.Operators!.Sum(o => o.Count), $"{where}: the operation table covers every operation");
+                Assert.IsTrue(tpu.Operators!.All(o => o.Status == "Mapped to Edge TPU"), where);
+
+                // ModelBuild's own check, made before the compiler ran, agrees with it.
+                var check = m.EdgeTpuCheck ?? throw new AssertFailedException($"{where}: no edgeTpuCheck");
+                Assert.AreEqual((operations, operations, 0, "fits"), (check.Operations, check.OperationsOnEdgeTpu, check.OperationsOnCpu, check.OnChipFit), where);
+                Assert.AreEqual(direct.ParameterBytes, check.ParameterBytes, where);
+                Assert.IsEmpty(check.CpuOperations, where);
+                CollectionAssert.AreEqual(tpu.Operators!.Select(o => (o.Operator, o.Count, o.Status)).ToArray(), check.Operators.Select(o => (o.Operator, o.Count, o.Status)).ToArray(), where);
                 expectedTpuFiles.AddRange([$"{stem}_edgetpu.tflite", $"{stem}_edgetpu.log"]);
                 distinct.Add(name);
             }
@@ -272,7 +334,7 @@ public sealed class EdgeTpuStandInBuildTests
     {
         var build = project.Build(buildArguments);
         Assert.AreNotEqual(0, build.ExitCode, $"{what}: the build must fail\n{TestProject.Tail(build.Output)}");
-        TestProject.AssertOutputMatches(build, @"_int8\.tflite : error " + code + ": ", $"{what}: error {code} naming the model");
+        TestProject.AssertOutputMatches(build, @"/mnist\.h5 : error " + code + @": .*seg\d_int8\.tflite", $"{what}: error {code} naming the .h5 by its full path as the file, and the model in the text");
         foreach (var text in expected) TestProject.AssertOutputContains(build, text, $"{what}: the compiler's own message");
         TestProject.AssertOutputMatches(build, @"^\s+1 Error\(s\)", $"{what}: one error for the whole step");
         TestProject.AssertOutputLacks(build, "   at ModelBuild\\.", "no stack trace");

@@ -23,12 +23,31 @@ public static class EdgeTpuStoreCheck
     {
         var clock = Stopwatch.StartNew();
         var distinct = models.GroupBy(m => m.Sha256, StringComparer.Ordinal).Select(g => g.First().File).ToList();
-        var checks = new EdgeTpuStaticCheckResult[distinct.Count];
+        var checks = new EdgeTpuStaticCheckResult?[distinct.Count];
+        var unreadable = new string?[distinct.Count];
         Parallel.For(0, distinct.Count, new ParallelOptions { CancellationToken = cancel }, i =>
-            checks[i] = EdgeTpuStaticCheck.Check(TfLiteFlatModel.ReadFile(Path.Combine(storeDirectory, distinct[i])), distinct[i]));
+        {
+            try
+            {
+                checks[i] = EdgeTpuStaticCheck.Check(TfLiteFlatModel.ReadFile(Path.Combine(storeDirectory, distinct[i])), distinct[i]);
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                unreadable[i] = e.Message;
+            }
+        });
         clock.Stop();
-        var bySha = models.GroupBy(m => m.Sha256, StringComparer.Ordinal).Select((g, i) => (g.Key, checks[i])).ToDictionary(x => x.Key, x => x.Item2, StringComparer.Ordinal);
-        var results = models.Select(m => (Model: m, Check: bySha[m.Sha256] with { Model = m.File })).ToList();
+
+        // A model ModelBuild cannot read back is not the check's to fail the build over: the compiler (if any) says
+        // what it makes of it, and the warning says that the store looks damaged.
+        for (int i = 0; i < distinct.Count; i++)
+            if (unreadable[i] is { } why)
+                log.Warning(EdgeTpuCodes.StaticCheckUnreadable, sourceFile ?? distinct[i],
+                    $"{distinct[i]}: ModelBuild's own Edge TPU check could not read this model ({why}); meta.json has no edgeTpuCheck for it. " +
+                    "The model store in obj may be damaged: build again (dotnet build --no-incremental rewrites it).");
+        var bySha = models.GroupBy(m => m.Sha256, StringComparer.Ordinal).Select((g, i) => (g.Key, Check: checks[i]))
+            .Where(x => x.Check is not null).ToDictionary(x => x.Key, x => x.Check!, StringComparer.Ordinal);
+        var results = models.Where(m => bySha.ContainsKey(m.Sha256)).Select(m => (Model: m, Check: bySha[m.Sha256] with { Model = m.File })).ToList();
 
         foreach (var (model, check) in results.Where(r => r.Model.Role == "segment"))
         {
@@ -45,8 +64,9 @@ public static class EdgeTpuStoreCheck
     {
         var c = CultureInfo.InvariantCulture;
         var head = string.Create(c, $"{(sourceFile is null ? "" : Path.GetFileName(sourceFile) + ": ")}Edge TPU check of {results.Count} models in {elapsed.TotalMilliseconds:F0} ms: ");
-        if (results.Count == 0) return head + "no models";
+        if (results.Count == 0) return head + "no model could be read";
         var segments = results.Where(r => r.Model.Role == "segment").Select(r => r.Check).ToList();
+        if (segments.Count == 0) segments = [.. results.Select(r => r.Check)];
         var tails = results.Where(r => r.Model.Role == "tail").Select(r => r.Check).ToList();
         int partly = results.Count(r => r.Check.OperationsOnCpu > 0);
         int segmentsOver = segments.Count(r => r.OnChipFit == EdgeTpuCheckEntry.Exceeds);

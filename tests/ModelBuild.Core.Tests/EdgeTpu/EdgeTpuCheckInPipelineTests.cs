@@ -99,6 +99,24 @@ public sealed class EdgeTpuCheckInPipelineTests
     }
 
     [TestMethod]
+    public void A_model_the_check_cannot_read_is_warning_MB4022_and_the_others_are_still_checked()
+    {
+        var store = RepoPaths.NewScratchDirectory("tpu-check-unreadable");
+        File.WriteAllBytes(Path.Combine(store, "seg1_int8.tflite"), new byte[64]);
+        File.Copy(RepoPaths.TfLiteModel("13_mnist_int8.tflite"), Path.Combine(store, "seg2_int8.tflite"));
+        ModelFileInfo Info(string file, int segment, string sha) => new(file, segment, segment, 0, sha, [], []);
+        var log = new RecordingBuildLog();
+
+        var checks = EdgeTpuStoreCheck.Run(store, [Info("seg1_int8.tflite", 1, "aa"), Info("seg2_int8.tflite", 2, "bb")], "/p/m.h5", log);
+
+        var w = log.Warnings.Single();
+        Assert.AreEqual(("MB4022", "/p/m.h5"), (w.Code, w.File));
+        StringAssert.StartsWith(w.Message, "seg1_int8.tflite: ModelBuild's own Edge TPU check could not read this model (");
+        CollectionAssert.AreEqual(new[] { "seg2_int8.tflite" }, checks.Keys.ToArray());
+        Assert.AreEqual(8, checks["seg2_int8.tflite"].OperationsOnEdgeTpu);
+    }
+
+    [TestMethod]
     public void A_segment_over_the_on_chip_cache_warns_MB4021_while_a_tail_over_it_is_only_recorded()
     {
         // 1×1×1024 → 1×1 conv to 512 → 1×1 conv to 1024 → 1×1 conv to 8256 (8.45 MB of int8 weights, more than 8 MiB).
