@@ -130,9 +130,9 @@ public sealed class ResNet101SampleTests
                 if (m.Role == "segment")
                     Assert.AreEqual(0.0, tpu.OffChipMemoryMiB.Value, $"{where}: a segment within 7 MiB is cached on-chip whole");
                 if (tpu.OffChipMemoryMiB.Value > 0)
-                    TestProject.AssertOutputMatches(_first, $@"{stem}\.tflite : warning MB4011: ", $"{where} streams parameters: warned");
+                    TestProject.AssertOutputMatches(_first, $@"warning MB4011: {stem}\.tflite ", $"{where} streams parameters: warned");
                 else
-                    TestProject.AssertOutputLacks(_first, $@"{stem}\.tflite : warning MB4011: ", $"{where} is cached whole: no warning");
+                    TestProject.AssertOutputLacks(_first, $@"warning MB4011: {stem}\.tflite ", $"{where} is cached whole: no warning");
 
                 expectedTpuFiles.AddRange([$"{stem}_edgetpu.tflite", $"{stem}_edgetpu.log"]);
                 distinct.Add(Path.GetFileName(m.File));
@@ -168,7 +168,7 @@ public sealed class ResNet101SampleTests
                 if ((string)m["role"]! == "segment")
                 {
                     Assert.AreNotEqual("exceeds", (string)entry["onChipFit"]!, $"{where}: a segment fits the on-chip cache");
-                    TestProject.AssertOutputLacks(_first, $@"{Path.GetFileNameWithoutExtension(file)}\.tflite : warning MB4021", $"{where}: no on-chip warning for a segment");
+                    TestProject.AssertOutputLacks(_first, $@"warning MB4021: {Path.GetFileNameWithoutExtension(file)}\.tflite\b", $"{where}: no on-chip warning for a segment");
                 }
             }
         }
