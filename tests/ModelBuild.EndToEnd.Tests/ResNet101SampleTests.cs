@@ -166,13 +166,13 @@ public sealed class ResNet101SampleTests
                 Assert.AreEqual(0, (int)entry["operationsOnCpu"]!, $"{where}: every operation maps to the Edge TPU");
                 Assert.AreEqual(check.ParameterBytes, (long)entry["parameterBytes"]!, where);
                 var fit = (string)entry["onChipFit"]!;
-                var onChipWarning = $@"warning MB4021: {Path.GetFileNameWithoutExtension(file)}\.tflite\b";
+                var stem = Path.GetFileNameWithoutExtension(file);
                 if ((string)m["role"]! == "segment")
                     Assert.AreNotEqual("exceeds", fit, $"{where}: a segment fits the on-chip cache");
-                if (fit == "exceeds")
-                    TestProject.AssertOutputMatches(_first, onChipWarning, $"{where}: parameters over the on-chip cache are warned");
+                if (fit == "exceeds") // warned once: by the compiler's figures (MB4011) where it ran, else by the estimate (MB4021)
+                    TestProject.AssertOutputMatches(_first, $@"warning MB40(11|21): {stem}\.tflite\b", $"{where}: parameters over the on-chip cache are warned");
                 else
-                    TestProject.AssertOutputLacks(_first, onChipWarning, $"{where}: no on-chip warning");
+                    TestProject.AssertOutputLacks(_first, $@"warning MB4021: {stem}\.tflite\b", $"{where}: no on-chip warning");
             }
         }
     }
