@@ -50,8 +50,12 @@ internal static class PipelineCommand
 
     private sealed class StampedLog(Stopwatch clock) : IBuildLog
     {
-        public void Warning(string code, string? file, string message) => Console.WriteLine($"[{clock.Elapsed.TotalSeconds,6:F2} s] warning {code}: {message}");
+        public void Warning(string code, string? file, string message) => Console.WriteLine($"{Stamp()} warning {code}: {message}");
 
-        public void Progress(string message) => Console.WriteLine($"[{clock.Elapsed.TotalSeconds,6:F2} s] {message}");
+        public void Progress(string message) => Console.WriteLine($"{Stamp()} {message}");
+
+        /// <summary>Time since the start, the process's resident memory and the managed heap's size.</summary>
+        private string Stamp() =>
+            $"[{clock.Elapsed.TotalSeconds,6:F2} s, RSS {Environment.WorkingSet / 1048576,5} MiB, heap {GC.GetTotalMemory(false) / 1048576,5} MiB]";
     }
 }
