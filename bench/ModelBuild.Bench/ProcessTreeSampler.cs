@@ -22,6 +22,9 @@ internal sealed class ProcessTreeSampler : IDisposable
 
     public long PeakProcessBytes { get; private set; }
 
+    /// <summary>The process that reached <see cref="PeakProcessBytes"/> (its command line, shortened).</summary>
+    public string PeakProcess { get; private set; } = "";
+
     public void Dispose()
     {
         _stop = true;
@@ -62,16 +65,33 @@ internal sealed class ProcessTreeSampler : IDisposable
             }
         }
 
-        long tree = 0, largest = 0;
+        long tree = 0;
         foreach (var (pid, bytes) in rss)
         {
             if (!InTree(pid, parents)) continue;
             tree += bytes;
-            largest = Math.Max(largest, bytes);
+            if (bytes > PeakProcessBytes)
+            {
+                PeakProcessBytes = bytes;
+                PeakProcess = CommandLine(pid);
+            }
         }
 
         PeakTreeBytes = Math.Max(PeakTreeBytes, tree);
-        PeakProcessBytes = Math.Max(PeakProcessBytes, largest);
+    }
+
+    private static string CommandLine(int pid)
+    {
+        try
+        {
+            var parts = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0', StringSplitOptions.RemoveEmptyEntries);
+            var text = string.Join(' ', parts.Select(Path.GetFileName).Take(3));
+            return text.Length > 60 ? text[..60] : text;
+        }
+        catch (IOException)
+        {
+            return "?";
+        }
     }
 
     private bool InTree(int pid, Dictionary<int, int> parents)

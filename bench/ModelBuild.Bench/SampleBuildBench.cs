@@ -19,9 +19,13 @@ internal static class SampleBuildBench
         var images = CalibrationImageSet.Make(Path.Combine(SampleBuild.BenchDirectory, $"calibration-{counts.Max()}"), counts.Max());
         Console.WriteLine($"calibration images: {images} ({CalibrationImageSet.Describe(counts.Max())}); CalibrationSamples caps each build to the first N, Preprocessing=caffe");
 
-        var warm = DotNetBuild.Run(sample.Project, sample.Arguments(images, counts[0]), Log("warmup"), summary: false);
-        Console.WriteLine($"warm-up build (makes resnet101.h5 when absent, builds the tasks): {warm.WallSeconds:F1} s, exit {warm.ExitCode}, load {warm.Load}");
-        if (warm.ExitCode != 0) return Fail(warm);
+        // Twice: the first makes resnet101.h5 when absent and builds the tasks; the second must then find everything up to date.
+        for (int w = 1; w <= 2; w++)
+        {
+            var warm = DotNetBuild.Run(sample.Project, sample.Arguments(images, counts[0]), Log($"warmup-{w}"), summary: false);
+            Console.WriteLine($"warm-up build {w}: {warm.WallSeconds:F1} s, exit {warm.ExitCode}, load {warm.Load}");
+            if (warm.ExitCode != 0) return Fail(warm);
+        }
 
         int failures = 0;
         foreach (var n in counts)
@@ -45,15 +49,15 @@ internal static class SampleBuildBench
     }
 
     public static string Line(BuildMeasurement m) =>
-        $"{m.WallSeconds,5:F1} s wall, peak RSS {Mib(m.KernelPeakRssBytes)} MiB (largest process; tree {Mib(m.PeakTreeBytes)} MiB), " +
-        string.Join(", ", Tasks.Select(t => $"{t} {m.TaskSeconds(t):F2} s")) + $", load {m.Load}";
+        $"{m.WallSeconds,5:F1} s wall, peak RSS {Mib(m.PeakProcessBytes)} MiB ({m.PeakProcess}; all processes {Mib(m.PeakTreeBytes)} MiB), " +
+        string.Join(", ", Tasks.Select(t => $"{t} {m.TaskSeconds(t):F2} s")) + (m.Compiled ? $", Csc RAN {m.TaskSeconds("Csc"):F1} s" : "") + $", load {m.Load}";
 
     public static void PrintMedians(string label, IReadOnlyList<BuildMeasurement> results)
     {
         double wall = Stats.Median(results.Select(r => r.WallSeconds).ToList());
         double pipeline = Stats.Median(results.Select(r => Tasks.Sum(r.TaskSeconds)).ToList());
         Console.WriteLine($"  median {label}: {wall:F1} s wall (target ≤ 10 s with 8 images), ModelBuild tasks {pipeline:F1} s, " +
-                          $"peak RSS {Mib(results.Max(r => r.KernelPeakRssBytes))} MiB largest process / {Mib(results.Max(r => r.PeakTreeBytes))} MiB tree (target < 1536 MiB)");
+                          $"peak RSS {Mib(results.Max(r => r.PeakProcessBytes))} MiB largest process / {Mib(results.Max(r => r.PeakTreeBytes))} MiB all processes of the build (target < 1536 MiB)");
         foreach (var t in Tasks)
         {
             double s = Stats.Median(results.Select(r => r.TaskSeconds(t)).ToList());
