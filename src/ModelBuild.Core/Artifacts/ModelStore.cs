@@ -54,7 +54,7 @@ public static class ModelStore
 
             infos.Add(info);
             done++;
-            log?.Progress($"{plan.Model}: wrote {m.FileName} ({info.Bytes / 1048576.0:F2} MiB), {done}/{models.Count} models");
+            log?.Progress($"{(sourceFile is null ? plan.Model : Path.GetFileName(sourceFile))}: wrote {m.FileName} ({info.Bytes / 1048576.0:F2} MiB), {done}/{models.Count} models");
         }
 
         foreach (var seg in infos.Where(i => i.Role == "segment" && i.Bytes > plan.BudgetBytes))
