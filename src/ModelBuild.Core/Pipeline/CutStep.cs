@@ -10,7 +10,7 @@ public static class CutStep
 {
     public static CutPlan Run(ModelBuildSettings settings, string planFile, IBuildLog log)
     {
-        var graph = KerasModelReader.Read(settings.ModelFile);
+        var graph = ModelGraphHandoff.Read(settings.ModelFile);
         var plan = BudgetPlanner.Plan(graph, settings.BudgetMiB, new PlannerOptions
         {
             PerChannel = settings.PerChannel,
@@ -19,6 +19,7 @@ public static class CutStep
             SourceFile = settings.ModelFile,
         }, log);
         AtomicFiles.WriteAllText(planFile, plan.ToJson());
+        ModelGraphHandoff.Offer(settings.ModelFile, graph);
         log.Progress($"{Path.GetFileName(settings.ModelFile)}: {plan.K} segments at {settings.BudgetMiB} MiB"
                      + (plan.Cuts.Count > 0 ? $", cut at {string.Join(", ", plan.Cuts.Select(c => c.Tensor))}" : ""));
         return plan;
