@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using ModelBuild.Core.Graph;
 
@@ -65,9 +67,36 @@ internal static class WeightQuantizer
         return maxAbs;
     }
 
+    /// <summary>
+    /// q = clamp(round(v / scale), -127, 127), rounding half away from zero, exactly as
+    /// <see cref="QuantParamMath.QuantizeSymmetric"/> does it value by value: the same IEEE division, then
+    /// trunc(x) ± 1 where |x − trunc(x)| ≥ 0.5 (that difference is exact in float).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Quantize(ReadOnlySpan<float> values, float scale, Span<sbyte> q)
     {
-        for (int i = 0; i < values.Length; i++) q[i] = QuantParamMath.QuantizeSymmetric(values[i], scale);
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var vs = Vector256.Create(scale);
+            var half = Vector256.Create(0.5f);
+            var one = Vector256.Create(1f);
+            var lo = Vector256.Create(-127f);
+            var hi = Vector256.Create(127f);
+            Span<int> ints = stackalloc int[8];
+            for (; i <= values.Length - 8; i += 8)
+            {
+                var x = Vector256.Create(values.Slice(i, 8)) / vs;
+                var t = Vector256.Truncate(x);
+                var away = Vector256.GreaterThanOrEqual(Vector256.Abs(x - t), half);
+                var step = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), -one, one);
+                var r = Vector256.Min(Vector256.Max(t + (step & away), lo), hi);
+                Vector256.ConvertToInt32(r).CopyTo(ints);
+                for (int k = 0; k < 8; k++) q[i + k] = (sbyte)ints[k];
+            }
+        }
+
+        for (; i < values.Length; i++) q[i] = QuantParamMath.QuantizeSymmetric(values[i], scale);
     }
 
     /// <summary>Splits [0, count) over the cores when count × weight is large (big weight tensors); each value is independent.</summary>

@@ -8,6 +8,18 @@ namespace ModelBuild.Core.Tests.Quantization;
 public sealed class WeightQuantizerTests
 {
     [TestMethod]
+    public void Halves_round_away_from_zero_and_extremes_clamp_to_127()
+    {
+        // max |w| = 127 gives scale 1: every .5 below is an exact tie after the division.
+        float[] ties = [127f, -127f, 0.5f, -0.5f, 1.5f, -1.5f, 2.5f, -2.5f, 126.5f, -126.5f, 0.49999997f, -0.49999997f, 3.4999998f, 0f, -0f, 64.5f];
+        var data = Enumerable.Range(0, 64).SelectMany(_ => ties).ToArray();
+        var q = WeightQuantizer.Weights(new Tensor("w", [data.Length], DataType.Float32, data), null);
+        Assert.AreEqual(1f, q.Quant!.Scale[0]);
+        sbyte[] expected = [127, -127, 1, -1, 2, -2, 3, -3, 127, -127, 0, 0, 3, 0, 0, 65];
+        CollectionAssert.AreEqual(Enumerable.Range(0, 64).SelectMany(_ => expected).ToArray(), q.Int8Data);
+    }
+
+    [TestMethod]
     [DataRow(new[] { 256, 3, 3, 128 }, 0, DisplayName = "CONV_2D OHWI, per output channel (dim 0)")]
     [DataRow(new[] { 1, 3, 3, 960 }, 3, DisplayName = "DEPTHWISE_CONV_2D 1HWC, per channel (dim 3)")]
     [DataRow(new[] { 1000, 2048 }, -1, DisplayName = "FULLY_CONNECTED, per tensor")]
