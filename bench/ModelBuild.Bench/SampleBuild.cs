@@ -30,7 +30,8 @@ internal sealed class SampleBuild(string configuration)
         if (imageFolder is null || samples <= 0) return args;
         var targets = Path.Combine(BenchDirectory, "calibration.targets");
         System.IO.Directory.CreateDirectory(BenchDirectory);
-        File.WriteAllText(targets, """
+        // Written only when different: it is an imported project file, so a newer one would make the sample recompile.
+        WriteIfChanged(targets, """
             <Project>
               <!-- Written by the ModelBuild bench: calibration images for every KerasModel item, without editing the project. -->
               <ItemDefinitionGroup>
@@ -46,6 +47,11 @@ internal sealed class SampleBuild(string configuration)
         args.Add($"-p:BenchCalibrationData={imageFolder}");
         args.Add($"-p:BenchCalibrationSamples={samples}");
         return args;
+    }
+
+    private static void WriteIfChanged(string path, string text)
+    {
+        if (!File.Exists(path) || File.ReadAllText(path) != text) File.WriteAllText(path, text);
     }
 
     /// <summary>Removes the sample's ModelBuild work folder and laid-out outputs, so the next build does all of the work.</summary>
