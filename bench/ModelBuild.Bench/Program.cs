@@ -9,10 +9,14 @@ const string usage = """
                  2. Int8Executor vs TFLite 2.9 builtin int8 kernels on the same int8 model
       executors  1 and 2
       layers     [--only 3x3,dw] [--runs 20]   one-op float models, FloatExecutor vs XNNPACK (kernel work)
-      build      [--samples 8,64] [--runs 3]   3. dotnet build of samples/ResNet101: wall time, peak memory, time per task
-      noop       [--runs 7]                    4. no-op incremental build of the sample vs the same project without KerasModel
+      build      [--samples 8,64] [--runs 3] [--configuration Debug]
+                 3. dotnet build of samples/ResNet101: wall time, peak memory, time per task
+      noop       [--runs 7] [--configuration Debug]
+                 4. no-op incremental build of the sample vs the same project without KerasModel
       scaling    [--models ResNet50,ResNet101,ResNet152] [--samples 8,16,32,64]
-                 5. build time vs model and vs calibration sample count (modelbuild CLI, no MSBuild)
+                 5. build time vs model and vs calibration sample count (ModelBuild.Core steps, no MSBuild)
+      pipeline   <model.h5> <out-dir> [--calibration folder] [--samples 8] [--preprocessing caffe]
+                 the four build steps of one model, each timed (what `scaling` runs per measurement)
     """;
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
@@ -28,6 +32,10 @@ return args[0] switch
     "int8" => Int8ExecutorBench.Run(a),
     "executors" => FloatExecutorBench.Run(a) | Int8ExecutorBench.Run(a),
     "layers" => LayerBench.Run(a),
+    "build" => SampleBuildBench.Run(a),
+    "noop" => NoOpBuildBench.Run(a),
+    "scaling" => ScalingBench.Run(a),
+    "pipeline" => PipelineCommand.Run(a),
     _ => Unknown(args[0]),
 };
 

@@ -43,7 +43,7 @@ public static class ModelStore
             }
             else
             {
-                var slice = GraphSlicer.Slice(int8Graph, m.FromTensor, m.ToTensor);
+                var slice = GraphSlicer.Slice(int8Graph, m.FromTensor, m.ToTensor, shareConstants: true); // only written
                 slice.Name = Path.GetFileNameWithoutExtension(m.FileName);
                 var bytes = TfLiteWriter.Write(slice);
                 AtomicFiles.WriteBytesIfChanged(path, bytes);

@@ -8,6 +8,7 @@ namespace ModelBuild.Core.Execution;
 /// <summary>Exact int8 dot products (int32 accumulation; order does not matter for integers).</summary>
 internal static class Int8Dot
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Dot(ReadOnlySpan<sbyte> a, ReadOnlySpan<sbyte> b)
     {
         int n = a.Length;
@@ -33,6 +34,7 @@ internal static class Int8Dot
     }
 
     /// <summary>Dot products of four consecutive rows of <paramref name="rows"/> (each <paramref name="x"/>.Length long) with x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Dot4(ReadOnlySpan<sbyte> rows, ReadOnlySpan<sbyte> x, Span<int> result)
     {
         int n = x.Length;
@@ -67,6 +69,7 @@ internal static class Int8Dot
         (result[0], result[1], result[2], result[3]) = (s0, s1, s2, s3);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Sum(ReadOnlySpan<sbyte> a)
     {
         int s = 0;

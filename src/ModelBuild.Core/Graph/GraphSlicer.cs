@@ -9,10 +9,12 @@ public static class GraphSlicer
 {
     /// <param name="fromTensor">The slice's input; null = the model's inputs.</param>
     /// <param name="toTensor">The slice's output; null = the model's outputs.</param>
-    /// <returns>A deep copy: changing it (or its constants) never touches <paramref name="graph"/>.</returns>
+    /// <param name="shareConstants">When true the slice's constant tensors are new tensors over the same data arrays
+    /// (no copy of the weights), for a caller that only reads the slice, such as the writer.</param>
+    /// <returns>A deep copy: changing it (or, unless <paramref name="shareConstants"/>, its constants) never touches <paramref name="graph"/>.</returns>
     /// <exception cref="ArgumentException">A name is unknown, <paramref name="fromTensor"/> is not a single-tensor cut
     /// (some op of the range also reads a tensor that does not come from it), or the range is empty.</exception>
-    public static ModelGraph Slice(ModelGraph graph, string? fromTensor, string? toTensor)
+    public static ModelGraph Slice(ModelGraph graph, string? fromTensor, string? toTensor, bool shareConstants = false)
     {
         var from = fromTensor is null ? graph.Inputs.ToList() : [Find(graph, fromTensor, "from")];
         var to = toTensor is null ? graph.Outputs.ToList() : [Find(graph, toTensor, "to")];
@@ -57,7 +59,7 @@ public static class GraphSlicer
         Tensor Copy(Tensor t)
         {
             if (copies.TryGetValue(t, out var c)) return c;
-            c = new Tensor(t.Name, (int[])t.Shape.Clone(), t.Type, (Array?)t.Data?.Clone())
+            c = new Tensor(t.Name, (int[])t.Shape.Clone(), t.Type, shareConstants ? t.Data : (Array?)t.Data?.Clone())
             {
                 Quant = t.Quant is { } q ? new QuantParams((float[])q.Scale.Clone(), (long[])q.ZeroPoint.Clone(), q.QuantizedDimension) : null,
             };

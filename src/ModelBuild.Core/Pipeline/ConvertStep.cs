@@ -16,7 +16,7 @@ public static class ConvertStep
     public static IReadOnlyList<ModelFileInfo> Run(ModelBuildSettings settings, string planFile, string storeDirectory, IBuildLog log, CancellationToken cancel = default)
     {
         var plan = CutStep.ReadPlan(planFile);
-        var graph = KerasModelReader.Read(settings.ModelFile);
+        var graph = ModelGraphHandoff.Read(settings.ModelFile);
         var name = Path.GetFileName(settings.ModelFile);
         var options = new CalibrationOptions { Preprocessing = settings.Preprocessing, MaxSamples = settings.CalibrationSamples };
         var clock = Stopwatch.StartNew();

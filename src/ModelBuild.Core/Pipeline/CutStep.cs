@@ -12,7 +12,7 @@ public static class CutStep
     public static CutPlan Run(ModelBuildSettings settings, string planFile, IBuildLog log, CancellationToken cancel = default)
     {
         cancel.ThrowIfCancellationRequested();
-        var graph = KerasModelReader.Read(settings.ModelFile);
+        var graph = ModelGraphHandoff.Read(settings.ModelFile);
         cancel.ThrowIfCancellationRequested();
         var plan = BudgetPlanner.Plan(graph, settings.BudgetMiB, new PlannerOptions
         {
@@ -23,6 +23,7 @@ public static class CutStep
         }, log);
         cancel.ThrowIfCancellationRequested();
         AtomicFiles.WriteAllText(planFile, plan.ToJson());
+        ModelGraphHandoff.Offer(settings.ModelFile, graph);
         log.Progress($"{Path.GetFileName(settings.ModelFile)}: {plan.K} segments at {settings.BudgetMiB} MiB"
                      + (plan.Cuts.Count > 0 ? $", cut at {string.Join(", ", plan.Cuts.Select(c => c.Tensor))}" : ""));
         return plan;

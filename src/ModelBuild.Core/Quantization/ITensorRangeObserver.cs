@@ -63,8 +63,41 @@ public sealed class MovingAverageMinMaxObserver(float momentum = 0.9f) : ITensor
 
 internal static class SpanRange
 {
+    private const int ParallelThreshold = 1 << 20;
+
     /// <summary>Minimum and maximum of a non-empty span (NaN propagates, so the quantizer can reject it).</summary>
     public static (float Min, float Max) Of(ReadOnlySpan<float> values)
+    {
+        if (values.Length >= ParallelThreshold && Environment.ProcessorCount > 1)
+            unsafe
+            {
+                // Large activations (a calibration batch of early ResNet layers is 12M values): one chunk per core.
+                fixed (float* p = values)
+                {
+                    float* start = p;
+                    int length = values.Length, chunks = Environment.ProcessorCount;
+                    var parts = new (float Min, float Max)[chunks];
+                    Parallel.For(0, chunks, k =>
+                    {
+                        long from = (long)length * k / chunks, to = (long)length * (k + 1) / chunks;
+                        parts[k] = Sequential(new ReadOnlySpan<float>(start + from, (int)(to - from)));
+                    });
+                    float lo = float.PositiveInfinity, hi = float.NegativeInfinity;
+                    foreach (var (pl, ph) in parts)
+                    {
+                        if (float.IsNaN(pl) || float.IsNaN(ph)) return (float.NaN, float.NaN);
+                        lo = Math.Min(lo, pl);
+                        hi = Math.Max(hi, ph);
+                    }
+
+                    return (lo, hi);
+                }
+            }
+
+        return Sequential(values);
+    }
+
+    private static (float Min, float Max) Sequential(ReadOnlySpan<float> values)
     {
         int i = 0;
         float lo = float.PositiveInfinity, hi = float.NegativeInfinity;

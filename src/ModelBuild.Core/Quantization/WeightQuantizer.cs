@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using ModelBuild.Core.Graph;
 
 namespace ModelBuild.Core.Quantization;
@@ -16,27 +19,97 @@ internal static class WeightQuantizer
             int channels = w.Shape[dim];
             int inner = 1;
             for (int d = dim + 1; d < w.Rank; d++) inner *= w.Shape[d];
-            var maxAbs = new float[channels];
-            for (int i = 0; i < data.Length; i++)
-            {
-                int c = i / inner % channels;
-                maxAbs[c] = Math.Max(maxAbs[c], Math.Abs(data[i]));
-            }
-
+            var maxAbs = MaxAbsPerChannel(data, channels, inner);
             var scales = maxAbs.Select(QuantParamMath.SymmetricScale).ToArray();
-            for (int i = 0; i < data.Length; i++) q[i] = QuantParamMath.QuantizeSymmetric(data[i], scales[i / inner % channels]);
+            // Runs of `inner` values share a channel (channel = run index mod channels): no division per value.
+            int runs = data.Length / inner;
+            ForChunks(runs, inner, (r0, r1) =>
+            {
+                for (int r = r0; r < r1; r++)
+                    Quantize(data.AsSpan(r * inner, inner), scales[r % channels], q.AsSpan(r * inner, inner));
+            });
             p = new QuantParams(scales, new long[channels], dim);
         }
         else
         {
-            float maxAbs = 0;
-            foreach (var v in data) maxAbs = Math.Max(maxAbs, Math.Abs(v));
-            float scale = QuantParamMath.SymmetricScale(maxAbs);
-            for (int i = 0; i < data.Length; i++) q[i] = QuantParamMath.QuantizeSymmetric(data[i], scale);
+            float scale = QuantParamMath.SymmetricScale(data.Length == 0 ? 0 : MathF.Abs(TensorPrimitives.MaxMagnitude(data)));
+            ForChunks(data.Length, 1, (i0, i1) => Quantize(data.AsSpan(i0, i1 - i0), scale, q.AsSpan(i0, i1 - i0)));
             p = QuantParams.PerTensor(scale, 0);
         }
 
         return new Tensor(w.Name, (int[])w.Shape.Clone(), DataType.Int8, q) { Quant = p };
+    }
+
+    /// <summary>max |w| of each channel, for weights whose channel index is (flat index / inner) mod channels.</summary>
+    private static float[] MaxAbsPerChannel(float[] data, int channels, int inner)
+    {
+        var maxAbs = new float[channels];
+        int runs = data.Length / inner;
+        if (inner == 1)
+        {
+            // Channels innermost (DEPTHWISE_CONV_2D's 1HWC): whole rows of channels at a time.
+            var abs = new float[channels];
+            for (int r = 0; r + channels <= data.Length; r += channels)
+            {
+                TensorPrimitives.Abs(data.AsSpan(r, channels), abs);
+                TensorPrimitives.Max(maxAbs, abs, maxAbs);
+            }
+
+            return maxAbs;
+        }
+
+        for (int r = 0; r < runs; r++)
+        {
+            int c = r % channels;
+            maxAbs[c] = Math.Max(maxAbs[c], MathF.Abs(TensorPrimitives.MaxMagnitude(data.AsSpan(r * inner, inner))));
+        }
+
+        return maxAbs;
+    }
+
+    /// <summary>
+    /// q = clamp(round(v / scale), -127, 127), rounding half away from zero, exactly as
+    /// <see cref="QuantParamMath.QuantizeSymmetric"/> does it value by value: the same IEEE division, then
+    /// trunc(x) ± 1 where |x − trunc(x)| ≥ 0.5 (that difference is exact in float).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Quantize(ReadOnlySpan<float> values, float scale, Span<sbyte> q)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var vs = Vector256.Create(scale);
+            var half = Vector256.Create(0.5f);
+            var one = Vector256.Create(1f);
+            var lo = Vector256.Create(-127f);
+            var hi = Vector256.Create(127f);
+            Span<int> ints = stackalloc int[8];
+            for (; i <= values.Length - 8; i += 8)
+            {
+                var x = Vector256.Create(values.Slice(i, 8)) / vs;
+                var t = Vector256.Truncate(x);
+                var away = Vector256.GreaterThanOrEqual(Vector256.Abs(x - t), half);
+                var step = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), -one, one);
+                var r = Vector256.Min(Vector256.Max(t + (step & away), lo), hi);
+                Vector256.ConvertToInt32(r).CopyTo(ints);
+                for (int k = 0; k < 8; k++) q[i + k] = (sbyte)ints[k];
+            }
+        }
+
+        for (; i < values.Length; i++) q[i] = QuantParamMath.QuantizeSymmetric(values[i], scale);
+    }
+
+    /// <summary>Splits [0, count) over the cores when count × weight is large (big weight tensors); each value is independent.</summary>
+    private static void ForChunks(int count, int weight, Action<int, int> body)
+    {
+        int chunks = (int)Math.Min(Math.Min(4L * Environment.ProcessorCount, (long)count * weight / (1 << 18)), count);
+        if (chunks <= 1)
+        {
+            body(0, count);
+            return;
+        }
+
+        Parallel.For(0, chunks, k => body((int)((long)count * k / chunks), (int)((long)count * (k + 1) / chunks)));
     }
 
     /// <summary>int32 bias with scale input_scale × weight_scale[c] (per channel when the weights are), zero point 0.</summary>

@@ -146,7 +146,9 @@ public static class TfLiteWriter
         return data switch
         {
             float[] f when t.Type == DataType.Float32 => MemoryMarshal.AsBytes(f.AsSpan()).ToArray(),
-            sbyte[] s when t.Type == DataType.Int8 => MemoryMarshal.AsBytes(s.AsSpan()).ToArray(),
+            // The bulk of an int8 model: the runtime lets sbyte[] be read as byte[] (same size, same bits), no copy.
+            // The writer only reads buffers, so the tensor's data is never changed through this view.
+            sbyte[] s when t.Type == DataType.Int8 => System.Runtime.CompilerServices.Unsafe.As<byte[]>(s),
             int[] i when t.Type == DataType.Int32 => MemoryMarshal.AsBytes(i.AsSpan()).ToArray(),
             byte[] u when t.Type == DataType.UInt8 => (byte[])u.Clone(),
             long[] l when t.Type == DataType.Int64 => MemoryMarshal.AsBytes(l.AsSpan()).ToArray(),
@@ -282,13 +284,32 @@ public static class TfLiteWriter
 
         public int Add(byte[] data)
         {
-            var key = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(data));
+            // Equal contents are found by a cheap key and confirmed byte by byte, so the key need not be a strong hash.
+            var key = ContentKey(data);
             if (!_byHash.TryGetValue(key, out var candidates)) _byHash[key] = candidates = [];
             foreach (var c in candidates)
                 if (Items[c].AsSpan().SequenceEqual(data)) return c;
             candidates.Add(Items.Count);
             Items.Add(data);
             return Items.Count - 1;
+        }
+
+        /// <summary>Length plus a 64-bit hash of at most 4096 bytes sampled evenly through the data.</summary>
+        private static string ContentKey(byte[] data)
+        {
+            const int Samples = 512;
+            ulong h = 14695981039346656037UL;
+            if (data.Length <= 8 * Samples)
+                foreach (var x in data) h = (h ^ x) * 1099511628211UL;
+            else
+            {
+                long step = data.Length / Samples;
+                for (int i = 0; i < Samples; i++)
+                    h = (h ^ BitConverter.ToUInt64(data, (int)(i * step))) * 1099511628211UL;
+                h = (h ^ BitConverter.ToUInt64(data, data.Length - 8)) * 1099511628211UL;
+            }
+
+            return $"{data.Length}:{h:x16}";
         }
 
         public int AddUnshared(byte[] data)

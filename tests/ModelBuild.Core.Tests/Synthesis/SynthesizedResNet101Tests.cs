@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ModelBuild.Core.Execution;
 using ModelBuild.Core.Graph;
 using ModelBuild.Core.Keras;
@@ -10,29 +9,21 @@ using ModelBuild.TestSupport;
 namespace ModelBuild.Core.Tests.Synthesis;
 
 /// <summary>
-/// The ResNet101 the sample synthesizes (224×224×3, 1000 classes, seed 1), written once for this class and read
+/// The ResNet101 the sample synthesizes (224×224×3, 1000 classes, seed 1; <see cref="SynthesizedResNet101File"/>), read
 /// back with the KerasModelReader: names and shapes, a sane float run, the known 7 MiB plan, and determinism.
 /// </summary>
 [TestClass]
 public sealed class SynthesizedResNet101Tests
 {
-    private static string _dir = "";
     private static string _file = "";
     private static ModelGraph _graph = null!;
 
     [ClassInitialize]
     public static void Init(TestContext _)
     {
-        _dir = RepoPaths.NewScratchDirectory("synth-resnet101");
-        _file = Path.Combine(_dir, "resnet101.h5");
-        var clock = Stopwatch.StartNew();
-        KerasModelSynthesizer.Write(_file, SynthArchitecture.ResNet101, seed: 1);
-        Console.WriteLine($"synthesized ResNet101 in {clock.Elapsed.TotalSeconds:F1} s ({new FileInfo(_file).Length / 1048576.0:F1} MiB)");
+        _file = SynthesizedResNet101File.FilePath;
         _graph = KerasModelReader.Read(_file);
     }
-
-    [ClassCleanup]
-    public static void Cleanup() => ResidualArtifacts.DeleteScratch(_dir);
 
     [TestMethod]
     public void Reads_back_as_a_224_input_1000_class_ResNet101_with_keras_applications_names_and_parameter_count()
@@ -92,9 +83,17 @@ public sealed class SynthesizedResNet101Tests
     [TestMethod]
     public void The_same_seed_writes_the_same_bytes()
     {
-        var again = Path.Combine(_dir, "again.h5");
-        KerasModelSynthesizer.Write(again, SynthArchitecture.ResNet101, seed: 1);
-        Assert.AreEqual(new FileInfo(_file).Length, new FileInfo(again).Length);
-        Assert.IsTrue(File.ReadAllBytes(_file).AsSpan().SequenceEqual(File.ReadAllBytes(again)), "byte-identical");
+        var dir = RepoPaths.NewScratchDirectory("synth-resnet101-again");
+        try
+        {
+            var again = Path.Combine(dir, "again.h5");
+            KerasModelSynthesizer.Write(again, SynthArchitecture.ResNet101, SynthesizedResNet101File.Seed);
+            Assert.AreEqual(new FileInfo(_file).Length, new FileInfo(again).Length);
+            Assert.IsTrue(File.ReadAllBytes(_file).AsSpan().SequenceEqual(File.ReadAllBytes(again)), "byte-identical");
+        }
+        finally
+        {
+            ResidualArtifacts.DeleteScratch(dir);
+        }
     }
 }

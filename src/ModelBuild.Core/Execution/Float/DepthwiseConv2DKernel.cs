@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using ModelBuild.Core.Graph;
 
@@ -38,6 +39,7 @@ internal sealed unsafe class DepthwiseConv2DKernel(
         });
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Pixel(float* img, int h, int w, int iy0, int ix0, float* wBase, float* biasBase, float* dst, float lo, float hi)
     {
         int c = cin;
@@ -109,6 +111,7 @@ internal sealed unsafe class DepthwiseConv2DKernel(
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void PixelWithMultiplier(float* img, int h, int w, int iy0, int ix0, float* wBase, float* biasBase, float* dst, float lo, float hi)
     {
         int cout = cin * multiplier;

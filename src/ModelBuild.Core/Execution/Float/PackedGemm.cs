@@ -24,11 +24,14 @@ internal sealed unsafe class PackedGemm
         (N, K) = (n, k);
         Panels = (n + PanelWidth - 1) / PanelWidth;
         _packed = new float[(long)Panels * k * PanelWidth];
-        for (int o = 0; o < n; o++)
+        // Panel by panel, depth by depth: sequential writes, 16 sequential read streams (one per output column).
+        for (int panel = 0; panel < Panels; panel++)
         {
-            int panel = o / PanelWidth, lane = o % PanelWidth;
-            for (int i = 0; i < k; i++)
-                _packed[((long)panel * k + i) * PanelWidth + lane] = weightsByColumn[(long)o * k + i];
+            int lanes = Math.Min(PanelWidth, n - panel * PanelWidth);
+            long dst = (long)panel * k * PanelWidth;
+            for (int i = 0; i < k; i++, dst += PanelWidth)
+                for (int lane = 0; lane < lanes; lane++)
+                    _packed[dst + lane] = weightsByColumn[(long)(panel * PanelWidth + lane) * k + i];
         }
 
         _bias = new float[Panels * PanelWidth];

@@ -8,7 +8,7 @@ namespace ModelBuild.Core.Execution.Float;
 internal readonly record struct WorkSplit(int Rows, int Panels, int RowChunks, int PanelGroups)
 {
     /// <summary>Rows a job should have at least, so its packed block is reused across enough panel columns.</summary>
-    private const int MinRowsPerChunk = 4 * PackedGemm.RowBlock;
+    private const int MinRowsPerChunk = 16 * PackedGemm.RowBlock;
 
     public int Jobs => RowChunks * PanelGroups;
 

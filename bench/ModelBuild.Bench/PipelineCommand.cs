@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using ModelBuild.Core.Calibration;
+using ModelBuild.Core.Diagnostics;
+using ModelBuild.Core.EdgeTpu;
+using ModelBuild.Core.Pipeline;
+
+namespace ModelBuild.Bench;
+
+/// <summary>
+/// `pipeline <model.h5> <out-dir> [--calibration folder] [--samples N] [--preprocessing caffe]`: the four build steps
+/// through ModelBuild.Core without MSBuild (what the tasks call), each timed, with every progress message stamped with
+/// the time since the start. One process per run, so each pays its own start-up and JIT as a build's tasks do.
+/// </summary>
+internal static class PipelineCommand
+{
+    public static int Run(BenchArguments a)
+    {
+        var h5 = Path.GetFullPath(a.Positional[0]);
+        var outRoot = Path.GetFullPath(a.Positional[1]);
+        var name = Path.GetFileNameWithoutExtension(h5);
+        var work = Path.Combine(outRoot, "obj", name);
+        if (Directory.Exists(outRoot)) Directory.Delete(outRoot, recursive: true);
+        Directory.CreateDirectory(work);
+        var settings = new ModelBuildSettings
+        {
+            ModelFile = h5,
+            BudgetMiB = double.Parse(a.Option("budget") ?? "7", System.Globalization.CultureInfo.InvariantCulture),
+            CalibrationData = a.Option("calibration"),
+            CalibrationSamples = a.Int("samples", 8),
+            Preprocessing = PreprocessingModes.Parse(a.Option("preprocessing") ?? "caffe"),
+        };
+        var clock = Stopwatch.StartNew();
+        var log = new StampedLog(clock);
+        var plan = Path.Combine(work, "plan.json");
+        var times = new List<(string Step, double Seconds)>();
+        void Step(string step, Action action)
+        {
+            var t0 = clock.Elapsed.TotalSeconds;
+            action();
+            times.Add((step, clock.Elapsed.TotalSeconds - t0));
+        }
+
+        Step("CutModel", () => CutStep.Run(settings, plan, log));
+        Step("ConvertInt8", () => ConvertStep.Run(settings, plan, Path.Combine(work, "models"), log));
+        Step("CompileEdgeTpu", () => EdgeTpuStep.Run(h5, Path.Combine(work, "models"), Path.Combine(work, "tpu"), EdgeTpuMode.Auto, null, TimeSpan.FromMinutes(10), log));
+        Step("EmitCombos", () => EmitStep.Run(settings, plan, Path.Combine(work, "models"), Path.Combine(work, "tpu"), Path.Combine(outRoot, name), log));
+        Console.WriteLine("PIPELINE " + string.Join(' ', times.Select(t => $"{t.Step}={t.Seconds:F3}")) + $" total={clock.Elapsed.TotalSeconds:F3}");
+        return 0;
+    }
+
+    private sealed class StampedLog(Stopwatch clock) : IBuildLog
+    {
+        public void Warning(string code, string? file, string message) => Console.WriteLine($"{Stamp()} warning {code}: {message}");
+
+        public void Progress(string message) => Console.WriteLine($"{Stamp()} {message}");
+
+        /// <summary>Time since the start, the process's resident memory and the managed heap's size.</summary>
+        private string Stamp() =>
+            $"[{clock.Elapsed.TotalSeconds,6:F2} s, RSS {Environment.WorkingSet / 1048576,5} MiB, heap {GC.GetTotalMemory(false) / 1048576,5} MiB]";
+    }
+}

@@ -1,0 +1,93 @@
+using ModelBuild.Core.Calibration;
+using ModelBuild.Core.Diagnostics;
+using ModelBuild.Core.Execution;
+using ModelBuild.Core.Graph;
+using ModelBuild.Core.Keras;
+using ModelBuild.Core.Quantization;
+using ModelBuild.TestSupport;
+using static ModelBuild.Core.Tests.Execution.Int8TestHelpers;
+
+namespace ModelBuild.Core.Tests.Quantization;
+
+/// <summary>
+/// Real-image calibration against the synthetic fallback, both exactly as a build gets them from
+/// <see cref="CalibrationDataLoader"/>: CalibrationData = ../shared/images (the four photos it can decode) or none
+/// (32 random-pixel images, warning MB3060). Both int8 models are compared with the float model on inputs that
+/// neither calibration saw: bird.rgb (raw, not an image file the loader reads) and the mirror images of the four
+/// photos. Each test prints its docs/ACCURACY.md row.
+/// </summary>
+[TestClass]
+public sealed class CalibrationSourceAccuracyTests
+{
+    /// <summary>The loader's preprocessing mode matching each model's training (see <see cref="AccuracyInputs.Preprocessing"/>).</summary>
+    private static Preprocessing ModeFor(string model) => model[..2] switch
+    {
+        "01" or "02" or "05" or "06" => Preprocessing.Tf,
+        _ => Preprocessing.Unit,
+    };
+
+    [TestMethod]
+    public void Real_images_calibrate_02_MobileNet_better_than_the_synthetic_fallback()
+    {
+        var (real, synthetic) = Compare("02_keras_apps_mobilenet_v1_0.25_224_imagenet_k2.8.h5");
+        Assert.IsGreaterThanOrEqualTo(synthetic.SqnrDb, real.SqnrDb, $"real {real} vs synthetic {synthetic}");
+        Assert.IsGreaterThanOrEqualTo(synthetic.Top1Agree, real.Top1Agree, $"real {real} vs synthetic {synthetic}");
+        // Not a tie by luck: random pixels give MobileNet ranges far from a photo's.
+        Assert.IsGreaterThan(synthetic.SqnrDb + 3, real.SqnrDb, $"real {real} vs synthetic {synthetic}");
+    }
+
+    [TestMethod]
+    [DataRow("01_st_mobilenet_v2_0.35_224_food101_k2.8.h5")]
+    [DataRow("03_mlperf_tiny_resnet8_cifar10_k2.4.h5")]
+    [DataRow("04_squeezenet_cataract_concat_k2.4.h5")]
+    [DataRow("05_mini_xception_fer2013_sepconv_add_k2.0.5.hdf5")]
+    [DataRow("06_teachable_machine_nested_mobilenetv2_k2.4.h5")]
+    [DataRow("07_keras3.4.1_cifar10_cnn.h5")]
+    [DataRow("08_keras3.11.3_mnist_cnn_dropout.h5")]
+    [DataRow("11_unet_superres_concat_upsample_k2.10.h5")]
+    [DataRow("13_mnist_edgetpu_tutorial_k2.h5")]
+    public void Both_calibrations_give_working_int8_models(string model)
+    {
+        var (real, synthetic) = Compare(model);
+        // The row is the product; the bound only catches a broken pipeline (a model quantized to noise).
+        Assert.IsGreaterThan(5.0, Math.Max(real.SqnrDb, synthetic.SqnrDb), $"{model}: real {real}, synthetic {synthetic}");
+    }
+
+    private static (AccuracyMeasure Real, AccuracyMeasure Synthetic) Compare(string model)
+    {
+        var path = RepoPaths.KerasModel(model);
+        var graph = KerasModelReader.Read(path);
+        var shape = graph.Inputs[0].Shape;
+        var options = new CalibrationOptions { Preprocessing = ModeFor(model) };
+        var log = new RecordingBuildLog();
+        var realRanges = Calibrator.Calibrate(graph, CalibrationDataLoader.Load(RepoPaths.Images, shape, options, log, path), log);
+        int realCount = realRanges.SampleCount;
+        var syntheticRanges = Calibrator.Calibrate(graph, CalibrationDataLoader.Load(null, shape, options, log, path), log);
+        Assert.IsTrue(log.Warnings.Any(w => w.Code == "MB3060"), "the synthetic fallback warns");
+
+        var evaluation = HeldOutInputs(model, shape);
+        var floatExec = new FloatExecutor(graph);
+        var real = Measure(graph, realRanges, floatExec, evaluation);
+        var synthetic = Measure(graph, syntheticRanges, floatExec, evaluation);
+        string Top1(AccuracyMeasure m) => graph.Outputs[0].Rank == 2 ? $"{m.Top1Agree}/{m.Inputs}" : "n/a";
+        Console.WriteLine($"| {model} | {realCount} photos | {Top1(real)} | {real.SqnrDb:F1} | {syntheticRanges.SampleCount} random | {Top1(synthetic)} | {synthetic.SqnrDb:F1} |");
+        return (real, synthetic);
+    }
+
+    private static AccuracyMeasure Measure(ModelGraph graph, CalibrationResult ranges, FloatExecutor floatExec, IEnumerable<float[]> inputs)
+    {
+        var int8 = Quantizer.Quantize(graph, ranges);
+        var exec = new Int8Executor(int8);
+        var measure = new AccuracyMeasure();
+        foreach (var x in inputs)
+            measure.Add(floatExec.Run(x), Dequantize(exec.Run(Quantize(x, int8.Inputs[0].Quant!)), int8.Outputs[0].Quant!));
+        return measure;
+    }
+
+    /// <summary>bird.rgb and the mirror images of the four photos the loader reads, preprocessed for the model.</summary>
+    private static List<float[]> HeldOutInputs(string model, int[] shape)
+    {
+        var all = AccuracyInputs.Samples(model, shape).ToList(); // photo, mirror, photo, mirror, … (bird first)
+        return [all[0], .. all.Where((_, i) => i % 2 == 1 && i > 1)];
+    }
+}
