@@ -115,6 +115,24 @@ public sealed class EdgeTpuCompilerDriverStandInTests
         var w = log.Warnings.Single();
         Assert.AreEqual("MB4011", w.Code);
         StringAssert.Contains(w.Message, "13_mnist_int8.tflite streams 69.74KiB");
+        StringAssert.Contains(w.Message, "lower BudgetMiB", "a segment that streams: the budget is the fix");
+    }
+
+    [TestMethod]
+    public void StandIn_off_chip_streaming_of_a_tail_warns_without_blaming_the_budget()
+    {
+        var log = new RecordingBuildLog();
+        var root = RepoPaths.NewScratchDirectory("tpu");
+        var tail = Path.Combine(root, "tail_seg2_to_3_int8.tflite");
+        File.Copy(RepoPaths.TfLiteModel("13_mnist_int8.tflite"), tail);
+
+        Driver(new() { [StandInEnvironment.OnChipBytes] = "65536" }).Compile([tail], Path.Combine(root, "tpu"), log);
+
+        var w = log.Warnings.Single();
+        Assert.AreEqual("MB4011", w.Code);
+        StringAssert.Contains(w.Message, "tail_seg2_to_3_int8.tflite streams 69.74KiB");
+        StringAssert.Contains(w.Message, "deploy the full_split chain");
+        Assert.DoesNotContain("lower BudgetMiB", w.Message, "a tail holds several segments by design");
     }
 
     [TestMethod]
