@@ -29,8 +29,6 @@ internal sealed class SynthModel
     /// <summary>Layers in Keras' <c>model.layers</c> order.</summary>
     public IReadOnlyList<SynthLayer> Layers { get; }
 
-    public long ParameterCount => Layers.Sum(l => l.Weights.Sum(w => (long)w.Values.Length));
-
     /// <summary>Draws every layer's weights from its own stream of <paramref name="seed"/>.</summary>
     public void Initialize(int seed)
     {

@@ -1,10 +1,8 @@
-using System.Text.Json.Nodes;
 using ModelBuild.Core.Graph;
 using ModelBuild.Core.Keras;
 using ModelBuild.Core.Synthesis;
 using ModelBuild.Core.Tests.Artifacts;
 using ModelBuild.TestSupport;
-using PureHDF;
 
 namespace ModelBuild.Core.Tests.Synthesis;
 
@@ -36,8 +34,8 @@ public sealed class SynthesizedArchitectureTests
         var file = Path.Combine(_dir, arch + ".h5");
         KerasModelSynthesizer.Write(file, arch, seed: 5, Quick);
 
-        Assert.AreEqual(parameters, CountParameters(file), "every weight in model_weights, moving statistics included, as model.count_params()");
-        var config = ModelConfig(file);
+        Assert.AreEqual(parameters, KerasFileContents.CountParameters(file), "every weight in model_weights, moving statistics included, as model.count_params()");
+        var config = KerasFileContents.ModelConfig(file);
         Assert.AreEqual("Functional", config["class_name"]!.GetValue<string>());
         Assert.AreEqual(modelName, config["config"]!["name"]!.GetValue<string>());
         Assert.HasCount(layers, config["config"]!["layers"]!.AsArray(), "len(model.layers)");
@@ -55,7 +53,7 @@ public sealed class SynthesizedArchitectureTests
     {
         var file = Path.Combine(_dir, "order.h5");
         KerasModelSynthesizer.Write(file, SynthArchitecture.ResNet50, seed: 1, Quick with { InputSize = 64 });
-        var names = ModelConfig(file)["config"]!["layers"]!.AsArray().Select(l => l!["name"]!.GetValue<string>()).ToList();
+        var names = KerasFileContents.LayerNames(file);
 
         // As resnet50.summary() lists them: the shortcut branch sits at the depth of the residual branch's last layers.
         CollectionAssert.AreEqual(
@@ -75,7 +73,7 @@ public sealed class SynthesizedArchitectureTests
     {
         var file = Path.Combine(_dir, "mobilenet.h5");
         KerasModelSynthesizer.Write(file, SynthArchitecture.MobileNetV2, seed: 1, Quick);
-        var layers = ModelConfig(file)["config"]!["layers"]!.AsArray().Select(l => l!.AsObject()).ToDictionary(l => l["name"]!.GetValue<string>());
+        var layers = KerasFileContents.Layers(file).Select(l => l!.AsObject()).ToDictionary(l => l["name"]!.GetValue<string>());
 
         foreach (var pad in new[] { "block_1_pad", "block_3_pad", "block_6_pad", "block_13_pad" })
             Assert.AreEqual("[[0,1],[0,1]]", layers[pad]["config"]!["padding"]!.ToJsonString(), pad);
@@ -90,28 +88,5 @@ public sealed class SynthesizedArchitectureTests
             new[] { 2, 4, 5, 7, 8, 9, 11, 12, 14, 15 }.Select(i => $"block_{i}_add").Order(StringComparer.Ordinal).ToArray(), adds);
         Assert.AreEqual("[[[\"block_1_project_BN\",0,0,{}],[\"block_2_project_BN\",0,0,{}]]]", layers["block_2_add"]["inbound_nodes"]!.ToJsonString());
         Assert.IsFalse(layers.ContainsKey("Conv1_pad"), "Keras 2 MobileNetV2 pads Conv1 itself ('same')");
-    }
-
-    internal static JsonObject ModelConfig(string file)
-    {
-        using var h5 = H5File.OpenRead(file);
-        return JsonNode.Parse(h5.Attribute("model_config").Read<string>())!.AsObject();
-    }
-
-    internal static long CountParameters(string file)
-    {
-        using var h5 = H5File.OpenRead(file);
-        long count = 0;
-        void Visit(IH5Group group)
-        {
-            foreach (var child in group.Children())
-            {
-                if (child is IH5Group g) Visit(g);
-                else if (child is IH5Dataset d) count += d.Space.Dimensions.Aggregate(1L, (a, x) => a * (long)x);
-            }
-        }
-
-        Visit(h5.Group("model_weights"));
-        return count;
     }
 }

@@ -57,7 +57,7 @@ public sealed class SynthesizedFileLayoutTests
         var weights = ours.Group("model_weights");
 
         var layerNames = weights.Attribute("layer_names").Read<string[]>();
-        var configNames = SynthesizedArchitectureTests.ModelConfig(_file)["config"]!["layers"]!.AsArray().Select(l => l!["name"]!.GetValue<string>()).ToArray();
+        var configNames = KerasFileContents.LayerNames(_file);
         CollectionAssert.AreEqual(configNames, layerNames, "layer_names lists model.layers in config order");
         CollectionAssert.AreEquivalent(layerNames.Append("top_level_model_weights").ToArray(), weights.Children().Select(c => c.Name).ToArray());
 

@@ -6,6 +6,7 @@ using ModelBuild.Core.Keras;
 using ModelBuild.Core.Quantization;
 using ModelBuild.Core.Segmentation;
 using ModelBuild.Core.TfLite;
+using ModelBuild.Core.Tests.Execution;
 using ModelBuild.Core.Tests.Synthesis;
 using ModelBuild.TestSupport;
 
@@ -53,9 +54,8 @@ public sealed class SynthesizedResNet101SegmentChainTests
         _unsegmented = TfLiteWriter.Write(int8);
         _unsegmentedToLastCut = TfLiteWriter.Write(GraphSlicer.Slice(int8, null, _plan.Cuts[^1].Tensor));
 
-        var q = int8.Inputs[0].Quant!;
         var photo = ImageSamples.Load(RepoPaths.Image(Photo), shape[1], shape[2], shape[3], Preprocessing.Caffe);
-        _photo = photo.Select(v => QuantParamMath.QuantizeAffine(v, q.Scale[0], q.ZeroPoint[0])).ToArray();
+        _photo = Int8TestHelpers.Quantize(photo, int8.Inputs[0].Quant!);
         _unsegmentedOutput = new(() => TfLiteChain.Run([("unsegmented", _unsegmented)], _photo));
         _chainSteps = new(() => TfLiteChain.RunSteps(_segments, _photo));
     }

@@ -13,11 +13,8 @@ internal sealed class Conv2DLayer : SynthLayer
         : base(name, input)
     {
         (_filters, _kernel, _stride, _same, _useBias) = (filters, kernel, stride, same, useBias);
-        var s = input.OutputShape;
-        var (oh, _) = SynthKernels.Window(s[0], kernel, stride, same);
-        var (ow, _) = SynthKernels.Window(s[1], kernel, stride, same);
-        OutputShape = [oh, ow, filters];
-        _weights = new float[kernel * kernel * s[2] * filters];
+        OutputShape = SynthKernels.WindowShape(input.OutputShape, kernel, stride, same, filters);
+        _weights = new float[kernel * kernel * input.OutputShape[2] * filters];
         _bias = useBias ? new float[filters] : [];
     }
 
@@ -30,30 +27,13 @@ internal sealed class Conv2DLayer : SynthLayer
             ? [new("kernel", [_kernel, _kernel, InputChannels(), _filters], _weights), new("bias", [_filters], _bias)]
             : [new("kernel", [_kernel, _kernel, InputChannels(), _filters], _weights)];
 
-    public override void Initialize(SynthRandom random)
-    {
-        random.FillUniform(_weights, MathF.Sqrt(6f / (_kernel * _kernel * InputChannels())));
-        random.FillUniform(_bias, 0.05f);
-    }
+    public override void Initialize(SynthRandom random) => DrawHeUniform(random, _weights, _kernel * _kernel * InputChannels(), _bias);
 
     protected override void AddConfig(JsonObject config)
     {
         config["filters"] = _filters;
-        config["kernel_size"] = Pair(_kernel, _kernel);
-        config["strides"] = Pair(_stride, _stride);
-        config["padding"] = _same ? "same" : "valid";
-        config["data_format"] = "channels_last";
-        config["dilation_rate"] = Pair(1, 1);
-        config["groups"] = 1;
-        config["activation"] = "linear";
-        config["use_bias"] = _useBias;
-        config["kernel_initializer"] = Initializer("GlorotUniform", new JsonObject { ["seed"] = null });
-        config["bias_initializer"] = Initializer("Zeros");
-        config["kernel_regularizer"] = null;
-        config["bias_regularizer"] = null;
-        config["activity_regularizer"] = null;
-        config["kernel_constraint"] = null;
-        config["bias_constraint"] = null;
+        AddConvolutionWindowConfig(config, _kernel, _stride, _same);
+        AddKernelAndBiasConfig(config, _useBias);
     }
 
     public override FeatureMap Forward(IReadOnlyList<FeatureMap> inputs) =>

@@ -21,24 +21,13 @@ internal sealed class DenseLayer : SynthLayer
 
     public override IReadOnlyList<SynthWeight> Weights => [new("kernel", [InputChannels(), _units], _weights), new("bias", [_units], _bias)];
 
-    public override void Initialize(SynthRandom random)
-    {
-        random.FillUniform(_weights, MathF.Sqrt(6f / InputChannels()));
-        random.FillUniform(_bias, 0.05f);
-    }
+    public override void Initialize(SynthRandom random) => DrawHeUniform(random, _weights, InputChannels(), _bias);
 
     protected override void AddConfig(JsonObject config)
     {
         config["units"] = _units;
         config["activation"] = "softmax";
-        config["use_bias"] = true;
-        config["kernel_initializer"] = Initializer("GlorotUniform", new JsonObject { ["seed"] = null });
-        config["bias_initializer"] = Initializer("Zeros");
-        config["kernel_regularizer"] = null;
-        config["bias_regularizer"] = null;
-        config["activity_regularizer"] = null;
-        config["kernel_constraint"] = null;
-        config["bias_constraint"] = null;
+        AddKernelAndBiasConfig(config, useBias: true);
     }
 
     public override FeatureMap Forward(IReadOnlyList<FeatureMap> inputs)

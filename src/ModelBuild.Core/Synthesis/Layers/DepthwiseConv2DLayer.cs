@@ -13,11 +13,8 @@ internal sealed class DepthwiseConv2DLayer : SynthLayer
         : base(name, input)
     {
         (_kernel, _stride, _same) = (kernel, stride, same);
-        var s = input.OutputShape;
-        var (oh, _) = SynthKernels.Window(s[0], kernel, stride, same);
-        var (ow, _) = SynthKernels.Window(s[1], kernel, stride, same);
-        OutputShape = [oh, ow, s[2]];
-        _weights = new float[kernel * kernel * s[2]];
+        OutputShape = SynthKernels.WindowShape(input.OutputShape, kernel, stride, same, input.OutputShape[2]);
+        _weights = new float[kernel * kernel * input.OutputShape[2]];
     }
 
     public override string ClassName => "DepthwiseConv2D";
@@ -26,17 +23,11 @@ internal sealed class DepthwiseConv2DLayer : SynthLayer
 
     public override IReadOnlyList<SynthWeight> Weights => [new("depthwise_kernel", [_kernel, _kernel, InputChannels(), 1], _weights)];
 
-    public override void Initialize(SynthRandom random) => random.FillUniform(_weights, MathF.Sqrt(6f / (_kernel * _kernel)));
+    public override void Initialize(SynthRandom random) => DrawHeUniform(random, _weights, _kernel * _kernel);
 
     protected override void AddConfig(JsonObject config)
     {
-        config["kernel_size"] = Pair(_kernel, _kernel);
-        config["strides"] = Pair(_stride, _stride);
-        config["padding"] = _same ? "same" : "valid";
-        config["data_format"] = "channels_last";
-        config["dilation_rate"] = Pair(1, 1);
-        config["groups"] = 1;
-        config["activation"] = "linear";
+        AddConvolutionWindowConfig(config, _kernel, _stride, _same);
         config["use_bias"] = false;
         config["bias_initializer"] = Initializer("Zeros");
         config["bias_regularizer"] = null;

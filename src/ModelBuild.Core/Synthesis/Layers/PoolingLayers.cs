@@ -7,14 +7,7 @@ internal sealed class MaxPooling2DLayer(string name, SynthLayer input, int pool,
 {
     public override string ClassName => "MaxPooling2D";
 
-    public override int[] OutputShape
-    {
-        get
-        {
-            var s = Inputs[0].OutputShape;
-            return [SynthKernels.Window(s[0], pool, stride, false).Out, SynthKernels.Window(s[1], pool, stride, false).Out, s[2]];
-        }
-    }
+    public override int[] OutputShape => SynthKernels.WindowShape(Inputs[0].OutputShape, pool, stride, same: false, Inputs[0].OutputShape[2]);
 
     protected override void AddConfig(JsonObject config)
     {

@@ -19,6 +19,10 @@ internal static class SynthKernels
         return (output, total / 2);
     }
 
+    /// <summary>The [H, W, <paramref name="channels"/>] output of a window op over an [H, W, C] input.</summary>
+    public static int[] WindowShape(int[] input, int kernel, int stride, bool same, int channels) =>
+        [Window(input[0], kernel, stride, same).Out, Window(input[1], kernel, stride, same).Out, channels];
+
     /// <summary>dst[i] += a * x[i].</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Axpy(Span<float> dst, ReadOnlySpan<float> x, float a)

@@ -61,4 +61,36 @@ internal abstract class SynthLayer
 
     protected static JsonObject Initializer(string className, JsonObject? config = null) =>
         new() { ["class_name"] = className, ["config"] = config ?? new JsonObject() };
+
+    /// <summary>Draws a He-uniform kernel (limit √(6 / fan-in)) and, where given, a small bias in [-0.05, 0.05).</summary>
+    protected static void DrawHeUniform(SynthRandom random, float[] kernel, int fanIn, float[]? bias = null)
+    {
+        random.FillUniform(kernel, MathF.Sqrt(6f / fanIn));
+        if (bias is not null) random.FillUniform(bias, 0.05f);
+    }
+
+    /// <summary>The window keys Keras's convolutions (Conv2D, DepthwiseConv2D) write, activation linear, in Keras 2's order.</summary>
+    protected static void AddConvolutionWindowConfig(JsonObject config, int kernel, int stride, bool same)
+    {
+        config["kernel_size"] = Pair(kernel, kernel);
+        config["strides"] = Pair(stride, stride);
+        config["padding"] = same ? "same" : "valid";
+        config["data_format"] = "channels_last";
+        config["dilation_rate"] = Pair(1, 1);
+        config["groups"] = 1;
+        config["activation"] = "linear";
+    }
+
+    /// <summary>use_bias and the kernel and bias keys (default initializers, no regularizers or constraints) Conv2D and Dense write.</summary>
+    protected static void AddKernelAndBiasConfig(JsonObject config, bool useBias)
+    {
+        config["use_bias"] = useBias;
+        config["kernel_initializer"] = Initializer("GlorotUniform", new JsonObject { ["seed"] = null });
+        config["bias_initializer"] = Initializer("Zeros");
+        config["kernel_regularizer"] = null;
+        config["bias_regularizer"] = null;
+        config["activity_regularizer"] = null;
+        config["kernel_constraint"] = null;
+        config["bias_constraint"] = null;
+    }
 }
