@@ -54,9 +54,13 @@ public sealed class IncrementalRerunTests
         Build(project, settings, "Preprocessing unit -> tf", FromConvert);
         Assert.AreEqual(new CalibrationInfo("calib", 3, "tf"), project.Meta("resnet8").Calibration);
 
-        settings["CalibrationSamples"] = "2";
-        Build(project, settings, "CalibrationSamples 8 -> 2", FromConvert);
-        Assert.AreEqual(new CalibrationInfo("calib", 2, "tf"), project.Meta("resnet8").Calibration, "only two of the three images used");
+        settings["CalibrationData"] = "calib/*.jpg";
+        Build(project, settings, "CalibrationData calib -> calib/*.jpg", FromConvert);
+        Assert.AreEqual(new CalibrationInfo("calib/*.jpg", 2, "tf"), project.Meta("resnet8").Calibration, "the glob's two JPEGs, not the BMP");
+
+        settings["CalibrationSamples"] = "1";
+        Build(project, settings, "CalibrationSamples 8 -> 1", FromConvert);
+        Assert.AreEqual(new CalibrationInfo("calib/*.jpg", 1, "tf"), project.Meta("resnet8").Calibration, "only one of the two images used");
 
         // The planner sizes segments by their int8 bytes, which per-tensor scales change: the cut is redone too.
         settings["Quantization"] = "PerTensor";
