@@ -9,7 +9,7 @@ namespace ModelBuild.Tasks;
 /// <summary>
 /// Writes one model's settings stamps, each only when its content changes, so each step reruns exactly when
 /// what it depends on changes: cut.stamp (budget, cuts), convert.stamp (quantization, calibration data and its
-/// files' sizes and times), tpu.stamp (Edge TPU mode and the compiler found). Runs first: it also checks the
+/// files' sizes and times), tpu.stamp (Edge TPU mode and, unless Off, the compiler found). Runs first: it also checks the
 /// metadata, so a mistake fails the build before any step does work.
 /// </summary>
 public sealed class WriteModelBuildStamps : ModelBuildTask
@@ -51,7 +51,8 @@ public sealed class WriteModelBuildStamps : ModelBuildTask
         }
 
         Write("convert.stamp", convert.ToString());
-        var compiler = EdgeTpuCompilerLocator.Find(string.IsNullOrWhiteSpace(CompilerPath) ? null : CompilerPath);
+        // With EdgeTpu="Off" no compiler is used, so one appearing, moving or changing reruns nothing.
+        var compiler = EdgeTpuModes.Parse(EdgeTpu) == EdgeTpuMode.Off ? null : EdgeTpuCompilerLocator.Find(string.IsNullOrWhiteSpace(CompilerPath) ? null : CompilerPath);
         Write("tpu.stamp", $"engine={version}\nmode={EdgeTpu}\ncompiler={compiler}\ncompilerTime={(compiler is null ? 0 : File.GetLastWriteTimeUtc(compiler).Ticks)}\n");
     }
 

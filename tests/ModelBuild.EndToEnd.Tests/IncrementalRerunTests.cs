@@ -78,6 +78,11 @@ public sealed class IncrementalRerunTests
         TestProject.AssertOutputLacks(off, "MB4001", "Off: no word about a missing compiler");
         Assert.IsTrue(project.Meta("resnet8").Models.All(m => m.EdgeTpu.Status == "off"));
 
+        var standIn = EdgeTpuStandIn.Install();
+        standIn.Expose(project, StandInLocation.Path);
+        Build(project, settings, "a compiler on PATH while EdgeTpu is Off", []);
+        Assert.IsEmpty(standIn.Compilations(), "Off: the compiler is not used");
+
         // A new release: packed anew as another version (Core and Tasks recompiled), referenced by the project and
         // restored into its own package folder. Its files are dated before the last build, as a release published
         // earlier is, so only ModelBuild's own identity, not a file time, can tell that the engine changed.
