@@ -14,7 +14,17 @@ public sealed class ConvertInt8 : ModelBuildTask
     public string? CalibrationSamples { get; set; }
     public string? Preprocessing { get; set; }
 
-    protected override void Run() =>
-        ConvertStep.Run(ModelItemSettings.Parse(ModelFile, quantization: Quantization, calibrationData: CalibrationData,
-            calibrationSamples: CalibrationSamples, preprocessing: Preprocessing), PlanFile, StoreDirectory, BuildLog, Cancellation);
+    protected override void Run()
+    {
+        try
+        {
+            ConvertStep.Run(ModelItemSettings.Parse(ModelFile, quantization: Quantization, calibrationData: CalibrationData,
+                calibrationSamples: CalibrationSamples, preprocessing: Preprocessing), PlanFile, StoreDirectory, BuildLog, Cancellation);
+        }
+        catch (Core.Diagnostics.ModelBuildException e) when (e.File is not null && e.File != ModelFile)
+        {
+            // A calibration file at fault (it may serve several models): name the model too.
+            throw new Core.Diagnostics.ModelBuildException(e.Code, e.File, $"{e.Message} (calibrating KerasModel '{Path.GetFileName(ModelFile)}')", e);
+        }
+    }
 }

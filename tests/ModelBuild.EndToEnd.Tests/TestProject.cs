@@ -38,12 +38,14 @@ public sealed class TestProject
 
     public string WorkDir => Path.Combine(Directory_, "obj", "Debug", "net10.0", "ModelBuild");
 
+    /// <summary>The ModelBuild.Sdk version the project references (the packed one unless a test moves it on).</summary>
+    public string SdkVersion { get; set; } = PackedSdk.Version;
+
     public static TestProject Create(SdkStyle style, params (string File, string Attributes)[] models)
     {
         var dir = Path.Combine(PackedSdk.Root, "projects", Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, "nuget.config"),
-            $"""<configuration><packageSources><clear /><add key="local" value="{PackedSdk.Feed}" /></packageSources></configuration>""");
+        WriteNuGetConfig(dir, PackedSdk.Feed);
         // Stop MSBuild looking further up for Directory.Build.* files.
         File.WriteAllText(Path.Combine(dir, "Directory.Build.props"), "<Project />");
         File.WriteAllText(Path.Combine(dir, "Directory.Build.targets"), "<Project />");
@@ -54,13 +56,20 @@ public sealed class TestProject
 
     public void WriteProject(SdkStyle style, params (string File, string Attributes)[] models) => WriteProject(style, "", models);
 
+    /// <summary>Package sources: the packed SDK's feed, then <paramref name="moreFeeds"/> (e.g. one holding a newer version).</summary>
+    public void UseFeeds(params string[] moreFeeds) => WriteNuGetConfig(Directory_, [PackedSdk.Feed, .. moreFeeds]);
+
+    private static void WriteNuGetConfig(string dir, params string[] feeds) =>
+        File.WriteAllText(Path.Combine(dir, "nuget.config"),
+            $"""<configuration><packageSources><clear />{string.Concat(feeds.Select((f, i) => $"<add key=\"feed{i}\" value=\"{f}\" />"))}</packageSources></configuration>""");
+
     /// <param name="properties">Extra XML inside the project's PropertyGroup, e.g. <c>&lt;EdgeTpuCompilerPath&gt;…&lt;/EdgeTpuCompilerPath&gt;</c>.</param>
     public void WriteProject(SdkStyle style, string properties, params (string File, string Attributes)[] models)
     {
         var items = string.Join("\n    ", models.Select(m => $"<KerasModel Include=\"{m.File}\" {m.Attributes} />"));
-        var header = style == SdkStyle.ProjectSdk ? $"<Project Sdk=\"ModelBuild.Sdk/{PackedSdk.Version}\">" : "<Project Sdk=\"Microsoft.NET.Sdk\">";
+        var header = style == SdkStyle.ProjectSdk ? $"<Project Sdk=\"ModelBuild.Sdk/{SdkVersion}\">" : "<Project Sdk=\"Microsoft.NET.Sdk\">";
         var reference = style == SdkStyle.PackageReference
-            ? $"<ItemGroup><PackageReference Include=\"ModelBuild.Sdk\" Version=\"{PackedSdk.Version}\" PrivateAssets=\"all\" /></ItemGroup>"
+            ? $"<ItemGroup><PackageReference Include=\"ModelBuild.Sdk\" Version=\"{SdkVersion}\" PrivateAssets=\"all\" /></ItemGroup>"
             : "";
         File.WriteAllText(ProjectFile, $"""
             {header}

@@ -52,9 +52,9 @@ public static class CalibrationDataLoader
             dir = Path.GetDirectoryName(spec) is { Length: > 0 } d ? d : ".";
             pattern = Path.GetFileName(spec);
             if (!Directory.Exists(dir))
-                throw new ModelBuildException("MB3054", spec, "the calibration folder does not exist; set CalibrationData to an existing folder, glob or file.");
+                throw new ModelBuildException("MB3054", spec, "names a folder that does not exist; set CalibrationData to an existing folder, glob or file.");
         }
-        else throw new ModelBuildException("MB3054", spec, "the calibration data does not exist; set CalibrationData to an existing folder, glob or file.");
+        else throw new ModelBuildException("MB3054", spec, "does not exist (no such folder, glob or file); set CalibrationData to an existing folder, glob or file.");
 
         var files = Directory.EnumerateFiles(dir, pattern)
             .Where(f => ImageSamples.Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()) || Path.GetExtension(f).ToLowerInvariant() is ".npy" or ".npz")

@@ -36,7 +36,7 @@ public sealed record ModelBuildSettings
     {
         "" or "perchannel" => true,
         "pertensor" => false,
-        _ => throw new ModelBuildException("MB3001", modelFile, $"Quantization='{text}' is not known; use PerChannel (default) or PerTensor."),
+        _ => throw new ModelBuildException("MB3050", modelFile, $"Quantization='{text}' is not known; use PerChannel (default) or PerTensor."),
     };
 
     public static int ParseSamples(string? text, string modelFile)

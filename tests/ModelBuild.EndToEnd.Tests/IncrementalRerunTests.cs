@@ -1,0 +1,116 @@
+using ModelBuild.Core.Artifacts;
+using ModelBuild.TestSupport;
+
+namespace ModelBuild.EndToEnd.Tests;
+
+/// <summary>
+/// Issue 4: "changing the .h5, any metadata, calibration data or the ModelBuild version reruns exactly what depends on
+/// it". One ResNet-8 project calibrated on real images, changed one thing at a time; each build's log says which of
+/// the four pipeline steps ran, and meta.json says what the layout was made from.
+/// </summary>
+[TestClass]
+public sealed class IncrementalRerunTests
+{
+    private const string ResNet8 = "03_mlperf_tiny_resnet8_cifar10_k2.4.h5";
+    private const string NextVersion = "0.1.1-e2e";
+
+    private static readonly string[] All = DotNetResult.PipelineTasks;
+    private static readonly string[] FromConvert = ["ConvertInt8", "CompileEdgeTpu", "EmitCombos"];
+    private static readonly string[] FromEdgeTpu = ["CompileEdgeTpu", "EmitCombos"];
+
+    public TestContext TestContext { get; set; } = null!;
+
+    [TestMethod]
+    public void Calibration_images_metadata_cuts_EdgeTpu_mode_and_a_new_ModelBuild_version_each_rerun_exactly_their_steps()
+    {
+        var project = TestProject.Create(SdkStyle.ProjectSdk);
+        project.AddSharedModel(ResNet8, "resnet8.h5");
+        var calib = Path.Combine(project.Directory_, "calib");
+        Directory.CreateDirectory(calib);
+        // The loader takes .jpg/.jpeg/.png/.bmp (and .npy/.npz); the shared bird.rgb is raw pixels and is not one of them.
+        File.Copy(RepoPaths.Image("face.jpg"), Path.Combine(calib, "face.jpg"));
+        File.Copy(RepoPaths.Image("marguerite.jpg"), Path.Combine(calib, "marguerite.jpg"));
+        var settings = new Dictionary<string, string>
+        {
+            ["BudgetMiB"] = "0.03",
+            ["CalibrationData"] = "calib",
+            ["CalibrationSamples"] = "8",
+            ["Preprocessing"] = "unit",
+        };
+        var total = System.Diagnostics.Stopwatch.StartNew();
+
+        var baseline = Build(project, settings, "baseline", All);
+        var meta = project.Meta("resnet8");
+        Assert.AreEqual(new CalibrationInfo("calib", 2, "unit"), meta.Calibration, "meta.json: both images, unit preprocessing");
+        Assert.AreEqual("PerChannel", meta.Quantization);
+        Assert.IsGreaterThanOrEqualTo(2, meta.SegmentCount, "the budget cuts the model");
+        var generator = meta.Generator;
+
+        File.Copy(RepoPaths.Image("cat.bmp"), Path.Combine(calib, "cat.bmp"));
+        Build(project, settings, "an image added to the calibration folder", FromConvert);
+        Assert.AreEqual(new CalibrationInfo("calib", 3, "unit"), project.Meta("resnet8").Calibration, "meta.json counts the new image");
+
+        settings["Preprocessing"] = "tf";
+        Build(project, settings, "Preprocessing unit -> tf", FromConvert);
+        Assert.AreEqual(new CalibrationInfo("calib", 3, "tf"), project.Meta("resnet8").Calibration);
+
+        settings["CalibrationData"] = "calib/*.jpg";
+        Build(project, settings, "CalibrationData calib -> calib/*.jpg", FromConvert);
+        Assert.AreEqual(new CalibrationInfo("calib/*.jpg", 2, "tf"), project.Meta("resnet8").Calibration, "the glob's two JPEGs, not the BMP");
+
+        settings["CalibrationSamples"] = "1";
+        Build(project, settings, "CalibrationSamples 8 -> 1", FromConvert);
+        Assert.AreEqual(new CalibrationInfo("calib/*.jpg", 1, "tf"), project.Meta("resnet8").Calibration, "only one of the two images used");
+
+        // The planner sizes segments by their int8 bytes, which per-tensor scales change: the cut is redone too.
+        settings["Quantization"] = "PerTensor";
+        Build(project, settings, "Quantization PerChannel -> PerTensor", All);
+        Assert.AreEqual("PerTensor", project.Meta("resnet8").Quantization);
+
+        var firstCut = meta.Cuts[0].Tensor;
+        settings["Cuts"] = firstCut;
+        Build(project, settings, $"Cuts = {firstCut}", All);
+        meta = project.Meta("resnet8");
+        CollectionAssert.AreEqual(new[] { firstCut }, meta.Cuts.Select(c => c.Tensor).ToArray(), "the explicit cut is the plan");
+
+        settings["EdgeTpu"] = "Off";
+        var off = Build(project, settings, "EdgeTpu Auto -> Off", FromEdgeTpu);
+        TestProject.AssertOutputLacks(off, "MB4001", "Off: no word about a missing compiler");
+        Assert.IsTrue(project.Meta("resnet8").Models.All(m => m.EdgeTpu.Status == "off"));
+
+        var standIn = EdgeTpuStandIn.Install();
+        standIn.Expose(project, StandInLocation.Path);
+        Build(project, settings, "a compiler on PATH while EdgeTpu is Off", []);
+        Assert.IsEmpty(standIn.Compilations(), "Off: the compiler is not used");
+
+        // A new release: packed anew as another version (Core and Tasks recompiled), referenced by the project and
+        // restored into its own package folder. Its files are dated before the last build, as a release published
+        // earlier is, so only ModelBuild's own identity, not a file time, can tell that the engine changed.
+        var feed = PackedSdk.PackVersion(NextVersion);
+        project.UseFeeds(feed);
+        project.SdkVersion = NextVersion;
+        project.WriteProject(SdkStyle.ProjectSdk, ("resnet8.h5", Attributes(settings)));
+        TestProject.AssertSucceeded(project.Run("restore", project.ProjectFile, "-nodeReuse:false"), "restore of " + NextVersion);
+        var restored = Path.Combine(PackedSdk.Packages, "modelbuild.sdk", NextVersion.ToLowerInvariant());
+        var longAgo = File.GetLastWriteTimeUtc(Path.Combine(project.WorkDir, "resnet8", "plan.json")).AddDays(-7);
+        foreach (var file in Directory.GetFiles(restored, "*", SearchOption.AllDirectories)) File.SetLastWriteTimeUtc(file, longAgo);
+        var upgraded = Build(project, settings, "ModelBuild " + NextVersion, All);
+        Assert.AreEqual("ModelBuild 0.1.1", project.Meta("resnet8").Generator, $"meta.json names the new version (was '{generator}')");
+        TestProject.AssertOutputContains(upgraded, Path.Combine(restored, "tasks"), "the new version's tasks ran");
+
+        Build(project, settings, "nothing changed after the upgrade", []);
+        TestContext.WriteLine($"whole sequence: {total.Elapsed.TotalSeconds:F0} s (baseline build {baseline.Elapsed.TotalSeconds:F1} s)");
+    }
+
+    private DotNetResult Build(TestProject project, Dictionary<string, string> settings, string what, string[] expected)
+    {
+        project.WriteProject(SdkStyle.ProjectSdk, ("resnet8.h5", Attributes(settings)));
+        var result = project.Build();
+        TestProject.AssertSucceeded(result, what);
+        TestContext.WriteLine($"{what}: {string.Join(", ", result.PipelineTasksRun)} ({result.Elapsed.TotalSeconds:F1} s)");
+        CollectionAssert.AreEqual(expected, result.PipelineTasksRun.ToArray(), $"{what}: steps run were {string.Join(", ", result.PipelineTasksRun)}");
+        return result;
+    }
+
+    private static string Attributes(Dictionary<string, string> settings) => string.Join(' ', settings.Select(s => $"{s.Key}=\"{s.Value}\""));
+}
