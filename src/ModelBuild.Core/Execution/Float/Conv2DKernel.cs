@@ -1,3 +1,4 @@
+using ModelBuild.Core.Execution;
 using System.Runtime.CompilerServices;
 using ModelBuild.Core.Graph;
 
@@ -39,7 +40,7 @@ internal sealed unsafe class Conv2DKernel
         var split = WorkSplit.For(rows, _gemm.Panels);
         var (lo, hi) = Activations.Range(_activation);
 
-        Parallel.For(0, split.Jobs, job =>
+        CoreParallel.For(0, split.Jobs, job =>
         {
             var (r0, r1, p0, p1) = split.Job(job);
             var packed = Scratch(BlockRows * PackedGemm.DepthBlock);
