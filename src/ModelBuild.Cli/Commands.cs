@@ -1,11 +1,11 @@
 using System.Diagnostics;
-using System.Reflection;
 using ModelBuild.Core.Artifacts;
 using ModelBuild.Core.Calibration;
 using ModelBuild.Core.EdgeTpu;
 using ModelBuild.Core.Keras;
 using ModelBuild.Core.Pipeline;
 using ModelBuild.Core.Segmentation;
+using ModelBuild.Core.Synthesis;
 using ModelBuild.Core.TfLite;
 
 namespace ModelBuild.Cli;
@@ -85,35 +85,13 @@ public static class Commands
         return 0;
     }
 
-    /// <summary>
-    /// Writes a synthetic Keras model through ModelBuild.Core's synthesizer (Synthesis.KerasModelSynthesizer), found
-    /// by name so this command works with engine builds that have it and explains itself in those that do not.
-    /// </summary>
+    /// <summary>Writes a Keras ResNet or MobileNetV2 .h5 with random weights (ModelBuild.Core.Synthesis).</summary>
     private static int Synthesize(string architecture, string output, int seed)
     {
-        var core = typeof(KerasModelReader).Assembly;
-        var synthesizer = core.GetType("ModelBuild.Core.Synthesis.KerasModelSynthesizer");
-        var archType = core.GetType("ModelBuild.Core.Synthesis.SynthArchitecture");
-        var write = synthesizer?.GetMethod("Write", BindingFlags.Public | BindingFlags.Static, [typeof(string), archType ?? typeof(object), typeof(int)]);
-        if (synthesizer is null || archType is null || write is null)
-        {
-            Console.Error.WriteLine("error MB5020: this ModelBuild build has no model synthesizer (ModelBuild.Core.Synthesis); put your own model.save() .h5 in place instead.");
-            return 1;
-        }
-
-        if (!Enum.TryParse(archType, architecture, ignoreCase: true, out var arch))
-            throw new UsageException($"unknown architecture '{architecture}'; use one of {string.Join(", ", Enum.GetNames(archType))}.");
+        if (!Enum.TryParse<SynthArchitecture>(architecture, ignoreCase: true, out var arch) || !Enum.IsDefined(arch))
+            throw new UsageException($"unknown architecture '{architecture}'; use one of {string.Join(", ", Enum.GetNames<SynthArchitecture>())}.");
         var clock = Stopwatch.StartNew();
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
-        try
-        {
-            write.Invoke(null, [output, arch, seed]);
-        }
-        catch (TargetInvocationException e) when (e.InnerException is not null)
-        {
-            throw e.InnerException;
-        }
-
+        KerasModelSynthesizer.Write(output, arch, seed);
         Console.WriteLine($"wrote {output}: synthetic {arch} (random weights, seed {seed}), {new FileInfo(output).Length / 1048576.0:F1} MB in {clock.Elapsed.TotalSeconds:F1} s");
         return 0;
     }

@@ -4,7 +4,11 @@ using ModelBuild.Core.Pipeline;
 
 namespace ModelBuild.Tasks;
 
-/// <summary>Runs Google's edgetpu_compiler on every produced model when it is available (EdgeTpu=Auto|Required|Off).</summary>
+/// <summary>
+/// ModelBuild's own Edge TPU check of every produced model (always), then Google's edgetpu_compiler on each when it is
+/// available (EdgeTpu=Auto|Required|Off). TimeoutSeconds (EdgeTpuTimeoutSeconds) is the compiler's own -t; ModelBuild
+/// kills a compiler that outlasts it by a grace period.
+/// </summary>
 public sealed class CompileEdgeTpu : ModelBuildTask
 {
     [Required] public string ModelFile { get; set; } = "";

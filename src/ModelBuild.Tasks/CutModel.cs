@@ -14,5 +14,5 @@ public sealed class CutModel : ModelBuildTask
     public string? CutCandidates { get; set; }
 
     protected override void Run() =>
-        CutStep.Run(ModelItemSettings.Parse(ModelFile, BudgetMiB, Quantization, Cuts, CutCandidates), PlanFile, BuildLog);
+        CutStep.Run(ModelItemSettings.Parse(ModelFile, BudgetMiB, Quantization, Cuts, CutCandidates), PlanFile, BuildLog, Cancellation);
 }

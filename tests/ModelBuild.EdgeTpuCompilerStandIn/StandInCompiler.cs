@@ -28,7 +28,7 @@ public static class StandInCompiler
     {
         var version = Environment.GetEnvironmentVariable(StandInEnvironment.Version) ?? DefaultVersion;
         if (Environment.GetEnvironmentVariable(StandInEnvironment.ArgsFile) is { Length: > 0 } argsFile)
-            File.AppendAllText(argsFile, string.Join('\t', args) + "\n");
+            AppendLine(argsFile, string.Join('\t', args));
 
         StandInOptions options;
         try
@@ -90,12 +90,14 @@ public static class StandInCompiler
         stdout.WriteLine($"Started a compilation timeout timer of {options.TimeoutSeconds} seconds.");
         stdout.Flush();
         var watch = Stopwatch.StartNew();
-        if (double.TryParse(Environment.GetEnvironmentVariable(StandInEnvironment.SleepSeconds), NumberStyles.Float, CultureInfo.InvariantCulture, out var sleep) && sleep > 0)
+        if (Seconds(StandInEnvironment.HangSeconds) is { } hang) Thread.Sleep(TimeSpan.FromSeconds(hang));
+        if (Seconds(StandInEnvironment.SleepSeconds) is { } sleep)
         {
             if (sleep > options.TimeoutSeconds)
             {
+                // Compiler 16's words when its -t timer fires (a log published in Coral's issue tracker).
                 Thread.Sleep(TimeSpan.FromSeconds(options.TimeoutSeconds));
-                stdout.WriteLine($"Compilation child process timed out after {options.TimeoutSeconds} seconds.");
+                stdout.WriteLine("Compilation timeout. This is usually caused by large activations.");
                 stdout.WriteLine("Compilation failed! ");
                 return 1;
             }
@@ -136,7 +138,7 @@ public static class StandInCompiler
         var compiled = bytes.Concat(Encoding.ASCII.GetBytes(OutputMarker)).ToArray();
         long used = Math.Min(check.ParameterBytes, capacity);
         long offChip = check.ParameterBytes - used;
-        var table = Table(model, check);
+        var table = Table(check);
 
         if (writeOutput)
         {
@@ -174,27 +176,39 @@ public static class StandInCompiler
         return s.ToString();
     }
 
-    /// <summary>The operation table: one row per (operator, status), in order of first appearance.</summary>
-    private static string Table(TfLiteFlatModel model, EdgeTpuStaticCheckResult check)
+    /// <summary>The operation table: the static check's rows, one per (operator, status), in order of first appearance.</summary>
+    private static string Table(EdgeTpuStaticCheckResult check)
     {
-        var sg = model.Subgraphs[0];
-        var statusByIndex = check.Findings.ToDictionary(f => f.Index, f => f.CompilerStatus);
-        var rows = new List<(string Op, string Status, int Count)>();
-        for (int i = 0; i < sg.Operators.Count; i++)
-        {
-            var code = model.OperatorCodes[(int)sg.Operators[i].OpcodeIndex];
-            var op = code.IsCustom ? code.CustomCode ?? "CUSTOM" : TfLiteBuiltinNames.Name(code.BuiltinCode);
-            var status = statusByIndex.TryGetValue(i, out var st) ? st : EdgeTpuOperatorRow.MappedStatus;
-            int at = rows.FindIndex(r => r.Op == op && r.Status == status);
-            if (at < 0) rows.Add((op, status, 1));
-            else rows[at] = rows[at] with { Count = rows[at].Count + 1 };
-        }
-
         var s = new StringBuilder();
         s.Append($"{"Operator",-31}{"Count",-11}Status\n\n");
-        foreach (var r in rows) s.Append($"{r.Op,-31}{r.Count,-11}{r.Status}\n");
+        foreach (var r in check.Operators) s.Append($"{r.Operator,-31}{r.Count,-11}{r.Status}\n");
         return s.ToString();
     }
+
+    /// <summary>
+    /// Appends one line while holding the file exclusively: several stand-ins run at once, and a plain append from each
+    /// (seek to the end, then write) can land two lines at the same offset.
+    /// </summary>
+    private static void AppendLine(string path, string line)
+    {
+        var bytes = Encoding.UTF8.GetBytes(line + "\n");
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.None);
+                file.Write(bytes);
+                return;
+            }
+            catch (IOException) when (attempt < 500)
+            {
+                Thread.Sleep(10);
+            }
+        }
+    }
+
+    private static double? Seconds(string variable) =>
+        double.TryParse(Environment.GetEnvironmentVariable(variable), NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s > 0 ? s : null;
 
     /// <summary>The real compiler refuses a model none of whose activations are 8-bit ("Model not quantized").</summary>
     private static bool IsQuantized(TfLiteFlatModel model) =>

@@ -6,6 +6,9 @@ public static class StandInEnvironment
     /// <summary>Seconds to "compile" before answering; with <c>-t</c> lower than this the compilation times out.</summary>
     public const string SleepSeconds = "EDGETPU_STANDIN_SLEEP_SECONDS";
 
+    /// <summary>Seconds to hang before doing anything else, whatever <c>-t</c> says: a compiler stuck for good (the caller must kill it).</summary>
+    public const string HangSeconds = "EDGETPU_STANDIN_HANG_SECONDS";
+
     /// <summary>Any value: fail like "Internal compiler error. Aborting!" (the value, unless "1", replaces the message).</summary>
     public const string Fail = "EDGETPU_STANDIN_FAIL";
 

@@ -1,4 +1,5 @@
 using ModelBuild.Core.Artifacts;
+using ModelBuild.Core.EdgeTpu;
 using ModelBuild.TestSupport;
 
 namespace ModelBuild.EndToEnd.Tests;
@@ -20,6 +21,17 @@ public sealed class TestProject
 
     public string Directory_ { get; }
 
+    /// <summary>
+    /// Environment for every dotnet process of this project (a null value removes a variable). Starts with no Edge TPU
+    /// compiler visible (no MODELBUILD_EDGETPU_COMPILER, no edgetpu_compiler on PATH), whatever the machine has, so
+    /// builds are the same everywhere; tests add the stand-in where they want one.
+    /// </summary>
+    public Dictionary<string, string?> BuildEnvironment { get; } = new()
+    {
+        [EdgeTpuCompilerLocator.EnvironmentVariable] = null,
+        ["PATH"] = PathWithoutEdgeTpuCompiler(),
+    };
+
     public string ProjectFile => Path.Combine(Directory_, "models.csproj");
 
     public string OutDir => Path.Combine(Directory_, "bin", "Debug", "net10.0");
@@ -40,7 +52,10 @@ public sealed class TestProject
         return project;
     }
 
-    public void WriteProject(SdkStyle style, params (string File, string Attributes)[] models)
+    public void WriteProject(SdkStyle style, params (string File, string Attributes)[] models) => WriteProject(style, "", models);
+
+    /// <param name="properties">Extra XML inside the project's PropertyGroup, e.g. <c>&lt;EdgeTpuCompilerPath&gt;…&lt;/EdgeTpuCompilerPath&gt;</c>.</param>
+    public void WriteProject(SdkStyle style, string properties, params (string File, string Attributes)[] models)
     {
         var items = string.Join("\n    ", models.Select(m => $"<KerasModel Include=\"{m.File}\" {m.Attributes} />"));
         var header = style == SdkStyle.ProjectSdk ? $"<Project Sdk=\"ModelBuild.Sdk/{PackedSdk.Version}\">" : "<Project Sdk=\"Microsoft.NET.Sdk\">";
@@ -51,6 +66,7 @@ public sealed class TestProject
             {header}
               <PropertyGroup>
                 <TargetFramework>net10.0</TargetFramework>
+                {properties}
               </PropertyGroup>
               {reference}
               <ItemGroup>
@@ -68,9 +84,34 @@ public sealed class TestProject
         return target;
     }
 
-    public DotNetResult Build(params string[] extra) => Run(["build", ProjectFile, "-nodeReuse:false", "-v:d", "-p:UseSharedCompilation=false", .. extra]);
+    public DotNetResult Build(params string[] extra) => Run(BuildArguments(extra));
 
-    public DotNetResult Run(params string[] arguments) => DotNet.Run(Directory_, PackedSdk.Packages, arguments);
+    /// <summary>Starts `dotnet build` without waiting, e.g. to interrupt it (<paramref name="ownProcessGroup"/>: as a terminal job).</summary>
+    public DotNetProcess StartBuild(bool ownProcessGroup, params string[] extra) =>
+        DotNetProcess.Start(Directory_, PackedSdk.Packages, BuildEnvironment, ownProcessGroup, BuildArguments(extra));
+
+    public DotNetResult Run(params string[] arguments) => DotNet.Run(Directory_, PackedSdk.Packages, BuildEnvironment, arguments);
+
+    private string[] BuildArguments(string[] extra) => ["build", ProjectFile, "-nodeReuse:false", "-v:d", "-p:UseSharedCompilation=false", .. extra];
+
+    /// <summary>The model's work folder in obj (plan, stamps, model store, tpu results, staged layout).</summary>
+    public string ModelWorkDir(string model) => Path.Combine(WorkDir, model);
+
+    /// <summary>Files and folders under obj/…/ModelBuild that only an interrupted or failed step could have left.</summary>
+    public IReadOnlyList<string> StagingLeftovers() =>
+        Directory.Exists(WorkDir)
+            ? Directory.EnumerateFileSystemEntries(WorkDir, "*", SearchOption.AllDirectories)
+                .Where(p => TemporaryMarkers.Any(m => Path.GetFileName(p).Contains(m, StringComparison.Ordinal)))
+                .ToList()
+            : [];
+
+    /// <summary>Name parts of ModelBuild's temporary files and folders (AtomicFiles, the steps' staging folders).</summary>
+    private static readonly string[] TemporaryMarkers = [".staging-", ".tmp-", ".old-"];
+
+    private static string PathWithoutEdgeTpuCompiler() =>
+        string.Join(Path.PathSeparator, (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Where(dir => !File.Exists(Path.Combine(dir, EdgeTpuCompilerLocator.ExecutableName))));
 
     /// <summary>Every file under <paramref name="root"/>/<paramref name="model"/> with its last write time, by relative path.</summary>
     public static Dictionary<string, DateTime> Snapshot(string root, string model)
@@ -86,6 +127,26 @@ public sealed class TestProject
 
     public static void AssertSucceeded(DotNetResult result, string what) =>
         Assert.AreEqual(0, result.ExitCode, $"{what} failed after {result.Elapsed.TotalSeconds:F0} s:\n{Tail(result.Output)}");
+
+    /// <summary>Asserts the output has a match for <paramref name="pattern"/>; on failure shows the diagnostics, not the whole log.</summary>
+    public static void AssertOutputMatches(DotNetResult result, string pattern, string what) =>
+        Assert.IsTrue(System.Text.RegularExpressions.Regex.IsMatch(result.Output, pattern, System.Text.RegularExpressions.RegexOptions.Multiline),
+            $"{what}: no match for /{pattern}/ in the build output. Its warnings and errors:\n{Diagnostics(result.Output)}");
+
+    public static void AssertOutputContains(DotNetResult result, string text, string what) =>
+        Assert.IsTrue(result.Output.Contains(text, StringComparison.Ordinal),
+            $"{what}: '{text}' not in the build output. Its warnings and errors:\n{Diagnostics(result.Output)}");
+
+    public static void AssertOutputLacks(DotNetResult result, string pattern, string what) =>
+        Assert.IsFalse(System.Text.RegularExpressions.Regex.IsMatch(result.Output, pattern, System.Text.RegularExpressions.RegexOptions.Multiline),
+            $"{what}: /{pattern}/ found in the build output. Its warnings and errors:\n{Diagnostics(result.Output)}");
+
+    /// <summary>The distinct warning and error lines of a build log, or its tail when there are none.</summary>
+    public static string Diagnostics(string output)
+    {
+        var lines = output.Split('\n').Select(l => l.Trim()).Where(l => l.Contains(": warning ", StringComparison.Ordinal) || l.Contains(": error ", StringComparison.Ordinal)).Distinct().ToList();
+        return lines.Count > 0 ? string.Join('\n', lines) : Tail(output);
+    }
 
     public static string Tail(string output) => output.Length <= 12000 ? output : output[^12000..];
 }

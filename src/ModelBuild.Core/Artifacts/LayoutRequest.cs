@@ -19,5 +19,8 @@ public sealed record LayoutRequest(
 
     public EdgeTpuModelResult DefaultEdgeTpu { get; init; } = new("off");
 
+    /// <summary>ModelBuild's own Edge TPU check per model file name (meta.json <c>edgeTpuCheck</c>); models missing here have none.</summary>
+    public IReadOnlyDictionary<string, EdgeTpuCheckEntry> EdgeTpuChecks { get; init; } = new Dictionary<string, EdgeTpuCheckEntry>();
+
     public string Generator { get; init; } = "ModelBuild " + typeof(LayoutWriter).Assembly.GetName().Version?.ToString(3);
 }

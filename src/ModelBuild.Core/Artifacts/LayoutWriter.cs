@@ -34,7 +34,8 @@ public static class LayoutWriter
                     written.Add($"{combo.Folder}/{rel}");
                     var tpu = request.EdgeTpu.TryGetValue(model.FileName, out var r) ? r : request.DefaultEdgeTpu;
                     tpu = PlaceEdgeTpuFiles(request, model.FileName, folder, combo.Folder, tpu, written);
-                    entries.Add(new ComboModelEntry(order, rel, info.Role, [info.FirstSegment, info.LastSegment], info.Bytes, info.MiB, info.Sha256, info.Inputs, info.Outputs, tpu));
+                    var check = request.EdgeTpuChecks.GetValueOrDefault(model.FileName);
+                    entries.Add(new ComboModelEntry(order, rel, info.Role, [info.FirstSegment, info.LastSegment], info.Bytes, info.MiB, info.Sha256, info.Inputs, info.Outputs, tpu, check));
                 }
 
                 var meta = new ComboMeta(ComboMeta.CurrentSchemaVersion, request.Generator, request.Source, request.Plan.Model, request.Plan.BudgetMiB,

@@ -35,7 +35,38 @@ public static class NoteText
 
         var notCompiled = meta.Models.Where(m => m.EdgeTpu.Message is not null).Select(m => m.EdgeTpu.Message).Distinct().ToList();
         foreach (var message in notCompiled) sb.AppendLine(c, $"Edge TPU: {message}");
+        AppendEdgeTpuCheck(sb, meta);
         return sb.ToString();
+    }
+
+    /// <summary>One line for ModelBuild's own Edge TPU check, plus one per model it expects to run partly on the CPU or not to fit on-chip.</summary>
+    private static void AppendEdgeTpuCheck(StringBuilder sb, ComboMeta meta)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var checks = meta.Models.Where(m => m.EdgeTpuCheck is not null).Select(m => (File: Path.GetFileName(m.File), Check: m.EdgeTpuCheck!)).ToList();
+        if (checks.Count == 0) return;
+        var good = checks.Count(x => x.Check.OperationsOnCpu == 0 && x.Check.OnChipFit != EdgeTpuCheckEntry.Exceeds);
+        var largest = checks.Max(x => x.Check.ParameterMiB);
+        var capacity = checks[0].Check.OnChipCapacityMiB;
+        sb.AppendLine(good == checks.Count
+            ? string.Create(c, $"Edge TPU check (ModelBuild's own, without the compiler): all {checks.Count} models map fully to the Edge TPU and fit its {capacity:0.##} MiB on-chip cache (largest {largest:F2} MiB of parameters).")
+            : string.Create(c, $"Edge TPU check (ModelBuild's own, without the compiler): {good} of {checks.Count} models map fully to the Edge TPU and fit its {capacity:0.##} MiB on-chip cache."));
+        foreach (var (file, check) in checks)
+        {
+            var problems = new List<string>();
+            if (check.OperationsOnCpu > 0)
+            {
+                var first = check.CpuOperations.FirstOrDefault();
+                problems.Add(string.Create(c, $"{check.OperationsOnCpu} of {check.Operations} operations would run on the CPU")
+                             + (first is null ? "" : $" (from {first.Operator} '{first.Output}': {first.Reason})"));
+            }
+
+            if (check.OnChipFit == EdgeTpuCheckEntry.Exceeds)
+                problems.Add(string.Create(c, $"about {check.ParameterMiB:F2} MiB of parameters, more than the on-chip cache: the rest streams from host memory"));
+            else if (check.OnChipFit == EdgeTpuCheckEntry.Tight)
+                problems.Add(string.Create(c, $"about {check.ParameterMiB:F2} MiB of parameters, close to the on-chip cache: the compiler may stream some"));
+            if (problems.Count > 0) sb.AppendLine(c, $"  {file}: {string.Join("; ", problems)}");
+        }
     }
 
     private static string Shape(int[] shape) => "(" + string.Join(",", shape) + ")";

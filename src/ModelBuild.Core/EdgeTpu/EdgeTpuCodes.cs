@@ -41,4 +41,7 @@ public static class EdgeTpuCodes
 
     /// <summary>Warning (static check): estimated parameter memory exceeds the on-chip cache.</summary>
     public const string StaticCheckOffChip = "MB4021";
+
+    /// <summary>Warning (static check): a model of the store could not be read back, so it has no edgeTpuCheck.</summary>
+    public const string StaticCheckUnreadable = "MB4022";
 }

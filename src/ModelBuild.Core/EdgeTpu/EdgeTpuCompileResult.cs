@@ -49,8 +49,8 @@ public sealed record EdgeTpuCompileResult
 
     /// <summary>The Artifacts layer's meta.json entry (<see cref="LayoutRequest.EdgeTpu"/> values).</summary>
     public EdgeTpuModelResult ToModelResult() => new(
-        Status, CompiledFile, LogFile, CompilerVersion, OnChipMemoryUsedMiB, OffChipMemoryUsedMiB, OperationsMapped, OperationsTotal,
-        EdgeTpuSubgraphs, Message);
+        Status, CompiledFile, LogFile, CompilerVersion, OnChipMemoryUsedMiB, OnChipMemoryRemainingMiB, OffChipMemoryUsedMiB, OperationsMapped, OperationsTotal,
+        EdgeTpuSubgraphs, Operators.Select(o => new EdgeTpuOperatorEntry(o.Operator, o.Count, o.Status)).ToList(), Message);
 
     internal static double? MiB(long? bytes) => bytes is { } b ? Math.Round(b / (1024.0 * 1024.0), 4) : null;
 }

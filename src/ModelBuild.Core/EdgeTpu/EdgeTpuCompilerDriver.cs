@@ -58,8 +58,10 @@ public sealed class EdgeTpuCompilerDriver
     {
         var duplicate = models.GroupBy(m => Path.GetFileName(m), StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
-            throw new ModelBuildException(EdgeTpuCodes.DuplicateModelName, duplicate.First(),
+            throw new ModelBuildException(EdgeTpuCodes.DuplicateModelName, Options.SourceFile ?? duplicate.First(),
                 $"two models to compile for the Edge TPU are both named '{duplicate.Key}'; their outputs would overwrite each other. Give them distinct file names.");
+        // The compiler runs in its staging folder, so a relative -o would resolve against that folder, not ours.
+        outputDirectory = Path.GetFullPath(outputDirectory);
         Directory.CreateDirectory(outputDirectory);
         var results = new EdgeTpuCompileResult[models.Count];
         var parallel = new ParallelOptions
@@ -79,13 +81,14 @@ public sealed class EdgeTpuCompilerDriver
         CompileAsync(models, outputDirectory, log, cancellationToken).GetAwaiter().GetResult();
 
     /// <summary>Throws the first failure as a <see cref="ModelBuildException"/> (its message also counts the others).</summary>
-    public static void ThrowIfAnyFailed(IEnumerable<EdgeTpuCompileResult> results)
+    /// <param name="file">The file the error names (a build's KerasModel .h5; the message names the model); null names the model.</param>
+    public static void ThrowIfAnyFailed(IEnumerable<EdgeTpuCompileResult> results, string? file = null)
     {
         var failed = results.Where(r => r.IsFailure).ToList();
         if (failed.Count == 0) return;
         var first = failed[0];
         var more = failed.Count > 1 ? $" ({failed.Count - 1} more model(s) failed: {string.Join(", ", failed.Skip(1).Select(f => f.Model))})" : "";
-        throw new ModelBuildException(first.ErrorCode ?? EdgeTpuCodes.CompilerFailed, first.Model, first.Message + more);
+        throw new ModelBuildException(first.ErrorCode ?? EdgeTpuCodes.CompilerFailed, file ?? first.Model, first.Message + more);
     }
 
     public static string CompiledFileName(string model) => Path.GetFileNameWithoutExtension(model) + "_edgetpu.tflite";
@@ -112,8 +115,13 @@ public sealed class EdgeTpuCompilerDriver
         {
             var run = await RunAsync(Path.GetFullPath(model), staging, ct).ConfigureAwait(false);
             if (run.TimedOut)
+                return Failure(name, EdgeTpuCodes.CompilerTimedOut, Options.CompilerTimeoutSeconds is { } t
+                    ? $"{EdgeTpuCompilerLocator.ExecutableName} did not finish compiling {name} within {t} s: its own timer (-t {t}) did not stop it, so ModelBuild killed it after {Options.ProcessTimeout.TotalSeconds:0} s. Raise EdgeTpuTimeoutSeconds, or check the compiler."
+                    : $"{EdgeTpuCompilerLocator.ExecutableName} did not finish compiling {name} within {Options.ProcessTimeout.TotalSeconds:0} s and was stopped. Raise EdgeTpuTimeoutSeconds, or check the compiler.");
+            if (run.ExitCode != 0 && EdgeTpuCompilerOutputParser.ReportsTimeout(run.Stdout))
                 return Failure(name, EdgeTpuCodes.CompilerTimedOut,
-                    $"{EdgeTpuCompilerLocator.ExecutableName} did not finish compiling {name} within {Options.ProcessTimeout.TotalSeconds:0} s and was stopped.");
+                    $"{EdgeTpuCompilerLocator.ExecutableName} stopped compiling {name} at its own timeout{(Options.CompilerTimeoutSeconds is { } own ? $" of {own} s (-t)" : "")}: " +
+                    $"{EdgeTpuCompilerOutputParser.FailureMessage(run.Stdout, run.Stderr)} Raise EdgeTpuTimeoutSeconds.");
             if (run.ExitCode != 0)
                 return Failure(name, EdgeTpuCodes.CompilerFailed,
                     $"{EdgeTpuCompilerLocator.ExecutableName} failed on {name} (exit code {run.ExitCode}): {EdgeTpuCompilerOutputParser.FailureMessage(run.Stdout, run.Stderr)}");
@@ -169,22 +177,28 @@ public sealed class EdgeTpuCompilerDriver
 
     private static string Size(long? bytes) => bytes is { } b ? EdgeTpuCompilerOutputParser.FormatSize(b) : "?";
 
-    private static void Report(EdgeTpuCompileResult r, EdgeTpuCompilerReport report, IBuildLog log)
+    private void Report(EdgeTpuCompileResult r, EdgeTpuCompilerReport report, IBuildLog log)
     {
         log.Progress("Edge TPU: " + r.Message);
         if (report.CompilerVersion is null || report.TotalOperations is null || report.OnChipMemoryUsedBytes is null)
-            log.Warning(EdgeTpuCodes.ReportUnreadable, r.Model,
+            log.Warning(EdgeTpuCodes.ReportUnreadable, Options.SourceFile ?? r.Model,
                 $"could not read the Edge TPU compiler's report for {r.Model} (version, operation count or memory figures missing); meta.json lacks them. Is {EdgeTpuCompilerLocator.ExecutableName} a supported version?");
         if (r.OperationsOnCpu is > 0)
         {
             var notMapped = string.Join("; ", r.Operators.Where(o => !o.IsMapped).Select(o => $"{o.Operator} x{o.Count}: {o.Status}"));
-            log.Warning(EdgeTpuCodes.OperationsOnCpu, r.Model,
+            log.Warning(EdgeTpuCodes.OperationsOnCpu, Options.SourceFile ?? r.Model,
                 $"{r.OperationsOnCpu} of {r.OperationsTotal} operations of {r.Model} will run on the CPU, not the Edge TPU ({r.EdgeTpuSubgraphs} Edge TPU subgraph(s)). {notMapped}".TrimEnd());
         }
 
         if (report.OffChipMemoryUsedBytes is > 0)
-            log.Warning(EdgeTpuCodes.ParametersOffChip, r.Model,
-                $"{r.Model} streams {Size(report.OffChipMemoryUsedBytes)} of parameters from host memory on every inference (on-chip cache used {Size(report.OnChipMemoryUsedBytes)}, remaining {Size(report.OnChipMemoryRemainingBytes)}); lower BudgetMiB so each segment fits on-chip.");
+        {
+            // A tail runs segments k..K as one model, so it is larger than one segment by design: other advice.
+            var advice = Path.GetFileName(r.Model).StartsWith("tail_", StringComparison.Ordinal)
+                ? "a tail holds several segments, so this is expected unless they fit together; where that latency matters, deploy the full_split chain instead of this pairs_k combo."
+                : "lower BudgetMiB so each segment fits on-chip.";
+            log.Warning(EdgeTpuCodes.ParametersOffChip, Options.SourceFile ?? r.Model,
+                $"{r.Model} streams {Size(report.OffChipMemoryUsedBytes)} of parameters from host memory on every inference (on-chip cache used {Size(report.OnChipMemoryUsedBytes)}, remaining {Size(report.OnChipMemoryRemainingBytes)}); {advice}");
+        }
     }
 
     private static EdgeTpuCompileResult Failure(string model, string code, string message) =>
@@ -203,7 +217,7 @@ public sealed class EdgeTpuCompilerDriver
         };
         foreach (var a in Arguments(model, outputDirectory)) psi.ArgumentList.Add(a);
         foreach (var (k, v) in Options.EnvironmentVariables) psi.Environment[k] = v;
-        using var process = Process.Start(psi) ?? throw new ModelBuildException(EdgeTpuCodes.CompilerFailed, model, $"could not start {Compiler.Path}");
+        using var process = Process.Start(psi) ?? throw new ModelBuildException(EdgeTpuCodes.CompilerFailed, Options.SourceFile ?? model, $"could not start {Compiler.Path} for {Path.GetFileName(model)}");
         var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);

@@ -114,6 +114,15 @@ public static partial class EdgeTpuCompilerOutputParser
     };
 
     /// <summary>The compiler's own words from a failed run: every non-empty line except the banner and timer chatter.</summary>
+    /// <summary>
+    /// True when the compiler says its own <c>-t</c> timer ended the compilation. Compiler 16 prints
+    /// "Compilation timeout. This is usually caused by large activations." (a log published in Coral's issue tracker).
+    /// </summary>
+    public static bool ReportsTimeout(string stdout) =>
+        stdout.Split('\n').Any(l => l.TrimStart().StartsWith(TimeoutPrefix, StringComparison.Ordinal));
+
+    public const string TimeoutPrefix = "Compilation timeout";
+
     public static string FailureMessage(string stdout, string stderr)
     {
         var lines = (stdout + "\n" + stderr).Split('\n').Select(l => l.Trim())

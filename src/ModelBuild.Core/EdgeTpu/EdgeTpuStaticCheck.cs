@@ -1,4 +1,6 @@
 using System.Runtime.InteropServices;
+using System.Globalization;
+using ModelBuild.Core.Artifacts;
 using ModelBuild.Core.Diagnostics;
 using ModelBuild.Core.Graph;
 using ModelBuild.Core.TfLite;
@@ -35,6 +37,14 @@ public static class EdgeTpuStaticCheck
         int customOps = 0, supported = 0, onTpu = 0;
         bool cut = false;
         var parameterBuffers = new HashSet<uint>();
+        var table = new List<(string Operator, string Status, int Count)>();
+        void Count(string opName, string status)
+        {
+            int at = table.FindIndex(r => r.Operator == opName && r.Status == status);
+            if (at < 0) table.Add((opName, status, 1));
+            else table[at] = table[at] with { Count = table[at].Count + 1 };
+        }
+
         for (int i = 0; i < sg.Operators.Count; i++)
         {
             var op = sg.Operators[i];
@@ -54,18 +64,21 @@ public static class EdgeTpuStaticCheck
                 if (!cut)
                 {
                     onTpu++;
+                    Count(opName, EdgeTpuOperatorRow.MappedStatus);
                     foreach (var t in op.Inputs)
                         if (t >= 0 && t < sg.Tensors.Count && IsConstant(model, sg.Tensors[t])) parameterBuffers.Add(sg.Tensors[t].Buffer);
                 }
                 else
                 {
                     findings.Add(new EdgeTpuOpFinding(i, opName, output, EdgeTpuOperatorRules.MoreThanOneSubgraph, EdgeTpuOperatorRules.MoreThanOneSubgraph));
+                    Count(opName, EdgeTpuOperatorRules.MoreThanOneSubgraph);
                 }
             }
             else
             {
                 cut = true;
                 findings.Add(new EdgeTpuOpFinding(i, opName, output, reason.Detail, reason.CompilerStatus));
+                Count(opName, reason.CompilerStatus);
             }
         }
 
@@ -83,27 +96,37 @@ public static class EdgeTpuStaticCheck
             OperationsOnCpu = total - customOps - (compiled ? 0 : onTpu),
             ParameterBytes = parameters,
             OnChipCapacityBytes = OnChipCapacityBytes,
-            OnChipFit = parameters > OnChipCapacityBytes ? "exceeds" : parameters > TightThresholdBytes ? "tight" : "fits",
+            OnChipFit = parameters > OnChipCapacityBytes ? EdgeTpuCheckEntry.Exceeds : parameters > TightThresholdBytes ? EdgeTpuCheckEntry.Tight : EdgeTpuCheckEntry.Fits,
             Findings = findings,
+            Operators = table.Select(r => new EdgeTpuOperatorRow(r.Operator, r.Count, r.Status)).ToList(),
         };
     }
 
     /// <summary>Warnings for what would not run on the Edge TPU (MB4020) or not fit on-chip (MB4021).</summary>
-    public static void Report(EdgeTpuStaticCheckResult result, IBuildLog log, string? file = null)
+    /// <param name="file">The file the warnings name: the KerasModel's .h5 in a build; null names the model itself.</param>
+    /// <param name="alsoIn">Other models holding the same operations (the tails that contain a segment), named in MB4020.</param>
+    public static void Report(EdgeTpuStaticCheckResult result, IBuildLog log, string? file = null, IReadOnlyCollection<string>? alsoIn = null)
     {
         if (result.Compiled) return;
+        var c = CultureInfo.InvariantCulture;
         if (result.OperationsOnCpu > 0)
         {
-            var first = result.Findings.Where(f => f.CompilerStatus != EdgeTpuOperatorRules.MoreThanOneSubgraph).Take(5)
-                .Select(f => $"{f.Operator} '{f.Output}': {f.Reason}");
-            log.Warning(EdgeTpuCodes.StaticCheckCpuFallback, file ?? result.Model,
-                $"{result.Model}: {result.OperationsOnCpu} of {result.Operations} operations would run on the CPU instead of the Edge TPU " +
-                $"(the compiler stops mapping at the first unsupported operation): {string.Join("; ", first)}.");
+            var causes = result.Causes.ToList();
+            var shown = causes.Take(5).Select(f => string.Create(c, $"{f.Operator} '{f.Output}' (operation {f.Index + 1}): {f.Reason}"));
+            var more = causes.Count > 5 ? string.Create(c, $"; and {causes.Count - 5} more") : "";
+            int following = result.OperationsOnCpu - causes.Count;
+            log.Warning(EdgeTpuCodes.StaticCheckCpuFallback, file ?? result.Model, string.Create(c,
+                $"{result.Model}: {result.OperationsOnCpu} of {result.Operations} operations would run on the CPU instead of the Edge TPU (ModelBuild's own check, without the compiler): " +
+                $"{string.Join("; ", shown)}{more}.") +
+                (following > 0 ? string.Create(c, $" The compiler maps one piece from the start up to the first operation it cannot map, so the {following} operation(s) after it run on the CPU too.") : "") +
+                (alsoIn is { Count: > 0 } ? $" The same operations are in {string.Join(", ", alsoIn)}." : "") +
+                " Replace those layers with ones the Edge TPU runs (docs/EDGETPU.md lists the rules), or accept the CPU fallback.");
         }
 
-        if (result.OnChipFit == "exceeds")
-            log.Warning(EdgeTpuCodes.StaticCheckOffChip, file ?? result.Model,
-                $"{result.Model}: about {result.ParameterMiB:0.00} MiB of parameters would run on the Edge TPU, more than its {OnChipCapacityBytes / (1024 * 1024)} MiB on-chip cache; the excess streams from host memory on every inference. Lower BudgetMiB.");
+        if (result.OnChipFit == EdgeTpuCheckEntry.Exceeds)
+            log.Warning(EdgeTpuCodes.StaticCheckOffChip, file ?? result.Model, string.Create(c,
+                $"{result.Model}: about {result.ParameterMiB:0.00} MiB ({result.ParameterBytes} bytes) of parameters would run on the Edge TPU, more than its " +
+                $"{OnChipCapacityBytes / (1024 * 1024)} MiB on-chip cache (ModelBuild's own estimate); the excess streams from host memory on every inference. Lower BudgetMiB."));
     }
 
     /// <summary>A tensor with data in a non-empty buffer (weights, biases, shapes).</summary>

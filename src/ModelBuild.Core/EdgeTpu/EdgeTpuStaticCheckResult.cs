@@ -1,3 +1,5 @@
+using ModelBuild.Core.Artifacts;
+
 namespace ModelBuild.Core.EdgeTpu;
 
 /// <summary>
@@ -41,9 +43,25 @@ public sealed record EdgeTpuStaticCheckResult
     public long OnChipCapacityBytes { get; init; }
 
     /// <summary>"fits", "tight" (over <see cref="EdgeTpuStaticCheck.TightThresholdBytes"/>: the compiler's own overhead may push it out) or "exceeds".</summary>
-    public string OnChipFit { get; init; } = "fits";
+    public string OnChipFit { get; init; } = EdgeTpuCheckEntry.Fits;
 
     public IReadOnlyList<EdgeTpuOpFinding> Findings { get; init; } = [];
 
+    /// <summary>
+    /// The operation table the compiler would print for this prediction: one row per (operator, status) in order of first
+    /// appearance, the status in the compiler's words (<see cref="EdgeTpuOperatorRow.MappedStatus"/> for mapped ones).
+    /// <c>edgetpu-custom-op</c> blocks of a compiled model are not listed.
+    /// </summary>
+    public IReadOnlyList<EdgeTpuOperatorRow> Operators { get; init; } = [];
+
     public bool FullyMapped => !Compiled ? OperationsOnCpu == 0 : OperationsOnCpu == 0 && EdgeTpuCustomOps > 0;
+
+    /// <summary>The operations that fail a rule themselves (not merely because they follow one that does).</summary>
+    public IEnumerable<EdgeTpuOpFinding> Causes => Findings.Where(f => f.CompilerStatus != EdgeTpuOperatorRules.MoreThanOneSubgraph);
+
+    /// <summary>meta.json's <c>edgeTpuCheck</c> entry.</summary>
+    public EdgeTpuCheckEntry ToMetaEntry() => new(
+        Operations, OperationsOnEdgeTpu, OperationsOnCpu, ParameterBytes, ParameterMiB, Math.Round(OnChipCapacityBytes / (1024.0 * 1024.0), 4), OnChipFit,
+        Operators.Select(o => new EdgeTpuOperatorEntry(o.Operator, o.Count, o.Status)).ToList(),
+        Causes.Select(f => new EdgeTpuCheckOperation(f.Index, f.Operator, f.Output, f.Reason, f.CompilerStatus)).ToList());
 }

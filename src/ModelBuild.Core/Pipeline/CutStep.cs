@@ -8,9 +8,12 @@ namespace ModelBuild.Core.Pipeline;
 /// <summary>CutModel: read the .h5, plan the segments, write plan.json.</summary>
 public static class CutStep
 {
-    public static CutPlan Run(ModelBuildSettings settings, string planFile, IBuildLog log)
+    /// <remarks>Cancellation is checked between reading, planning and writing; plan.json is written whole or not at all.</remarks>
+    public static CutPlan Run(ModelBuildSettings settings, string planFile, IBuildLog log, CancellationToken cancel = default)
     {
+        cancel.ThrowIfCancellationRequested();
         var graph = ModelGraphHandoff.Read(settings.ModelFile);
+        cancel.ThrowIfCancellationRequested();
         var plan = BudgetPlanner.Plan(graph, settings.BudgetMiB, new PlannerOptions
         {
             PerChannel = settings.PerChannel,
@@ -18,6 +21,7 @@ public static class CutStep
             CandidatePattern = settings.CandidatePattern,
             SourceFile = settings.ModelFile,
         }, log);
+        cancel.ThrowIfCancellationRequested();
         AtomicFiles.WriteAllText(planFile, plan.ToJson());
         ModelGraphHandoff.Offer(settings.ModelFile, graph);
         log.Progress($"{Path.GetFileName(settings.ModelFile)}: {plan.K} segments at {settings.BudgetMiB} MiB"

@@ -5,20 +5,30 @@ using ModelBuild.Core.EdgeTpu;
 
 namespace ModelBuild.Core.Pipeline;
 
-/// <summary>The Edge TPU results of every model, as CompileEdgeTpu records them in edgetpu.json.</summary>
-public sealed record EdgeTpuResults(EdgeTpuModelResult Default, IReadOnlyDictionary<string, EdgeTpuModelResult> Models);
+/// <summary>
+/// The Edge TPU results of every model, as CompileEdgeTpu records them in edgetpu.json: the compiler's per model
+/// (<see cref="Default"/> for models it did not compile) and ModelBuild's own check per model.
+/// </summary>
+public sealed record EdgeTpuResults(
+    EdgeTpuModelResult Default, IReadOnlyDictionary<string, EdgeTpuModelResult> Models, IReadOnlyDictionary<string, EdgeTpuCheckEntry>? Checks = null);
 
-/// <summary>CompileEdgeTpu: run edgetpu_compiler on every distinct model, or record why not.</summary>
+/// <summary>
+/// CompileEdgeTpu: ModelBuild's own Edge TPU check of every distinct model (always, whatever the mode, before and
+/// without the compiler), then edgetpu_compiler on each of them, or a record of why not.
+/// </summary>
 public static class EdgeTpuStep
 {
     public const string ResultsFile = "edgetpu.json";
 
+    /// <param name="timeout">EdgeTpuTimeoutSeconds: the compiler's own <c>-t</c>, and ModelBuild's kill a grace period later (<see cref="EdgeTpuCompileOptions.ForTimeout"/>).</param>
     public static EdgeTpuResults Run(string modelFile, string storeDirectory, string edgeTpuDirectory, EdgeTpuMode mode, string? compilerPath, TimeSpan timeout, IBuildLog log, CancellationToken cancel = default)
     {
-        var models = ModelStore.ReadManifest(storeDirectory).Select(m => Path.Combine(storeDirectory, m.File)).ToList();
+        var manifest = ModelStore.ReadManifest(storeDirectory);
+        var models = manifest.Select(m => Path.Combine(storeDirectory, m.File)).ToList();
+        var checks = EdgeTpuStoreCheck.Run(storeDirectory, manifest, modelFile, log, cancel);
         EdgeTpuResults results;
         if (mode == EdgeTpuMode.Off)
-            results = new EdgeTpuResults(new EdgeTpuModelResult("off", Message: "Edge TPU compilation is off (EdgeTpu=\"Off\")."), new Dictionary<string, EdgeTpuModelResult>());
+            results = new EdgeTpuResults(new EdgeTpuModelResult("off", Message: "Edge TPU compilation is off (EdgeTpu=\"Off\")."), new Dictionary<string, EdgeTpuModelResult>(), checks);
         else
         {
             var compiler = new EdgeTpuCompilerLocator { ExplicitPath = compilerPath }.Locate();
@@ -27,17 +37,17 @@ public static class EdgeTpuStep
                 var what = $"edgetpu_compiler was not found{(string.IsNullOrWhiteSpace(compilerPath) ? "" : $" at '{compilerPath}'")}; the {models.Count} CPU int8 models were built but not compiled for the Edge TPU (tpu/ folders stay empty). {EdgeTpuCompilerLocator.InstallHint}";
                 if (mode == EdgeTpuMode.Required) throw new ModelBuildException("MB4001", modelFile, what + " EdgeTpu=\"Required\" makes this an error.");
                 log.Warning("MB4001", modelFile, what);
-                results = new EdgeTpuResults(new EdgeTpuModelResult("skipped", Message: "edgetpu_compiler not found; " + EdgeTpuCompilerLocator.InstallHint), new Dictionary<string, EdgeTpuModelResult>());
+                results = new EdgeTpuResults(new EdgeTpuModelResult("skipped", Message: "edgetpu_compiler not found; " + EdgeTpuCompilerLocator.InstallHint), new Dictionary<string, EdgeTpuModelResult>(), checks);
             }
             else
             {
                 var staging = edgeTpuDirectory.TrimEnd('/', '\\') + ".staging-" + Guid.NewGuid().ToString("N")[..8];
                 try
                 {
-                    var compileResults = new EdgeTpuCompilerDriver(compiler, new EdgeTpuCompileOptions { ProcessTimeout = timeout }).Compile(models, staging, log, cancel);
-                    EdgeTpuCompilerDriver.ThrowIfAnyFailed(compileResults);
+                    var compileResults = new EdgeTpuCompilerDriver(compiler, EdgeTpuCompileOptions.ForTimeout(timeout, modelFile)).Compile(models, staging, log, cancel);
+                    EdgeTpuCompilerDriver.ThrowIfAnyFailed(compileResults, modelFile);
                     var compiled = compileResults.ToDictionary(r => r.Model, r => r.ToModelResult(), StringComparer.Ordinal);
-                    results = new EdgeTpuResults(new EdgeTpuModelResult("skipped"), compiled);
+                    results = new EdgeTpuResults(new EdgeTpuModelResult("skipped"), compiled, checks);
                     AtomicFiles.WriteAllText(Path.Combine(staging, ResultsFile), JsonSerializer.Serialize(results));
                     AtomicFiles.ReplaceDirectory(staging, edgeTpuDirectory);
                     return results;

@@ -17,6 +17,7 @@ public static class EmitStep
             EdgeTpuDirectory = edgeTpuDirectory,
             EdgeTpu = edgeTpu.Models,
             DefaultEdgeTpu = edgeTpu.Default,
+            EdgeTpuChecks = edgeTpu.Checks ?? new Dictionary<string, EdgeTpuCheckEntry>(),
         };
         var files = LayoutWriter.Write(request, cancel);
         log.Progress($"{Path.GetFileName(settings.ModelFile)}: laid out {plan.K} combos ({files.Count} files) in {outputDirectory}");

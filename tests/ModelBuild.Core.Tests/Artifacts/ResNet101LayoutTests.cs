@@ -93,38 +93,20 @@ public sealed class ResNet101LayoutTests
             for (int seed = 0; seed < 1; seed++)
             {
                 var x = RandomInput(seed, 32 * 32 * 3);
-                var steps = RunStepsInTfLite(Path.Combine(output, "full_split"), x);
+                var steps = TfLiteChain.RunComboSteps(Path.Combine(output, "full_split"), x);
                 var fullSplit = steps[^1];
                 foreach (var (step, i) in steps.SkipLast(1).Select((s, i) => (s, i)))
                     Assert.IsGreaterThan(50, step.Distinct().Count(), $"seg{i + 1}'s output (a cut tensor) is not degenerate");
                 Assert.IsGreaterThan(1, fullSplit.Distinct().Count(), "the softmax output is not constant");
                 CollectionAssert.AreEqual(fullSplit, ArtifactChainRunner.Open(output, "full_split").RunInt8(x), "Int8Executor agrees with TFLite");
                 for (int k = 2; k <= plan.K; k++)
-                    CollectionAssert.AreEqual(fullSplit, RunInTfLite(Path.Combine(output, $"pairs_k{k}"), x), $"pairs_k{k}, input seed {seed}");
+                    CollectionAssert.AreEqual(fullSplit, TfLiteChain.RunCombo(Path.Combine(output, $"pairs_k{k}"), x), $"pairs_k{k}, input seed {seed}");
             }
         }
         finally
         {
             DeleteScratch(root);
         }
-    }
-
-    private static sbyte[] RunInTfLite(string comboFolder, sbyte[] input) => RunStepsInTfLite(comboFolder, input)[^1];
-
-    /// <summary>The output of every model of the chain, in order.</summary>
-    private static List<sbyte[]> RunStepsInTfLite(string comboFolder, sbyte[] input)
-    {
-        var meta = ComboMeta.FromJson(File.ReadAllText(Path.Combine(comboFolder, "meta.json")));
-        var outputs = new List<sbyte[]>();
-        var x = input;
-        foreach (var m in meta.Models.OrderBy(m => m.Order))
-        {
-            using var interpreter = TfLiteRuntime.Load(Path.Combine(comboFolder, m.File));
-            x = interpreter.RunInt8(x);
-            outputs.Add(x);
-        }
-
-        return outputs;
     }
 
     /// <summary>He-uniform kernels (each residual branch's last conv scaled down, as BatchNorm would keep it), small biases.</summary>

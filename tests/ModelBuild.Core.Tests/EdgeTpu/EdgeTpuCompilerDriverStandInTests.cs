@@ -52,6 +52,9 @@ public sealed class EdgeTpuCompilerDriverStandInTests
         Assert.AreEqual(2, log.ProgressMessages.Count(m => m.Contains("operations on the Edge TPU")));
         var meta = mnist.ToModelResult();
         Assert.AreEqual(("compiled", "13_mnist_int8_edgetpu.tflite", 8, 8), (meta.Status, meta.CompiledFile, meta.OperationsMapped!.Value, meta.OperationsTotal!.Value));
+        Assert.AreEqual((8 * 1024 - 20 - 133.74) / 1024, meta.OnChipMemoryRemainingMiB!.Value, 0.005, "on-chip memory remaining, as printed (MiB with 2 decimals)");
+        CollectionAssert.AreEqual(mnist.Operators.Select(o => (o.Operator, o.Count, o.Status)).ToList(), meta.Operators!.Select(o => (o.Operator, o.Count, o.Status)).ToList());
+        Assert.AreEqual(8, meta.Operators!.Sum(o => o.Count), "the operation table covers every operation");
     }
 
     [TestMethod]
@@ -67,6 +70,21 @@ public sealed class EdgeTpuCompilerDriverStandInTests
         Assert.AreEqual("-s", args[0]);
         Assert.AreEqual("-o", args[1]);
         CollectionAssert.AreEqual(new[] { "-m", "13", "-t", "120", model }, args[3..]);
+    }
+
+    [TestMethod]
+    public void StandIn_compiles_into_an_output_folder_given_relative_to_the_current_directory()
+    {
+        // The CLI passes what the user typed (`modelbuild build m.h5 out`); the compiler runs in another directory.
+        var outDir = RepoPaths.NewScratchDirectory("tpu-relative");
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, outDir);
+        Assert.IsFalse(Path.IsPathRooted(relative), relative);
+
+        var r = Driver().Compile([RepoPaths.TfLiteModel("13_mnist_int8.tflite")], relative, new RecordingBuildLog()).Single();
+
+        Assert.AreEqual(EdgeTpuCompileResult.Compiled, r.Status, r.Message);
+        Assert.IsTrue(File.Exists(Path.Combine(outDir, "13_mnist_int8_edgetpu.tflite")));
+        Assert.AreEqual(0, Directory.GetDirectories(outDir).Length, "no staging folder left, nested or not");
     }
 
     [TestMethod]
@@ -97,6 +115,24 @@ public sealed class EdgeTpuCompilerDriverStandInTests
         var w = log.Warnings.Single();
         Assert.AreEqual("MB4011", w.Code);
         StringAssert.Contains(w.Message, "13_mnist_int8.tflite streams 69.74KiB");
+        StringAssert.Contains(w.Message, "lower BudgetMiB", "a segment that streams: the budget is the fix");
+    }
+
+    [TestMethod]
+    public void StandIn_off_chip_streaming_of_a_tail_warns_without_blaming_the_budget()
+    {
+        var log = new RecordingBuildLog();
+        var root = RepoPaths.NewScratchDirectory("tpu");
+        var tail = Path.Combine(root, "tail_seg2_to_3_int8.tflite");
+        File.Copy(RepoPaths.TfLiteModel("13_mnist_int8.tflite"), tail);
+
+        Driver(new() { [StandInEnvironment.OnChipBytes] = "65536" }).Compile([tail], Path.Combine(root, "tpu"), log);
+
+        var w = log.Warnings.Single();
+        Assert.AreEqual("MB4011", w.Code);
+        StringAssert.Contains(w.Message, "tail_seg2_to_3_int8.tflite streams 69.74KiB");
+        StringAssert.Contains(w.Message, "deploy the full_split chain");
+        Assert.DoesNotContain("lower BudgetMiB", w.Message, "a tail holds several segments by design");
     }
 
     [TestMethod]
@@ -133,25 +169,57 @@ public sealed class EdgeTpuCompilerDriverStandInTests
     }
 
     [TestMethod]
-    public void StandIn_that_hangs_is_stopped_at_the_timeout()
+    public void StandIn_own_timeout_flag_ending_the_compilation_is_a_timeout_error_with_the_compilers_words()
     {
         var watch = Stopwatch.StartNew();
 
-        var r = Driver(new() { [StandInEnvironment.SleepSeconds] = "120" }, timeout: TimeSpan.FromSeconds(3))
-            .Compile([RepoPaths.TfLiteModel("13_mnist_int8.tflite")], RepoPaths.NewScratchDirectory("tpu"), new RecordingBuildLog()).Single();
-
-        Assert.AreEqual(("failed", "MB4003"), (r.Status, r.ErrorCode));
-        Assert.IsTrue(watch.Elapsed < TimeSpan.FromSeconds(60), $"took {watch.Elapsed}");
-    }
-
-    [TestMethod]
-    public void StandIn_own_timeout_flag_reports_its_failure()
-    {
         var r = Driver(new() { [StandInEnvironment.SleepSeconds] = "30" }, compilerTimeout: 1)
             .Compile([RepoPaths.TfLiteModel("13_mnist_int8.tflite")], RepoPaths.NewScratchDirectory("tpu"), new RecordingBuildLog()).Single();
 
-        Assert.AreEqual("MB4002", r.ErrorCode);
-        StringAssert.Contains(r.Message, "timed out after 1 seconds");
+        Assert.AreEqual(("failed", "MB4003"), (r.Status, r.ErrorCode), r.Message);
+        StringAssert.Contains(r.Message, "stopped compiling 13_mnist_int8.tflite at its own timeout of 1 s (-t)");
+        StringAssert.Contains(r.Message, "Compilation timeout. This is usually caused by large activations.");
+        Assert.IsTrue(watch.Elapsed < TimeSpan.FromSeconds(25), $"the compiler's own timer ended it, not the 2-minute kill: {watch.Elapsed}");
+    }
+
+    [TestMethod]
+    public void ForTimeout_gives_the_compiler_the_timeout_as_t_and_kills_a_grace_period_later()
+    {
+        var small = EdgeTpuCompileOptions.ForTimeout(TimeSpan.FromSeconds(3), "/p/m.h5");
+        var usual = EdgeTpuCompileOptions.ForTimeout(TimeSpan.FromSeconds(600));
+        var large = EdgeTpuCompileOptions.ForTimeout(TimeSpan.FromHours(2));
+
+        Assert.AreEqual((3, TimeSpan.FromSeconds(8), "/p/m.h5"), (small.CompilerTimeoutSeconds!.Value, small.ProcessTimeout, small.SourceFile));
+        Assert.AreEqual((600, TimeSpan.FromSeconds(660)), (usual.CompilerTimeoutSeconds!.Value, usual.ProcessTimeout));
+        Assert.AreEqual((7200, TimeSpan.FromSeconds(7260)), (large.CompilerTimeoutSeconds!.Value, large.ProcessTimeout));
+        Assert.AreEqual(1, EdgeTpuCompileOptions.ForTimeout(TimeSpan.FromMilliseconds(200)).CompilerTimeoutSeconds, "-t takes whole seconds, at least 1");
+    }
+
+    [TestMethod]
+    public void StandIn_hung_past_its_own_timer_is_killed_after_the_grace_period_and_warnings_and_errors_name_the_source_file()
+    {
+        var watch = Stopwatch.StartNew();
+        var options = EdgeTpuCompileOptions.ForTimeout(TimeSpan.FromSeconds(1), "/project/net.h5") with
+        {
+            EnvironmentVariables = new Dictionary<string, string> { [StandInEnvironment.HangSeconds] = "120" },
+        };
+
+        var r = new EdgeTpuCompilerDriver(StandIn.Value, options)
+            .Compile([RepoPaths.TfLiteModel("13_mnist_int8.tflite")], RepoPaths.NewScratchDirectory("tpu"), new RecordingBuildLog()).Single();
+
+        Assert.AreEqual(("failed", "MB4003"), (r.Status, r.ErrorCode), r.Message);
+        StringAssert.Contains(r.Message, "did not finish compiling 13_mnist_int8.tflite within 1 s: its own timer (-t 1) did not stop it, so ModelBuild killed it after 6 s");
+        Assert.IsTrue(watch.Elapsed < TimeSpan.FromSeconds(40), $"killed after 1 + 5 s, not waited for: {watch.Elapsed}");
+        var e = Assert.ThrowsExactly<ModelBuildException>(() => EdgeTpuCompilerDriver.ThrowIfAnyFailed([r], "/project/net.h5"));
+        Assert.AreEqual(("MB4003", "/project/net.h5"), (e.Code, e.File));
+        StringAssert.Contains(e.Message, "13_mnist_int8.tflite");
+
+        var log = new RecordingBuildLog();
+        new EdgeTpuCompilerDriver(StandIn.Value, new EdgeTpuCompileOptions { SourceFile = "/project/net.h5" })
+            .Compile([RepoPaths.TfLiteModel("01_mobilenet_v2_0.35_224_food101_int8.tflite")], RepoPaths.NewScratchDirectory("tpu"), log);
+        var w = log.Warnings.Single();
+        Assert.AreEqual(("MB4010", "/project/net.h5"), (w.Code, w.File));
+        StringAssert.Contains(w.Message, "01_mobilenet_v2_0.35_224_food101_int8.tflite");
     }
 
     [TestMethod]

@@ -31,6 +31,10 @@ internal static class Int8TestHelpers
 
     public static float[] Dequantize(sbyte[] q, QuantParams p) => q.Select(v => p.Scale[0] * (v - p.ZeroPoint[0])).ToArray();
 
+    /// <summary>Runs a one-input int8 model on real values: the input quantized, the first output dequantized.</summary>
+    public static float[] RunOnRealValues(Int8Executor exec, float[] x) =>
+        Dequantize(exec.Run(Quantize(x, exec.Graph.Inputs[0].Quant!)), exec.Graph.Outputs[0].Quant!);
+
     public static sbyte[] RandomInt8(int n, Random r) => Enumerable.Range(0, n).Select(_ => (sbyte)r.Next(-128, 128)).ToArray();
 
     private sealed class MinMaxCollector : ITensorObserver

@@ -48,8 +48,8 @@ public sealed class Int8ModelAccuracyTests
         foreach (var x in inputs)
         {
             var f = floatExec.Run(x);
-            ours.Add(f, Dequantize(int8Exec.Run(Quantize(x, int8.Inputs[0].Quant!)), int8.Outputs[0].Quant!));
-            oursPerTensor.Add(f, Dequantize(perTensorExec.Run(Quantize(x, perTensor.Inputs[0].Quant!)), perTensor.Outputs[0].Quant!));
+            ours.Add(f, RunOnRealValues(int8Exec, x));
+            oursPerTensor.Add(f, RunOnRealValues(perTensorExec, x));
             if (googleRuntime is not null) google!.Add(f, RunQuantized(googleRuntime, x));
         }
 

@@ -1,0 +1,56 @@
+using PureHDF;
+
+namespace ModelBuild.Core.Synthesis;
+
+/// <summary>
+/// Writes a synthesized model in the layout of Keras 2's <c>model.save("x.h5")</c>: root attributes
+/// <c>backend</c>, <c>keras_version</c>, <c>model_config</c>; group <c>model_weights</c> with <c>layer_names</c>,
+/// <c>backend</c>, <c>keras_version</c>; one group per layer (sorted by name) with a <c>weight_names</c> attribute
+/// (an empty float64 array when the layer has none) and its float32 datasets at <c>&lt;layer&gt;/&lt;layer&gt;/kernel:0</c>;
+/// and the empty <c>top_level_model_weights</c> group. Datasets are contiguous, as h5py writes them.
+/// Strings are variable-length like Keras' own, but UTF-8 and null-padded (all PureHDF 2.2 writes) where h5py
+/// writes most of them as ASCII, null-terminated; h5py 3 and Keras 2 read both alike.
+/// </summary>
+internal static class KerasH5Writer
+{
+    public const string KerasVersion = "2.10.0";
+    public const string Backend = "tensorflow";
+
+    public static void Write(string path, SynthModel model)
+    {
+        var weights = new H5Group();
+        foreach (var layer in model.Layers.OrderBy(l => l.Name, StringComparer.Ordinal))
+        {
+            var group = new H5Group();
+            var names = layer.Weights.Select(w => $"{layer.Name}/{w.Name}:0").ToArray();
+            group.Attributes = new Dictionary<string, object> { ["weight_names"] = names.Length > 0 ? names : Array.Empty<double>() };
+            if (names.Length > 0)
+            {
+                var inner = new H5Group();
+                foreach (var w in layer.Weights)
+                    inner[w.Name + ":0"] = new H5Dataset<float[]>(w.Values, fileDims: w.Shape.Select(d => (ulong)d).ToArray());
+                group[layer.Name] = inner;
+            }
+
+            weights[layer.Name] = group;
+        }
+
+        weights["top_level_model_weights"] = new H5Group { Attributes = new Dictionary<string, object> { ["weight_names"] = Array.Empty<double>() } };
+        weights.Attributes = new Dictionary<string, object>
+        {
+            ["layer_names"] = model.Layers.Select(l => l.Name).ToArray(),
+            ["backend"] = Backend,
+            ["keras_version"] = KerasVersion,
+        };
+
+        var file = new H5File { ["model_weights"] = weights };
+        file.Attributes = new Dictionary<string, object>
+        {
+            ["backend"] = Backend,
+            ["keras_version"] = KerasVersion,
+            ["model_config"] = model.ModelConfigJson(),
+        };
+
+        file.Write(path, new H5WriteOptions(PreferCompactDatasetLayout: false));
+    }
+}

@@ -1,0 +1,62 @@
+using System.Text.Json.Nodes;
+
+namespace ModelBuild.Core.Synthesis.Layers;
+
+/// <summary>keras.layers.Dense(units, activation="softmax"): the classifier. He-uniform kernel, small bias.</summary>
+internal sealed class DenseLayer : SynthLayer
+{
+    private readonly int _units;
+    private readonly float[] _weights, _bias;
+
+    public DenseLayer(string name, SynthLayer input, int units) : base(name, input)
+    {
+        _units = units;
+        _weights = new float[input.OutputShape[^1] * units];
+        _bias = new float[units];
+    }
+
+    public override string ClassName => "Dense";
+
+    public override int[] OutputShape => [_units];
+
+    public override IReadOnlyList<SynthWeight> Weights => [new("kernel", [InputChannels(), _units], _weights), new("bias", [_units], _bias)];
+
+    public override void Initialize(SynthRandom random) => DrawHeUniform(random, _weights, InputChannels(), _bias);
+
+    protected override void AddConfig(JsonObject config)
+    {
+        config["units"] = _units;
+        config["activation"] = "softmax";
+        AddKernelAndBiasConfig(config, useBias: true);
+    }
+
+    public override FeatureMap Forward(IReadOnlyList<FeatureMap> inputs)
+    {
+        var x = inputs[0];
+        int cin = x.Data.Length / x.Batch;
+        var y = FeatureMap.Alloc(x.Batch, 1, 1, _units);
+        for (int n = 0; n < x.Batch; n++)
+        {
+            var logits = y.Data.AsSpan(n * _units, _units);
+            _bias.CopyTo(logits);
+            for (int i = 0; i < cin; i++) SynthKernels.Axpy(logits, _weights.AsSpan(i * _units, _units), x.Data[n * cin + i]);
+            Softmax(logits);
+        }
+
+        return y;
+    }
+
+    private static void Softmax(Span<float> v)
+    {
+        float max = float.NegativeInfinity;
+        foreach (var x in v) max = Math.Max(max, x);
+        double sum = 0;
+        for (int i = 0; i < v.Length; i++)
+        {
+            v[i] = MathF.Exp(v[i] - max);
+            sum += v[i];
+        }
+
+        for (int i = 0; i < v.Length; i++) v[i] = (float)(v[i] / sum);
+    }
+}

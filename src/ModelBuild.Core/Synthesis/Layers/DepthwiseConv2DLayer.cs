@@ -1,0 +1,44 @@
+using System.Text.Json.Nodes;
+
+namespace ModelBuild.Core.Synthesis.Layers;
+
+/// <summary>keras.layers.DepthwiseConv2D, depth multiplier 1, no bias, linear. He-uniform over the 3×3 taps of a channel.</summary>
+internal sealed class DepthwiseConv2DLayer : SynthLayer
+{
+    private readonly int _kernel, _stride;
+    private readonly bool _same;
+    private readonly float[] _weights;
+
+    public DepthwiseConv2DLayer(string name, SynthLayer input, int kernel, int stride, bool same)
+        : base(name, input)
+    {
+        (_kernel, _stride, _same) = (kernel, stride, same);
+        OutputShape = SynthKernels.WindowShape(input.OutputShape, kernel, stride, same, input.OutputShape[2]);
+        _weights = new float[kernel * kernel * input.OutputShape[2]];
+    }
+
+    public override string ClassName => "DepthwiseConv2D";
+
+    public override int[] OutputShape { get; }
+
+    public override IReadOnlyList<SynthWeight> Weights => [new("depthwise_kernel", [_kernel, _kernel, InputChannels(), 1], _weights)];
+
+    public override void Initialize(SynthRandom random) => DrawHeUniform(random, _weights, _kernel * _kernel);
+
+    protected override void AddConfig(JsonObject config)
+    {
+        AddConvolutionWindowConfig(config, _kernel, _stride, _same);
+        config["use_bias"] = false;
+        config["bias_initializer"] = Initializer("Zeros");
+        config["bias_regularizer"] = null;
+        config["activity_regularizer"] = null;
+        config["bias_constraint"] = null;
+        config["depth_multiplier"] = 1;
+        config["depthwise_initializer"] = Initializer("GlorotUniform", new JsonObject { ["seed"] = null });
+        config["depthwise_regularizer"] = null;
+        config["depthwise_constraint"] = null;
+    }
+
+    public override FeatureMap Forward(IReadOnlyList<FeatureMap> inputs) =>
+        SynthKernels.Depthwise(inputs[0], _weights, _kernel, _stride, _same);
+}

@@ -1,0 +1,96 @@
+using System.Text.Json.Nodes;
+
+namespace ModelBuild.Core.Synthesis.Layers;
+
+/// <summary>Activations of a batch in NHWC order; a vector is 1×1×C.</summary>
+internal readonly record struct FeatureMap(float[] Data, int Batch, int H, int W, int C)
+{
+    public static FeatureMap Alloc(int batch, int h, int w, int c) => new(new float[(long)batch * h * w * c], batch, h, w, c);
+}
+
+/// <summary>A weight of a layer as Keras stores it: short name (kernel, bias, gamma ...), Keras shape, values in C order.</summary>
+internal sealed record SynthWeight(string Name, int[] Shape, float[] Values);
+
+/// <summary>
+/// One Keras layer of a synthesized functional model, called once: its class, its config as Keras 2 writes it,
+/// its weights, and a plain float forward pass (NHWC, batch first) used to measure batch-norm statistics.
+/// </summary>
+internal abstract class SynthLayer
+{
+    protected SynthLayer(string name, params SynthLayer[] inputs)
+    {
+        Name = name;
+        Inputs = inputs;
+    }
+
+    public string Name { get; }
+
+    public IReadOnlyList<SynthLayer> Inputs { get; }
+
+    public abstract string ClassName { get; }
+
+    /// <summary>Output shape without the batch dimension: [H, W, C] or [C].</summary>
+    public abstract int[] OutputShape { get; }
+
+    public virtual IReadOnlyList<SynthWeight> Weights => [];
+
+    /// <summary>Draws the layer's weights from its own random stream.</summary>
+    public virtual void Initialize(SynthRandom random)
+    {
+    }
+
+    /// <summary>The layer's config object in Keras 2's key order.</summary>
+    public virtual JsonObject Config()
+    {
+        var config = new JsonObject { ["name"] = Name, ["trainable"] = true, ["dtype"] = "float32" };
+        AddConfig(config);
+        return config;
+    }
+
+    protected abstract void AddConfig(JsonObject config);
+
+    /// <summary>
+    /// Computes the layer's output. Spatial sizes come from the inputs, not from <see cref="OutputShape"/>, so the
+    /// statistics pass can run at a smaller resolution than the model's input.
+    /// </summary>
+    public abstract FeatureMap Forward(IReadOnlyList<FeatureMap> inputs);
+
+    protected int InputChannels(int i = 0) => Inputs[i].OutputShape[^1];
+
+    protected static JsonArray Pair(int a, int b) => [a, b];
+
+    protected static JsonObject Initializer(string className, JsonObject? config = null) =>
+        new() { ["class_name"] = className, ["config"] = config ?? new JsonObject() };
+
+    /// <summary>Draws a He-uniform kernel (limit √(6 / fan-in)) and, where given, a small bias in [-0.05, 0.05).</summary>
+    protected static void DrawHeUniform(SynthRandom random, float[] kernel, int fanIn, float[]? bias = null)
+    {
+        random.FillUniform(kernel, MathF.Sqrt(6f / fanIn));
+        if (bias is not null) random.FillUniform(bias, 0.05f);
+    }
+
+    /// <summary>The window keys Keras's convolutions (Conv2D, DepthwiseConv2D) write, activation linear, in Keras 2's order.</summary>
+    protected static void AddConvolutionWindowConfig(JsonObject config, int kernel, int stride, bool same)
+    {
+        config["kernel_size"] = Pair(kernel, kernel);
+        config["strides"] = Pair(stride, stride);
+        config["padding"] = same ? "same" : "valid";
+        config["data_format"] = "channels_last";
+        config["dilation_rate"] = Pair(1, 1);
+        config["groups"] = 1;
+        config["activation"] = "linear";
+    }
+
+    /// <summary>use_bias and the kernel and bias keys (default initializers, no regularizers or constraints) Conv2D and Dense write.</summary>
+    protected static void AddKernelAndBiasConfig(JsonObject config, bool useBias)
+    {
+        config["use_bias"] = useBias;
+        config["kernel_initializer"] = Initializer("GlorotUniform", new JsonObject { ["seed"] = null });
+        config["bias_initializer"] = Initializer("Zeros");
+        config["kernel_regularizer"] = null;
+        config["bias_regularizer"] = null;
+        config["activity_regularizer"] = null;
+        config["kernel_constraint"] = null;
+        config["bias_constraint"] = null;
+    }
+}

@@ -1,0 +1,118 @@
+using System.Security.Cryptography;
+using ModelBuild.Core.Artifacts;
+using ModelBuild.Core.EdgeTpu;
+using ModelBuild.Core.Synthesis;
+using ModelBuild.EdgeTpuCompilerStandIn;
+using ModelBuild.TestSupport;
+
+namespace ModelBuild.EndToEnd.Tests;
+
+/// <summary>
+/// The repository's own samples/ResNet101, built as the README tells a fresh clone to (`dotnet build samples/ResNet101`),
+/// with an artifacts path outside the repository so that neither the sample nor the projects it builds from source
+/// leave bin/obj in the tree. The stand-in Edge TPU compiler is on PATH.
+/// </summary>
+/// <remarks>
+/// A resnet101.h5 already in samples/ResNet101 (a user's own model, or an earlier build's) is used and never deleted.
+/// When there is none, the build must synthesize it and say so; the test then removes the file it caused, leaving the
+/// folder as it found it (the file is git-ignored either way).
+/// </remarks>
+[TestClass]
+public sealed class InRepoSampleBuildTests
+{
+    private const string SynthesizedMessage = "ModelBuild sample: resnet101.h5 is not here, so it is synthesized now";
+
+    public TestContext TestContext { get; set; } = null!;
+
+    [TestMethod]
+    public void Dotnet_build_of_samples_ResNet101_with_an_artifacts_path_lays_out_every_combo_and_synthesizes_a_missing_resnet101_h5()
+    {
+        var sampleDir = Path.Combine(RepoPaths.Root, "samples", "ResNet101");
+        var h5 = Path.Combine(sampleDir, "resnet101.h5");
+        bool usersModel = File.Exists(h5);
+        var entriesBefore = Entries(sampleDir);
+        var artifacts = Path.Combine(PackedSdk.Root, "sample-artifacts");
+        var standIn = EdgeTpuStandIn.Install();
+        var environment = new Dictionary<string, string?>
+        {
+            [EdgeTpuCompilerLocator.EnvironmentVariable] = null,
+            ["PATH"] = standIn.Folder + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH"),
+            [StandInEnvironment.ArgsFile] = standIn.InvocationsFile,
+        };
+
+        try
+        {
+            // The user's own package cache: the sample restores its source projects' packages as a user's build would.
+            var build = DotNet.Run(RepoPaths.Root, UserPackageFolder(), environment,
+                "build", Path.Combine(sampleDir, "ResNet101.csproj"), "--artifacts-path", artifacts, "-nodeReuse:false", "-p:UseSharedCompilation=false");
+            TestProject.AssertSucceeded(build, "dotnet build samples/ResNet101");
+            TestContext.WriteLine($"sample build ({(usersModel ? "resnet101.h5 present" : "resnet101.h5 synthesized")}): {build.Elapsed.TotalSeconds:F1} s");
+
+            if (usersModel)
+            {
+                TestProject.AssertOutputLacks(build, SynthesizedMessage, "a resnet101.h5 that is there is used, not replaced");
+            }
+            else
+            {
+                Assert.AreEqual(1, build.LinesContaining(SynthesizedMessage), "the build says it synthesized resnet101.h5");
+                Assert.IsTrue(File.Exists(h5), "the synthesized resnet101.h5 is in samples/ResNet101");
+                AssertIsTheSeed1Synthesis(h5);
+            }
+
+            Assert.IsFalse(File.Exists(h5 + ".tmp"), "no half-written model left");
+            CollectionAssert.AreEquivalent(entriesBefore.Append("resnet101.h5").Distinct().ToList(), Entries(sampleDir),
+                "nothing new in samples/ResNet101 but the model: bin and obj went to the artifacts path");
+
+            var layout = Path.Combine(artifacts, "bin", "ResNet101", "debug", "resnet101");
+            var full = ComboMeta.FromJson(File.ReadAllText(Path.Combine(layout, "full_split", "meta.json")));
+            if (!usersModel)
+            {
+                Assert.AreEqual(7, full.K, "the synthesized ResNet101 at 7 MiB");
+                Assert.AreEqual("conv4_block4_out", full.Cuts[0].Tensor);
+            }
+
+            var combos = new[] { "full_split" }.Concat(Enumerable.Range(2, full.K - 1).Select(k => $"pairs_k{k}")).ToList();
+            CollectionAssert.AreEquivalent(combos, Directory.GetDirectories(layout).Select(Path.GetFileName).ToList());
+            foreach (var combo in combos)
+            {
+                var folder = Path.Combine(layout, combo);
+                Assert.IsTrue(File.Exists(Path.Combine(folder, "note.txt")), $"{combo}/note.txt");
+                var meta = ComboMeta.FromJson(File.ReadAllText(Path.Combine(folder, "meta.json")));
+                Assert.HasCount(combo == "full_split" ? full.K : int.Parse(combo["pairs_k".Length..]), meta.Models, combo);
+                foreach (var m in meta.Models)
+                {
+                    Assert.IsTrue(File.Exists(Path.Combine(folder, m.File)), $"{combo}/{m.File}");
+                    Assert.AreEqual("compiled", m.EdgeTpu.Status, $"{combo}/{m.File}: the stand-in on PATH compiled it");
+                    Assert.IsTrue(File.Exists(Path.Combine(folder, m.EdgeTpu.CompiledFile!)), $"{combo}/{m.EdgeTpu.CompiledFile}");
+                }
+            }
+        }
+        finally
+        {
+            if (!usersModel && File.Exists(h5)) File.Delete(h5);
+        }
+    }
+
+    /// <summary>The sample's model is exactly what the tests synthesize: KerasModelSynthesizer, ResNet101, seed 1.</summary>
+    private static void AssertIsTheSeed1Synthesis(string h5)
+    {
+        var reference = Path.Combine(PackedSdk.Root, "resnet101-seed1.h5");
+        KerasModelSynthesizer.Write(reference, SynthArchitecture.ResNet101, seed: 1);
+        try
+        {
+            CollectionAssert.AreEqual(SHA256.HashData(File.ReadAllBytes(reference)), SHA256.HashData(File.ReadAllBytes(h5)),
+                "the sample synthesizes byte for byte KerasModelSynthesizer's ResNet101 with seed 1");
+        }
+        finally
+        {
+            File.Delete(reference);
+        }
+    }
+
+    private static List<string> Entries(string folder) => Directory.GetFileSystemEntries(folder).Select(p => Path.GetFileName(p)!).ToList();
+
+    private static string UserPackageFolder() =>
+        Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } p
+            ? p
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+}
