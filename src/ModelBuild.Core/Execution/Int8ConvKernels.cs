@@ -75,7 +75,7 @@ internal sealed class Int8Conv2DKernel : Int8Kernel
         var y = store.Allocate(output);
         int k = kh * kw * c;
         var zp = (sbyte)-inputOffset;
-        Parallel.For(0, n * oh, () => new sbyte[k], (row, _, patch) =>
+        CoreParallel.For(0, n * oh, () => new sbyte[k], (row, _, patch) =>
         {
             int b = row / oh, oy = row % oh;
             var four = new int[4];
@@ -110,7 +110,7 @@ internal sealed class Int8Conv2DKernel : Int8Kernel
             }
 
             return patch;
-        }, _ => { });
+        });
     }
 }
 
@@ -144,7 +144,7 @@ internal sealed class Int8DepthwiseConv2DKernel : Int8Kernel
     {
         var x = store.Get(input);
         var y = store.Allocate(output);
-        Parallel.For(0, n * oh, row =>
+        CoreParallel.For(0, n * oh, row =>
         {
             int b = row / oh, oy = row % oh;
             var acc = new int[oc];

@@ -14,6 +14,6 @@ internal static class Int8Parallel
             return;
         }
 
-        Parallel.For(0, chunks, k => body((int)((long)count * k / chunks), (int)((long)count * (k + 1) / chunks)));
+        CoreParallel.For(0, chunks, k => body((int)((long)count * k / chunks), (int)((long)count * (k + 1) / chunks)));
     }
 }

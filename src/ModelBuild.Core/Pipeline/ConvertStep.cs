@@ -34,6 +34,10 @@ public static class ConvertStep
         cancel.ThrowIfCancellationRequested();
 
         var int8 = Quantizer.Quantize(graph, ranges, new QuantizationOptions { PerChannel = settings.PerChannel });
+        // The float model and the calibration executor's packed weights (together about twice the .h5) are done
+        // with: free them now, so the model store's write buffers reuse that memory instead of raising the peak.
+        graph = null!;
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
         var staging = storeDirectory.TrimEnd('/', '\\') + ".staging-" + Guid.NewGuid().ToString("N")[..8];
         try
         {

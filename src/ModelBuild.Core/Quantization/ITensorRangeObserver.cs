@@ -77,7 +77,7 @@ internal static class SpanRange
                     float* start = p;
                     int length = values.Length, chunks = Environment.ProcessorCount;
                     var parts = new (float Min, float Max)[chunks];
-                    Parallel.For(0, chunks, k =>
+                    ModelBuild.Core.Execution.CoreParallel.For(0, chunks, k =>
                     {
                         long from = (long)length * k / chunks, to = (long)length * (k + 1) / chunks;
                         parts[k] = Sequential(new ReadOnlySpan<float>(start + from, (int)(to - from)));

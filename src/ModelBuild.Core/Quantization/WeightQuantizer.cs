@@ -109,7 +109,7 @@ internal static class WeightQuantizer
             return;
         }
 
-        Parallel.For(0, chunks, k => body((int)((long)count * k / chunks), (int)((long)count * (k + 1) / chunks)));
+        ModelBuild.Core.Execution.CoreParallel.For(0, chunks, k => body((int)((long)count * k / chunks), (int)((long)count * (k + 1) / chunks)));
     }
 
     /// <summary>int32 bias with scale input_scale × weight_scale[c] (per channel when the weights are), zero point 0.</summary>

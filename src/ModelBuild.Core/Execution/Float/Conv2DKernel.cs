@@ -1,3 +1,4 @@
+using ModelBuild.Core.Execution;
 using System.Runtime.CompilerServices;
 using ModelBuild.Core.Graph;
 
@@ -5,9 +6,9 @@ namespace ModelBuild.Core.Execution.Float;
 
 /// <summary>
 /// Float CONV_2D as a GEMM: C[output pixels, cout] = A[pixels, kh·kw·cin] × packed weights (<see cref="PackedGemm"/>).
-/// A is never materialized whole: each job packs one block of rows × depth at a time (im2col for a slice of the
-/// depth, or a plain copy for 1×1 stride-1 layers) into a per-thread buffer that stays in L2 while every weight
-/// panel of the job streams past it. Work is split over pixel rows and, when a layer has few pixels (14×14, 7×7),
+/// 1×1 stride-1 layers read A in place (it is the NHWC input); for the others A is never materialized whole: each
+/// job packs one block of rows × depth at a time (im2col of a slice of the depth) into a per-thread buffer that
+/// stays in L2 while every weight panel of the job streams past it. Work is split over pixel rows and, when a layer has few pixels (14×14, 7×7),
 /// over groups of output-channel panels too, so the weights are read once per row block rather than once per pixel.
 /// </summary>
 internal sealed unsafe class Conv2DKernel
@@ -39,7 +40,7 @@ internal sealed unsafe class Conv2DKernel
         var split = WorkSplit.For(rows, _gemm.Panels);
         var (lo, hi) = Activations.Range(_activation);
 
-        Parallel.For(0, split.Jobs, job =>
+        CoreParallel.For(0, split.Jobs, job =>
         {
             var (r0, r1, p0, p1) = split.Job(job);
             var packed = Scratch(BlockRows * PackedGemm.DepthBlock);
@@ -53,9 +54,24 @@ internal sealed unsafe class Conv2DKernel
                     for (int k0 = 0; k0 < _gemm.K; k0 += PackedGemm.DepthBlock)
                     {
                         int kc = Math.Min(PackedGemm.DepthBlock, _gemm.K - k0);
-                        if (direct) PackDirect(x, rb, mc, k0, kc, a);
-                        else PackIm2Col(x, geometry, rb, mc, k0, kc, a);
-                        _gemm.RunBlock(a, mc, k0, kc, c + (long)rb * _gemm.N, p0, p1, lo, hi);
+                        if (direct)
+                        {
+                            // 1×1 stride 1: A is the input itself, read in place; only a last partial row block
+                            // (past it there is no input to read) is copied into zero-padded scratch.
+                            int whole = mc / PackedGemm.RowBlock * PackedGemm.RowBlock;
+                            if (whole > 0)
+                                _gemm.RunBlock(x + (long)rb * _cin + k0, _cin, whole, k0, kc, c + (long)rb * _gemm.N, p0, p1, lo, hi);
+                            if (whole < mc)
+                            {
+                                PackDirect(x, rb + whole, mc - whole, k0, kc, a);
+                                _gemm.RunBlock(a, kc, mc - whole, k0, kc, c + (long)(rb + whole) * _gemm.N, p0, p1, lo, hi);
+                            }
+                        }
+                        else
+                        {
+                            PackIm2Col(x, geometry, rb, mc, k0, kc, a);
+                            _gemm.RunBlock(a, kc, mc, k0, kc, c + (long)rb * _gemm.N, p0, p1, lo, hi);
+                        }
                     }
                 }
             }

@@ -1,3 +1,4 @@
+using ModelBuild.Core.Execution;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using ModelBuild.Core.Graph;
@@ -19,7 +20,7 @@ internal sealed unsafe class DepthwiseConv2DKernel(
         int cout = cin * multiplier;
         int padTop = Conv2DKernel.PadBefore(h, oh, kh, sh, dh), padLeft = Conv2DKernel.PadBefore(w, ow, kw, sw, dw);
         var (lo, hi) = Activations.Range(activation);
-        Parallel.For(0, batch * oh, job =>
+        CoreParallel.For(0, batch * oh, job =>
         {
             int b = job / oh, oy = job % oh;
             fixed (float* inBase = input)

@@ -1,3 +1,4 @@
+using ModelBuild.Core.Execution;
 namespace ModelBuild.Core.Execution.Float;
 
 /// <summary>Splits a memory-bound pass into contiguous chunks over the cores when it is large enough to pay for it.</summary>
@@ -16,6 +17,6 @@ internal static class ElementwiseParallel
             return;
         }
 
-        Parallel.For(0, chunks, k => body((int)((long)count * k / chunks), (int)((long)count * (k + 1) / chunks)));
+        CoreParallel.For(0, chunks, k => body((int)((long)count * k / chunks), (int)((long)count * (k + 1) / chunks)));
     }
 }

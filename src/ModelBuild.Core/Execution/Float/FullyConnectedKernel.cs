@@ -1,3 +1,4 @@
+using ModelBuild.Core.Execution;
 using System.Numerics.Tensors;
 using ModelBuild.Core.Graph;
 
@@ -9,7 +10,7 @@ internal sealed class FullyConnectedKernel(float[] weights, float[]? bias, int u
     public void Run(float[] input, int rows, float[] output)
     {
         var (lo, hi) = Activations.Range(activation);
-        Parallel.For(0, rows * units, j =>
+        CoreParallel.For(0, rows * units, j =>
         {
             int r = j / units, o = j % units;
             var v = TensorPrimitives.Dot(new ReadOnlySpan<float>(input, r * inputs, inputs), new ReadOnlySpan<float>(weights, o * inputs, inputs));

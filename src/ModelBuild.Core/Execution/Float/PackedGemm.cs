@@ -47,10 +47,11 @@ internal sealed unsafe class PackedGemm
     /// <summary>
     /// Accumulates one depth block into <paramref name="rows"/> rows of C (row stride <see cref="N"/>) for panels
     /// [p0, p1): C += A · B[k0 .. k0+kc), starting from the bias at k0 = 0 and clamping to [lo, hi] after the last
-    /// block. A is packed: row i at <c>a + i·kc</c>, zero-padded to a whole number of row blocks.
+    /// block. Row i of A's block is at <c>a + i·lda</c>; rows past <paramref name="rows"/> up to a whole row block
+    /// are read too (zero padding of a packed block), so a caller reading A in place passes whole row blocks only.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void RunBlock(float* a, int rows, int k0, int kc, float* c, int p0, int p1, float lo, float hi)
+    public void RunBlock(float* a, int lda, int rows, int k0, int kc, float* c, int p0, int p1, float lo, float hi)
     {
         bool first = k0 == 0, last = k0 + kc >= K;
         float* edge = stackalloc float[RowBlock * PanelWidth];
@@ -64,11 +65,11 @@ internal sealed unsafe class PackedGemm
                 float* b = first ? bias + col : null;
                 for (int r = 0; r < rows; r += RowBlock)
                 {
-                    float* ar = a + (long)r * kc, cr = c + (long)r * N + col;
+                    float* ar = a + (long)r * lda, cr = c + (long)r * N + col;
                     int height = Math.Min(RowBlock, rows - r);
                     if (height == RowBlock && width == PanelWidth)
                     {
-                        Block6(ar, kc, w, kc, cr, N, b, last, lo, hi);
+                        Block6(ar, lda, w, kc, cr, N, b, last, lo, hi);
                         continue;
                     }
 
@@ -76,7 +77,7 @@ internal sealed unsafe class PackedGemm
                     if (!first)
                         for (int i = 0; i < height; i++)
                             new Span<float>(cr + (long)i * N, width).CopyTo(new Span<float>(edge + i * PanelWidth, PanelWidth));
-                    Block6(ar, kc, w, kc, edge, PanelWidth, b, last, lo, hi);
+                    Block6(ar, lda, w, kc, edge, PanelWidth, b, last, lo, hi);
                     for (int i = 0; i < height; i++)
                         new Span<float>(edge + i * PanelWidth, width).CopyTo(new Span<float>(cr + (long)i * N, width));
                 }

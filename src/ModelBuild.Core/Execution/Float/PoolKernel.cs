@@ -1,3 +1,4 @@
+using ModelBuild.Core.Execution;
 using ModelBuild.Core.Graph;
 
 namespace ModelBuild.Core.Execution.Float;
@@ -9,7 +10,7 @@ internal static class PoolKernel
     {
         int padTop = Conv2DKernel.PadBefore(h, oh, o.FilterH, o.StrideH, 1), padLeft = Conv2DKernel.PadBefore(w, ow, o.FilterW, o.StrideW, 1);
         var (lo, hi) = Activations.Range(o.Activation);
-        Parallel.For(0, batch * oh, job =>
+        CoreParallel.For(0, batch * oh, job =>
         {
             int b = job / oh, oy = job % oh;
             var acc = new float[c];

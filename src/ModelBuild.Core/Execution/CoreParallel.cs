@@ -1,0 +1,107 @@
+using System.Runtime.ExceptionServices;
+
+namespace ModelBuild.Core.Execution;
+
+/// <summary>
+/// The one way the engine's kernels run work in parallel: a fork-join team of (cores − 1) dedicated background
+/// threads plus the calling thread, which share the jobs through one counter. Idle team threads block on a
+/// semaphore. Two reasons not to hand each layer to Parallel.For on the thread pool: an uncapped Parallel.For starts
+/// a replica on every idle pool thread (inside MSBuild, whose pool holds many more threads than cores, several kernel
+/// threads per core), and idle pool threads spin between the hundreds of short parallel layers of a calibration
+/// batch — in an MSBuild node, a third of the CPU time went to that spinning. When the team is busy (another
+/// thread, or a nested call) the work runs on Parallel.For capped at the core count instead.
+/// </summary>
+internal static class CoreParallel
+{
+    private static readonly ParallelOptions Capped = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
+    private static readonly Lazy<Team?> SharedTeam = new(() => Environment.ProcessorCount > 1 ? new Team(Environment.ProcessorCount - 1) : null);
+
+    public static void For(int fromInclusive, int toExclusive, Action<int> body)
+    {
+        int count = toExclusive - fromInclusive;
+        if (count <= 0) return;
+        if (count == 1)
+        {
+            body(fromInclusive);
+            return;
+        }
+
+        var team = SharedTeam.Value;
+        if (team is null || !team.TryRun(fromInclusive, count, body))
+            Parallel.For(fromInclusive, toExclusive, Capped, body);
+    }
+
+    /// <summary>With per-thread state (e.g. a scratch buffer), made once per worker.</summary>
+    public static void For<TLocal>(int fromInclusive, int toExclusive, Func<TLocal> init, Func<int, ParallelLoopState, TLocal, TLocal> body)
+    {
+        if (toExclusive > fromInclusive) Parallel.For(fromInclusive, toExclusive, Capped, init, body, _ => { });
+    }
+
+    private sealed class Team
+    {
+        private readonly SemaphoreSlim _start = new(0);
+        private readonly ManualResetEventSlim _done = new(false, spinCount: 50);
+        private readonly int _helpers;
+        private int _busy;
+        private Action<int>? _body;
+        private int _from, _count, _next, _pending;
+        private ExceptionDispatchInfo? _error;
+
+        public Team(int helpers)
+        {
+            _helpers = helpers;
+            for (int i = 0; i < helpers; i++)
+                new Thread(HelperLoop) { IsBackground = true, Name = $"ModelBuild kernel {i + 1}" }.Start();
+        }
+
+        /// <summary>Runs body(from … from+count−1) on the team and the caller; false when the team is already in use.</summary>
+        public bool TryRun(int from, int count, Action<int> body)
+        {
+            if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0) return false;
+            try
+            {
+                (_body, _from, _count, _next, _error) = (body, from, count, -1, null);
+                _done.Reset();
+                Volatile.Write(ref _pending, _helpers);
+                _start.Release(_helpers);
+                Work();
+                _done.Wait();
+                _body = null;
+                _error?.Throw();
+                return true;
+            }
+            finally
+            {
+                Volatile.Write(ref _busy, 0);
+            }
+        }
+
+        private void HelperLoop()
+        {
+            while (true)
+            {
+                _start.Wait();
+                Work();
+                if (Interlocked.Decrement(ref _pending) == 0) _done.Set();
+            }
+        }
+
+        private void Work()
+        {
+            var body = _body!;
+            int i;
+            while ((i = Interlocked.Increment(ref _next)) < _count)
+            {
+                try
+                {
+                    body(_from + i);
+                }
+                catch (Exception e)
+                {
+                    Interlocked.CompareExchange(ref _error, ExceptionDispatchInfo.Capture(e), null);
+                    Volatile.Write(ref _next, _count); // stop handing out jobs
+                }
+            }
+        }
+    }
+}

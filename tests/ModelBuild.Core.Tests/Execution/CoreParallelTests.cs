@@ -1,0 +1,43 @@
+using ModelBuild.Core.Execution;
+
+namespace ModelBuild.Core.Tests.Execution;
+
+/// <summary>The kernels' fork-join team: every job exactly once, errors surface, nested and concurrent use work.</summary>
+[TestClass]
+public sealed class CoreParallelTests
+{
+    [TestMethod]
+    public void Every_index_runs_exactly_once_over_many_rounds()
+    {
+        for (int round = 0; round < 500; round++)
+        {
+            int n = 1 + round % 37;
+            var hits = new int[n + 3];
+            CoreParallel.For(3, n + 3, i => Interlocked.Increment(ref hits[i]));
+            CollectionAssert.AreEqual(Enumerable.Repeat(0, 3).Concat(Enumerable.Repeat(1, n)).ToArray(), hits, $"round {round}");
+        }
+    }
+
+    [TestMethod]
+    public void An_exception_in_a_job_reaches_the_caller_and_the_team_keeps_working()
+    {
+        var e = Assert.ThrowsExactly<InvalidOperationException>(() => CoreParallel.For(0, 64, i =>
+        {
+            if (i == 40) throw new InvalidOperationException("job 40");
+        }));
+        Assert.AreEqual("job 40", e.Message);
+        int sum = 0;
+        CoreParallel.For(0, 100, i => Interlocked.Add(ref sum, i));
+        Assert.AreEqual(4950, sum);
+    }
+
+    [TestMethod]
+    public void Nested_and_concurrent_calls_complete()
+    {
+        long total = 0;
+        Parallel.For(0, 8, _ =>
+            CoreParallel.For(0, 10, i =>
+                CoreParallel.For(0, 10, j => Interlocked.Add(ref total, i * 10 + j))));
+        Assert.AreEqual(8L * 4950, total);
+    }
+}
