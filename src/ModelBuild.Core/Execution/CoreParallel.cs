@@ -28,7 +28,20 @@ internal static class CoreParallel
 
         var team = SharedTeam.Value;
         if (team is null || !team.TryRun(fromInclusive, count, body))
+            RunCapped(fromInclusive, toExclusive, body);
+    }
+
+    /// <summary>Parallel.For capped at the core count; a job's exception reaches the caller as itself, as from the team.</summary>
+    private static void RunCapped(int fromInclusive, int toExclusive, Action<int> body)
+    {
+        try
+        {
             Parallel.For(fromInclusive, toExclusive, Capped, body);
+        }
+        catch (AggregateException e)
+        {
+            ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
     }
 
     /// <summary>With per-thread state (e.g. a scratch buffer), made once per worker.</summary>

@@ -32,6 +32,23 @@ public sealed class CoreParallelTests
     }
 
     [TestMethod]
+    public void An_exception_in_a_job_run_while_the_team_is_busy_reaches_the_caller_as_itself()
+    {
+        int checkedInside = 0;
+        // The outer call holds the team, so the inner one runs on the capped Parallel.For fallback.
+        CoreParallel.For(0, 2, _ =>
+        {
+            var e = Assert.ThrowsExactly<InvalidOperationException>(() => CoreParallel.For(0, 16, j =>
+            {
+                if (j == 5) throw new InvalidOperationException("inner job 5");
+            }));
+            Assert.AreEqual("inner job 5", e.Message);
+            Interlocked.Increment(ref checkedInside);
+        });
+        Assert.AreEqual(2, checkedInside);
+    }
+
+    [TestMethod]
     public void Nested_and_concurrent_calls_complete()
     {
         long total = 0;
