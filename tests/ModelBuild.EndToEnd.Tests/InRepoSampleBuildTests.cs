@@ -65,6 +65,11 @@ public sealed class InRepoSampleBuildTests
 
             var layout = Path.Combine(artifacts, "bin", "ResNet101", "debug", "resnet101");
             var full = ComboMeta.FromJson(File.ReadAllText(Path.Combine(layout, "full_split", "meta.json")));
+            // ../shared is beside the repository here, so the sample calibrates on its photos (the 4 in image formats; bird.rgb is raw).
+            StringAssert.Contains(full.Calibration.Source, Path.Combine("shared", "images"), "the sample calibrates from ../shared/images");
+            Assert.AreEqual(4, full.Calibration.Samples, "cat.bmp, face.jpg, hot_dog.jpg, marguerite.jpg");
+            Assert.AreEqual("caffe", full.Calibration.Preprocessing);
+            TestProject.AssertOutputLacks(build, "warning MB3060", "real images, so no synthetic-calibration warning");
             if (!usersModel)
             {
                 Assert.AreEqual(7, full.K, "the synthesized ResNet101 at 7 MiB");
