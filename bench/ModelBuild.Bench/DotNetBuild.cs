@@ -7,7 +7,7 @@ namespace ModelBuild.Bench;
 
 /// <summary>What one `dotnet build` took: wall time, memory, and MSBuild's own per-task and per-target times.</summary>
 internal sealed record BuildMeasurement(
-    double WallSeconds, long PeakTreeBytes, long PeakProcessBytes, string PeakProcess, long KernelPeakRssBytes, int ExitCode,
+    double WallSeconds, double CpuSeconds, long PeakTreeBytes, long PeakProcessBytes, string PeakProcess, long KernelPeakRssBytes, int ExitCode,
     IReadOnlyDictionary<string, double> TaskMs, IReadOnlyDictionary<string, double> TargetMs, string Load, string LogFile)
 {
     public double TaskSeconds(string task) => TaskMs.GetValueOrDefault(task) / 1000.0;
@@ -67,7 +67,7 @@ internal static partial class DotNetBuild
             kernelPeak = long.Parse(m.Groups[2].Value) * 1024;
         }
 
-        return new BuildMeasurement(wall, sampler.PeakTreeBytes, sampler.PeakProcessBytes, sampler.PeakProcess, kernelPeak, process.ExitCode,
+        return new BuildMeasurement(wall, sampler.CpuSeconds, sampler.PeakTreeBytes, sampler.PeakProcessBytes, sampler.PeakProcess, kernelPeak, process.ExitCode,
             Summary(text, "Task Performance Summary:"), Summary(text, "Target Performance Summary:"), load, logFile);
     }
 

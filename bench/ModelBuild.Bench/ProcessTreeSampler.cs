@@ -22,6 +22,11 @@ internal sealed class ProcessTreeSampler : IDisposable
 
     public long PeakProcessBytes { get; private set; }
 
+    /// <summary>CPU time (user + system) of every process of the tree, as last sampled (clock ticks of 1/100 s).</summary>
+    public double CpuSeconds => _cpuTicks.Values.Sum() / 100.0;
+
+    private readonly Dictionary<int, long> _cpuTicks = [];
+
     /// <summary>The process that reached <see cref="PeakProcessBytes"/> (its command line, shortened).</summary>
     public string PeakProcess { get; private set; } = "";
 
@@ -44,6 +49,7 @@ internal sealed class ProcessTreeSampler : IDisposable
     {
         var parents = new Dictionary<int, int>();
         var rss = new Dictionary<int, long>();
+        var cpu = new Dictionary<int, long>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(dir), out int pid)) continue;
@@ -53,6 +59,7 @@ internal sealed class ProcessTreeSampler : IDisposable
                 var stat = File.ReadAllText(Path.Combine(dir, "stat"));
                 var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
                 parents[pid] = int.Parse(fields[1]);
+                cpu[pid] = long.Parse(fields[11]) + long.Parse(fields[12]); // utime, stime (fields 14 and 15 of stat)
                 var statm = File.ReadAllText(Path.Combine(dir, "statm")).Split(' ');
                 rss[pid] = long.Parse(statm[1]) * Environment.SystemPageSize;
             }
@@ -70,6 +77,7 @@ internal sealed class ProcessTreeSampler : IDisposable
         {
             if (!InTree(pid, parents)) continue;
             tree += bytes;
+            if (cpu.TryGetValue(pid, out var ticks)) _cpuTicks[pid] = ticks;
             if (bytes > PeakProcessBytes)
             {
                 PeakProcessBytes = bytes;
