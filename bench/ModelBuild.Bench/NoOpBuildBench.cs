@@ -64,7 +64,7 @@ internal static partial class NoOpBuildBench
         text = text.Replace("$(MSBuildThisFileDirectory)../../", root).Replace("../../", root);
         text = KerasModelItem().Replace(text, "");
         text = SynthesizeTarget().Replace(text, "");
-        if (text.Contains("<KerasModel", StringComparison.Ordinal))
+        if (KerasModelItem().IsMatch(text))
             throw new InvalidOperationException("could not take the KerasModel item out of the sample project; update NoOpBuildBench.WriteBaseline.");
         if (switchedOff)
             text = text.Replace("<IsPackable>false</IsPackable>", "<IsPackable>false</IsPackable>\n    <ModelBuildEnabled>false</ModelBuildEnabled>", StringComparison.Ordinal);
@@ -75,7 +75,7 @@ internal static partial class NoOpBuildBench
         return path;
     }
 
-    [GeneratedRegex(@"<KerasModel\b[^>]*/>")]
+    [GeneratedRegex(@"<KerasModel\s+Include=[^>]*/>")]
     private static partial Regex KerasModelItem();
 
     [GeneratedRegex(@"<Target Name=""SynthesizeSampleModel"".*?</Target>", RegexOptions.Singleline)]
