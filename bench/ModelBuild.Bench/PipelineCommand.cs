@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using ModelBuild.Core.Calibration;
 using ModelBuild.Core.Diagnostics;
 using ModelBuild.Core.EdgeTpu;
 using ModelBuild.Core.Pipeline;
+using ModelBuild.Core.Quantization.Calibration;
 
 namespace ModelBuild.Bench;
 

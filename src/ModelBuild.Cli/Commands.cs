@@ -1,10 +1,10 @@
 using System.Diagnostics;
-using ModelBuild.Core.Artifacts;
-using ModelBuild.Core.Calibration;
 using ModelBuild.Core.EdgeTpu;
 using ModelBuild.Core.Keras;
+using ModelBuild.Core.Layout;
 using ModelBuild.Core.Pipeline;
-using ModelBuild.Core.Segmentation;
+using ModelBuild.Core.Quantization.Calibration;
+using ModelBuild.Core.Slicing;
 using ModelBuild.Core.Synthesis;
 using ModelBuild.Core.TfLite;
 

@@ -1,5 +1,5 @@
-using ModelBuild.Core.Calibration;
 using ModelBuild.Core.Pipeline;
+using ModelBuild.Core.Quantization.Calibration;
 
 namespace ModelBuild.Tasks;
 

@@ -1,8 +1,8 @@
 using System.Text;
 using Microsoft.Build.Framework;
-using ModelBuild.Core.Artifacts;
-using ModelBuild.Core.Calibration;
 using ModelBuild.Core.EdgeTpu;
+using ModelBuild.Core.Files;
+using ModelBuild.Core.Quantization.Calibration;
 
 namespace ModelBuild.Tasks;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
-using ModelBuild.Core.Artifacts;
 using ModelBuild.Core.EdgeTpu;
+using ModelBuild.Core.Layout;
 using ModelBuild.Core.Synthesis;
 using ModelBuild.EdgeTpuCompilerStandIn;
 using ModelBuild.TestSupport;

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using ModelBuild.Core.Artifacts;
-using ModelBuild.Core.Calibration;
 using ModelBuild.Core.Diagnostics;
 using ModelBuild.Core.EdgeTpu;
+using ModelBuild.Core.Quantization.Calibration;
 using ModelBuild.Core.Quantization;
+using ModelBuild.Core.Slicing;
 using ModelBuild.Core.Synthesis;
 using ModelBuild.EdgeTpuCompilerStandIn;
 using ModelBuild.TestSupport;

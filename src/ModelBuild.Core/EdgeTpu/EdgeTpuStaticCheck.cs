@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using System.Globalization;
-using ModelBuild.Core.Artifacts;
 using ModelBuild.Core.Diagnostics;
 using ModelBuild.Core.Graph;
 using ModelBuild.Core.TfLite;

@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using System.Text.Json;
-using ModelBuild.Core.Artifacts;
-using ModelBuild.Core.Calibration;
 using ModelBuild.Core.Diagnostics;
+using ModelBuild.Core.Files;
 using ModelBuild.Core.Keras;
+using ModelBuild.Core.Layout;
+using ModelBuild.Core.Quantization.Calibration;
 using ModelBuild.Core.Quantization;
+using ModelBuild.Core.Slicing;
 
 namespace ModelBuild.Core.Pipeline;
 

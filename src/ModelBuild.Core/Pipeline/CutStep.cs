@@ -1,7 +1,7 @@
-using ModelBuild.Core.Artifacts;
 using ModelBuild.Core.Diagnostics;
+using ModelBuild.Core.Files;
 using ModelBuild.Core.Keras;
-using ModelBuild.Core.Segmentation;
+using ModelBuild.Core.Slicing;
 
 namespace ModelBuild.Core.Pipeline;
 

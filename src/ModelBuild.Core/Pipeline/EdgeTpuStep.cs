@@ -1,7 +1,8 @@
 using System.Text.Json;
-using ModelBuild.Core.Artifacts;
 using ModelBuild.Core.Diagnostics;
 using ModelBuild.Core.EdgeTpu;
+using ModelBuild.Core.Files;
+using ModelBuild.Core.Slicing;
 
 namespace ModelBuild.Core.Pipeline;
 

@@ -1,5 +1,7 @@
-using ModelBuild.Core.Artifacts;
 using ModelBuild.Core.Diagnostics;
+using ModelBuild.Core.EdgeTpu;
+using ModelBuild.Core.Files;
+using ModelBuild.Core.Layout;
 
 namespace ModelBuild.Core.Pipeline;
 

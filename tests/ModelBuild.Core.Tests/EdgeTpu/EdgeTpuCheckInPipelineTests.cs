@@ -1,9 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ModelBuild.Core.Artifacts;
 using ModelBuild.Core.Diagnostics;
 using ModelBuild.Core.EdgeTpu;
+using ModelBuild.Core.Layout;
 using ModelBuild.Core.Pipeline;
+using ModelBuild.Core.Slicing;
 using ModelBuild.Core.Tests.Keras;
 using ModelBuild.TestSupport;
 using static ModelBuild.Core.Tests.Keras.KerasTestModel;

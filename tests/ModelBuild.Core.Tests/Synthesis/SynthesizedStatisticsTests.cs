@@ -1,9 +1,9 @@
 using ModelBuild.Core.Execution;
 using ModelBuild.Core.Graph;
 using ModelBuild.Core.Keras;
-using ModelBuild.Core.Synthesis;
 using ModelBuild.Core.Synthesis.Layers;
-using ModelBuild.Core.Tests.Artifacts;
+using ModelBuild.Core.Synthesis;
+using ModelBuild.Core.Tests.Layout;
 using ModelBuild.TestSupport;
 
 namespace ModelBuild.Core.Tests.Synthesis;
