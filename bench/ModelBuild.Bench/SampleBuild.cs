@@ -67,8 +67,8 @@ internal sealed class SampleBuild(string configuration)
         var combos = System.IO.Directory.Exists(OutputLayout)
             ? System.IO.Directory.GetDirectories(OutputLayout).Count(d => File.Exists(Path.Combine(d, "meta.json")))
             : 0;
-        var store = Path.Combine(WorkDirectory, "resnet101", "models");
-        int used = System.IO.Directory.Exists(store) ? ModelBuild.Core.Pipeline.ConvertStep.ReadCalibration(store).Samples : -1;
+        var work = new ModelBuild.Core.Pipeline.WorkFolder(Path.Combine(WorkDirectory, "resnet101"));
+        int used = System.IO.Directory.Exists(work.StoreDirectory) ? work.ReadCalibration().Samples : -1;
 
         return (combos >= 2 && File.Exists(Path.Combine(OutputLayout, "full_split", "meta.json")), combos, used);
     }

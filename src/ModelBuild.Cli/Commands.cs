@@ -13,14 +13,14 @@ namespace ModelBuild.Cli;
 /// <summary>The modelbuild commands; each is a thin call into ModelBuild.Core, like the MSBuild tasks.</summary>
 public static class Commands
 {
-    public const string Usage = """
+    public static readonly string Usage = $"""
         usage: modelbuild <command> ...
           inspect <model.h5|model.tflite>         layers / operators, tensors, parameter sizes
-          plan <model.h5> [--budget 7] [--cuts a;b] cut points and segment sizes for a budget (MiB)
+          plan <model.h5> [--budget {ModelBuildDefaults.BudgetMiB}] [--cuts a;b] cut points and segment sizes for a budget (MiB)
           synthesize <ResNet101|ResNet50|ResNet152|MobileNetV2> <out.h5> [--seed 1]
                                                   write a Keras .h5 with that architecture and random weights
-          build <model.h5> <out-dir> [--budget 7] [--quantization PerChannel|PerTensor]
-                [--calibration <folder|.npy>] [--samples 32] [--edgetpu Auto|Required|Off]
+          build <model.h5> <out-dir> [--budget {ModelBuildDefaults.BudgetMiB}] [--quantization PerChannel|PerTensor]
+                [--calibration <folder|.npy>] [--samples {ModelBuildDefaults.CalibrationSamples}] [--edgetpu Auto|Required|Off]
                                                   the whole chain without MSBuild: <out-dir>/<name>/full_split, pairs_kN
           chain <layout-folder>                   run a full_split or pairs_kN folder on the reference input
         """;
@@ -37,7 +37,7 @@ public static class Commands
         return args[0] switch
         {
             "inspect" => Inspect(a.Positional(0, "the model file")),
-            "plan" => Plan(a.Positional(0, "the .h5 file"), a.Number("budget", 7), a.Option("cuts")),
+            "plan" => Plan(a.Positional(0, "the .h5 file"), a.Number("budget", ModelBuildDefaults.BudgetMiB), a.Option("cuts")),
             "synthesize" => Synthesize(a.Positional(0, "the architecture"), a.Positional(1, "the output .h5 path"), (int)a.Number("seed", 1)),
             "build" => Build(a.Positional(0, "the .h5 file"), a.Positional(1, "the output folder"), a),
             "chain" => Chain(a.Positional(0, "the layout folder")),
@@ -100,31 +100,29 @@ public static class Commands
     {
         var log = new ConsoleBuildLog();
         var name = Path.GetFileNameWithoutExtension(h5);
-        var work = Path.Combine(outputRoot, "obj", name);
-        Directory.CreateDirectory(work);
+        var work = new WorkFolder(Path.Combine(outputRoot, "obj", name));
+        Directory.CreateDirectory(work.Root);
         var settings = new ModelBuildSettings
         {
             ModelFile = Path.GetFullPath(h5),
-            BudgetMiB = ModelBuildSettings.ParseBudget(a.Option("budget") ?? "7", h5),
+            BudgetMiB = a.Option("budget") is { } budget ? ModelBuildSettings.ParseBudget(budget, h5) : ModelBuildDefaults.BudgetMiB,
             PerChannel = ModelBuildSettings.ParsePerChannel(a.Option("quantization"), h5),
             CalibrationData = a.Option("calibration"),
             CalibrationSamples = ModelBuildSettings.ParseSamples(a.Option("samples"), h5),
             Preprocessing = PreprocessingModes.Parse(a.Option("preprocessing"), h5),
         };
         var clock = Stopwatch.StartNew();
-        var plan = Path.Combine(work, "plan.json");
-        CutStep.Run(settings, plan, log);
-        ConvertStep.Run(settings, plan, Path.Combine(work, "models"), log);
-        EdgeTpuStep.Run(settings.ModelFile, Path.Combine(work, "models"), Path.Combine(work, "tpu"), EdgeTpuModes.Parse(a.Option("edgetpu"), h5),
-            null, TimeSpan.FromMinutes(10), log);
-        var files = EmitStep.Run(settings, plan, Path.Combine(work, "models"), Path.Combine(work, "tpu"), Path.Combine(outputRoot, name), log);
+        CutStep.Run(settings, work, log);
+        ConvertStep.Run(settings, work, log);
+        EdgeTpuStep.Run(settings.ModelFile, work, EdgeTpuModes.Parse(a.Option("edgetpu"), h5), new EdgeTpuCompilerLocator(), ModelBuildDefaults.EdgeTpuTimeout, log);
+        var files = LayoutStep.Run(settings, work, Path.Combine(outputRoot, name), log);
         Console.WriteLine($"{files.Count} files in {Path.Combine(outputRoot, name)} ({clock.Elapsed.TotalSeconds:F1} s)");
         return 0;
     }
 
     private static int Chain(string folder)
     {
-        var runner = new ArtifactChainRunner(folder);
+        var runner = new LayoutChainRunner(folder);
         var shape = runner.Input.Shape;
         int size = shape.Aggregate(1, (x, y) => x * y);
         var input = Enumerable.Range(0, size).Select(i => (float)((i * 7919L) % 1000) / 1000f).ToArray();

@@ -12,13 +12,12 @@ namespace ModelBuild.Tasks;
 public sealed class CompileEdgeTpu : ModelBuildTask
 {
     [Required] public string ModelFile { get; set; } = "";
-    [Required] public string StoreDirectory { get; set; } = "";
-    [Required] public string EdgeTpuDirectory { get; set; } = "";
+    [Required] public string WorkDirectory { get; set; } = "";
     public string? EdgeTpu { get; set; }
     public string? CompilerPath { get; set; }
-    public int TimeoutSeconds { get; set; } = 600;
+    public int TimeoutSeconds { get; set; } = ModelBuildDefaults.EdgeTpuTimeoutSeconds;
 
     protected override void Run() =>
-        EdgeTpuStep.Run(ModelFile, StoreDirectory, EdgeTpuDirectory, EdgeTpuModes.Parse(EdgeTpu, ModelFile),
-            string.IsNullOrWhiteSpace(CompilerPath) ? null : CompilerPath, TimeSpan.FromSeconds(TimeoutSeconds), BuildLog, Cancellation);
+        EdgeTpuStep.Run(ModelFile, new WorkFolder(WorkDirectory), EdgeTpuModes.Parse(EdgeTpu, ModelFile),
+            new EdgeTpuCompilerLocator { ExplicitPath = string.IsNullOrWhiteSpace(CompilerPath) ? null : CompilerPath }, TimeSpan.FromSeconds(TimeoutSeconds), BuildLog, Cancellation);
 }

@@ -7,8 +7,7 @@ namespace ModelBuild.Tasks;
 public sealed class ConvertInt8 : ModelBuildTask
 {
     [Required] public string ModelFile { get; set; } = "";
-    [Required] public string PlanFile { get; set; } = "";
-    [Required] public string StoreDirectory { get; set; } = "";
+    [Required] public string WorkDirectory { get; set; } = "";
     public string? Quantization { get; set; }
     public string? CalibrationData { get; set; }
     public string? CalibrationSamples { get; set; }
@@ -19,7 +18,7 @@ public sealed class ConvertInt8 : ModelBuildTask
         try
         {
             ConvertStep.Run(ModelItemSettings.Parse(ModelFile, quantization: Quantization, calibrationData: CalibrationData,
-                calibrationSamples: CalibrationSamples, preprocessing: Preprocessing), PlanFile, StoreDirectory, BuildLog, Cancellation);
+                calibrationSamples: CalibrationSamples, preprocessing: Preprocessing), new WorkFolder(WorkDirectory), BuildLog, Cancellation);
         }
         catch (Core.Diagnostics.ModelBuildException e) when (e.File is not null && e.File != ModelFile)
         {

@@ -7,12 +7,12 @@ namespace ModelBuild.Tasks;
 public sealed class CutModel : ModelBuildTask
 {
     [Required] public string ModelFile { get; set; } = "";
-    [Required] public string PlanFile { get; set; } = "";
+    [Required] public string WorkDirectory { get; set; } = "";
     public string? BudgetMiB { get; set; }
     public string? Quantization { get; set; }
     public string? Cuts { get; set; }
     public string? CutCandidates { get; set; }
 
     protected override void Run() =>
-        CutStep.Run(ModelItemSettings.Parse(ModelFile, BudgetMiB, Quantization, Cuts, CutCandidates), PlanFile, BuildLog, Cancellation);
+        CutStep.Run(ModelItemSettings.Parse(ModelFile, BudgetMiB, Quantization, Cuts, CutCandidates), new WorkFolder(WorkDirectory), BuildLog, Cancellation);
 }

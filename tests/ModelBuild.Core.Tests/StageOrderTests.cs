@@ -90,7 +90,7 @@ public sealed partial class StageOrderTests
     [TestMethod]
     public void The_compiled_scan_sees_a_reference_without_a_using()
     {
-        var referenced = CompiledTypeReferences.Of(typeof(Core.Layout.ArtifactChainRunner)).Select(t => t.Namespace).ToHashSet();
+        var referenced = CompiledTypeReferences.Of(typeof(Core.Layout.LayoutChainRunner)).Select(t => t.Namespace).ToHashSet();
         Assert.Contains("ModelBuild.Core.Execution", referenced, "Int8Executor, created in a method body");
         Assert.Contains("ModelBuild.Core.TfLite", referenced, "TfLiteReader.Read, called in a lambda");
     }

@@ -17,44 +17,35 @@ public static class LayoutWriter
     {
         var store = ModelStore.ReadManifest(request.ModelStoreDirectory).ToDictionary(m => m.File);
         var combos = ComboPlan.Build(request.Plan);
-        var target = Path.GetFullPath(request.OutputDirectory);
-        var staging = target + ".staging-" + Guid.NewGuid().ToString("N")[..8];
+        using var staging = StagingDirectory.For(request.OutputDirectory);
         var written = new List<string>();
-        try
+        foreach (var combo in combos)
         {
-            foreach (var combo in combos)
+            cancel.ThrowIfCancellationRequested();
+            var folder = Path.Combine(staging.Path, combo.Folder);
+            Directory.CreateDirectory(Path.Combine(folder, "tpu"));
+            var entries = new List<ComboModelEntry>();
+            foreach (var (model, order) in combo.Models.Select((m, i) => (m, i + 1)))
             {
-                cancel.ThrowIfCancellationRequested();
-                var folder = Path.Combine(staging, combo.Folder);
-                Directory.CreateDirectory(Path.Combine(folder, "tpu"));
-                var entries = new List<ComboModelEntry>();
-                foreach (var (model, order) in combo.Models.Select((m, i) => (m, i + 1)))
-                {
-                    var info = store[model.FileName];
-                    var rel = $"tflite/{model.FileName}";
-                    AtomicFiles.LinkOrCopy(Path.Combine(request.ModelStoreDirectory, model.FileName), Path.Combine(folder, rel));
-                    written.Add($"{combo.Folder}/{rel}");
-                    var tpu = request.EdgeTpu.TryGetValue(model.FileName, out var r) ? r : request.DefaultEdgeTpu;
-                    tpu = PlaceEdgeTpuFiles(request, model.FileName, folder, combo.Folder, tpu, written);
-                    var check = request.EdgeTpuChecks.GetValueOrDefault(model.FileName);
-                    entries.Add(new ComboModelEntry(order, rel, info.Role, [info.FirstSegment, info.LastSegment], info.Bytes, info.MiB, info.Sha256, info.Inputs, info.Outputs, tpu, check));
-                }
-
-                var meta = new ComboMeta(ComboMeta.CurrentSchemaVersion, request.Generator, request.Source, request.Plan.Model, request.Plan.BudgetMiB,
-                    request.Quantization, request.Calibration, combo.Folder, combo.K, request.Plan.K, request.Plan.Cuts, entries);
-                AtomicFiles.WriteAllText(Path.Combine(folder, "meta.json"), meta.ToJson());
-                AtomicFiles.WriteAllText(Path.Combine(folder, "note.txt"), NoteText.Render(meta));
-                written.Add($"{combo.Folder}/meta.json");
-                written.Add($"{combo.Folder}/note.txt");
+                var info = store[model.FileName];
+                var rel = $"tflite/{model.FileName}";
+                AtomicFiles.LinkOrCopy(Path.Combine(request.ModelStoreDirectory, model.FileName), Path.Combine(folder, rel));
+                written.Add($"{combo.Folder}/{rel}");
+                var tpu = request.EdgeTpu.TryGetValue(model.FileName, out var r) ? r : request.DefaultEdgeTpu;
+                tpu = PlaceEdgeTpuFiles(request, model.FileName, folder, combo.Folder, tpu, written);
+                var check = request.EdgeTpuChecks.GetValueOrDefault(model.FileName);
+                entries.Add(new ComboModelEntry(order, rel, info.Role, [info.FirstSegment, info.LastSegment], info.Bytes, info.MiB, info.Sha256, info.Inputs, info.Outputs, tpu, check));
             }
 
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            AtomicFiles.ReplaceDirectory(staging, target);
+            var meta = new ComboMeta(ComboMeta.CurrentSchemaVersion, request.Generator, request.Source, request.Plan.Model, request.Plan.BudgetMiB,
+                request.Quantization, request.Calibration, combo.Folder, combo.K, request.Plan.K, request.Plan.Cuts, entries);
+            AtomicFiles.WriteAllText(Path.Combine(folder, ComboMeta.FileName), meta.ToJson());
+            AtomicFiles.WriteAllText(Path.Combine(folder, NoteText.FileName), NoteText.Render(meta));
+            written.Add($"{combo.Folder}/{ComboMeta.FileName}");
+            written.Add($"{combo.Folder}/{NoteText.FileName}");
         }
-        finally
-        {
-            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
-        }
+
+        staging.Commit();
 
         written.Sort(StringComparer.Ordinal);
         return written;

@@ -27,6 +27,9 @@ public sealed record ComboMeta(
 {
     public const int CurrentSchemaVersion = 1;
 
+    /// <summary>Its name in every layout folder.</summary>
+    public const string FileName = "meta.json";
+
     private static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,

@@ -1,12 +1,16 @@
 using System.Globalization;
 using System.Text;
 using ModelBuild.Core.EdgeTpu;
+using ModelBuild.Core.Slicing;
 
 namespace ModelBuild.Core.Layout;
 
 /// <summary>note.txt: meta.json said for a person, with a small table of the models.</summary>
 public static class NoteText
 {
+    /// <summary>Its name in every layout folder.</summary>
+    public const string FileName = "note.txt";
+
     public static string Render(ComboMeta meta)
     {
         var c = CultureInfo.InvariantCulture;
@@ -15,7 +19,7 @@ public static class NoteText
         sb.AppendLine(c, $"Source: {meta.Source.File} (sha256 {meta.Source.Sha256})");
         sb.AppendLine(c, $"Budget: {meta.BudgetMiB} MiB per segment; {meta.SegmentCount} segments in the full split; quantization: int8, {meta.Quantization} weights");
         sb.AppendLine(c, $"Calibration: {meta.Calibration.Samples} samples from {meta.Calibration.Source} (preprocessing: {meta.Calibration.Preprocessing})");
-        sb.AppendLine(meta.Combo == "full_split"
+        sb.AppendLine(meta.Combo == ComboPlan.FullSplitFolder
             ? "Run the segments one after another, feeding each output to the next input."
             : $"Run segments 1..{meta.K - 1} (e.g. on Edge TPUs), then the tail model for segments {meta.K}..{meta.SegmentCount}.");
         sb.AppendLine();

@@ -1,6 +1,5 @@
 using ModelBuild.Core.Diagnostics;
 using ModelBuild.Core.Files;
-using ModelBuild.Core.Keras;
 using ModelBuild.Core.Slicing;
 
 namespace ModelBuild.Core.Pipeline;
@@ -9,7 +8,7 @@ namespace ModelBuild.Core.Pipeline;
 public static class CutStep
 {
     /// <remarks>Cancellation is checked between reading, planning and writing; plan.json is written whole or not at all.</remarks>
-    public static CutPlan Run(ModelBuildSettings settings, string planFile, IBuildLog log, CancellationToken cancel = default)
+    public static CutPlan Run(ModelBuildSettings settings, WorkFolder work, IBuildLog log, CancellationToken cancel = default)
     {
         cancel.ThrowIfCancellationRequested();
         var graph = ModelGraphHandoff.Read(settings.ModelFile);
@@ -22,17 +21,10 @@ public static class CutStep
             SourceFile = settings.ModelFile,
         }, log);
         cancel.ThrowIfCancellationRequested();
-        AtomicFiles.WriteAllText(planFile, plan.ToJson());
+        AtomicFiles.WriteAllText(work.PlanFile, plan.ToJson());
         ModelGraphHandoff.Offer(settings.ModelFile, graph);
         log.Progress($"{Path.GetFileName(settings.ModelFile)}: {plan.K} segments at {settings.BudgetMiB} MiB"
                      + (plan.Cuts.Count > 0 ? $", cut at {string.Join(", ", plan.Cuts.Select(c => c.Tensor))}" : ""));
         return plan;
-    }
-
-    public static CutPlan ReadPlan(string planFile)
-    {
-        if (!File.Exists(planFile))
-            throw new ModelBuildException("MB5001", planFile, "plan.json is missing: the CutModel step did not run or failed; build again.");
-        return CutPlan.FromJson(File.ReadAllText(planFile));
     }
 }

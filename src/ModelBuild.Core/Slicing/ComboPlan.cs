@@ -12,6 +12,9 @@ public sealed record PlannedCombo(string Folder, int K, IReadOnlyList<PlannedMod
 /// </summary>
 public static class ComboPlan
 {
+    /// <summary>The combo of every segment on its own.</summary>
+    public const string FullSplitFolder = "full_split";
+
     public static string SegmentFile(int i) => $"seg{i}_int8.tflite";
 
     public static string TailFile(int k, int K) => $"tail_seg{k}_to_{K}_int8.tflite";
@@ -20,7 +23,7 @@ public static class ComboPlan
     {
         int K = plan.K;
         var segs = plan.Segments.Select(s => new PlannedModel(SegmentFile(s.Index), s.Index, s.Index, s.FromTensor, s.ToTensor)).ToList();
-        var combos = new List<PlannedCombo> { new("full_split", K, segs) };
+        var combos = new List<PlannedCombo> { new(FullSplitFolder, K, segs) };
         for (int k = 2; k <= K; k++)
         {
             var models = segs.Take(k - 1).ToList();

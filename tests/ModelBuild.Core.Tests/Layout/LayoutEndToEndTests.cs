@@ -71,7 +71,7 @@ public sealed class LayoutEndToEndTests
     {
         var (int8, plan) = Build();
         var output = WriteLayout(int8, plan, RepoPaths.NewScratchDirectory("layout"));
-        var input = new ArtifactChainRunner(Path.Combine(output, "full_split")).Input;
+        var input = new LayoutChainRunner(Path.Combine(output, "full_split")).Input;
         var random = new Random(7);
         var x = Enumerable.Range(0, input.Shape.Aggregate(1, (a, b) => a * b)).Select(_ => (sbyte)random.Next(-128, 128)).ToArray();
 
@@ -82,7 +82,7 @@ public sealed class LayoutEndToEndTests
         {
             var combo = Path.Combine(output, $"pairs_k{k}");
             CollectionAssert.AreEqual(reference, RunInTfLite(combo, x), $"pairs_k{k} in TFLite");
-            CollectionAssert.AreEqual(reference, new ArtifactChainRunner(combo).RunInt8(x), $"pairs_k{k} in the Int8Executor");
+            CollectionAssert.AreEqual(reference, new LayoutChainRunner(combo).RunInt8(x), $"pairs_k{k} in the Int8Executor");
         }
     }
 

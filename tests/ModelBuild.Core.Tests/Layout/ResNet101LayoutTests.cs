@@ -98,7 +98,7 @@ public sealed class ResNet101LayoutTests
                 foreach (var (step, i) in steps.SkipLast(1).Select((s, i) => (s, i)))
                     Assert.IsGreaterThan(50, step.Distinct().Count(), $"seg{i + 1}'s output (a cut tensor) is not degenerate");
                 Assert.IsGreaterThan(1, fullSplit.Distinct().Count(), "the softmax output is not constant");
-                CollectionAssert.AreEqual(fullSplit, ArtifactChainRunner.Open(output, "full_split").RunInt8(x), "Int8Executor agrees with TFLite");
+                CollectionAssert.AreEqual(fullSplit, LayoutChainRunner.Open(output, "full_split").RunInt8(x), "Int8Executor agrees with TFLite");
                 for (int k = 2; k <= plan.K; k++)
                     CollectionAssert.AreEqual(fullSplit, TfLiteChain.RunCombo(Path.Combine(output, $"pairs_k{k}"), x), $"pairs_k{k}, input seed {seed}");
             }

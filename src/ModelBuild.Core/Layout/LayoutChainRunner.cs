@@ -14,13 +14,13 @@ namespace ModelBuild.Core.Layout;
 /// The folder's meta.json decides the order. Every model file is checked against the SHA-256 meta.json recorded
 /// (MB5053), so a layout edited or half-copied after the build is refused rather than run.
 /// </remarks>
-public sealed class ArtifactChainRunner
+public sealed class LayoutChainRunner
 {
     private readonly List<Int8Executor> _models;
 
-    public ArtifactChainRunner(string comboFolder)
+    public LayoutChainRunner(string comboFolder)
     {
-        var metaPath = Path.Combine(comboFolder, "meta.json");
+        var metaPath = Path.Combine(comboFolder, ComboMeta.FileName);
         if (!File.Exists(metaPath))
             throw new ModelBuildException("MB5051", metaPath, "is missing: the folder is not a ModelBuild layout (full_split or pairs_kN); point at one of those folders.");
         Meta = ComboMeta.FromJson(File.ReadAllText(metaPath));
@@ -28,7 +28,7 @@ public sealed class ArtifactChainRunner
     }
 
     /// <summary>Opens combo <paramref name="combo"/> (<c>full_split</c>, <c>pairs_k3</c>, …) of a model's layout folder.</summary>
-    public static ArtifactChainRunner Open(string modelLayoutFolder, string combo) => new(Path.Combine(modelLayoutFolder, combo));
+    public static LayoutChainRunner Open(string modelLayoutFolder, string combo) => new(Path.Combine(modelLayoutFolder, combo));
 
     public ComboMeta Meta { get; }
 

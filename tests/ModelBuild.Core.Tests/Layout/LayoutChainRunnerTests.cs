@@ -9,7 +9,7 @@ namespace ModelBuild.Core.Tests.Layout;
 
 /// <summary>Running layout folders with the Int8Executor, checked against the unsegmented model and the real TFLite runtime.</summary>
 [TestClass]
-public sealed class ArtifactChainRunnerTests
+public sealed class LayoutChainRunnerTests
 {
     private static readonly Lazy<(Core.Graph.ModelGraph Float, Core.Graph.ModelGraph Int8, CutPlan Plan, string Root, string Layout)> Layout = new(() =>
     {
@@ -34,7 +34,7 @@ public sealed class ArtifactChainRunnerTests
             Assert.IsGreaterThan(1, expected.Distinct().Count(), "a non-degenerate output");
             foreach (var combo in Combos)
             {
-                var runner = ArtifactChainRunner.Open(layout, combo);
+                var runner = LayoutChainRunner.Open(layout, combo);
                 CollectionAssert.AreEqual(expected, runner.RunInt8(x), $"{combo}, input seed {seed}, Int8Executor");
                 CollectionAssert.AreEqual(expected, RunInTfLite(Path.Combine(layout, combo), runner.Meta, x), $"{combo}, input seed {seed}, TFLite 2.9");
             }
@@ -45,7 +45,7 @@ public sealed class ArtifactChainRunnerTests
     public void Float_in_float_out_quantizes_with_the_first_input_and_dequantizes_the_last_output()
     {
         var (floatGraph, int8, _, _, layout) = Layout.Value;
-        var runner = ArtifactChainRunner.Open(layout, "pairs_k2");
+        var runner = LayoutChainRunner.Open(layout, "pairs_k2");
         var random = new Random(3);
         var x = Enumerable.Range(0, 8 * 8 * 3).Select(_ => (float)random.NextDouble()).ToArray();
 
@@ -65,7 +65,7 @@ public sealed class ArtifactChainRunnerTests
     [TestMethod]
     public void A_folder_without_meta_json_is_MB5051()
     {
-        var e = Assert.ThrowsExactly<ModelBuildException>(() => new ArtifactChainRunner(Layout.Value.Root));
+        var e = Assert.ThrowsExactly<ModelBuildException>(() => new LayoutChainRunner(Layout.Value.Root));
         Assert.AreEqual("MB5051", e.Code);
         StringAssert.Contains(e.Message, "full_split or pairs_kN");
     }
@@ -79,7 +79,7 @@ public sealed class ArtifactChainRunnerTests
 
         var missing = Path.Combine(layout, "pairs_k3", "tflite", "seg2_int8.tflite");
         File.Delete(missing);
-        var e = Assert.ThrowsExactly<ModelBuildException>(() => ArtifactChainRunner.Open(layout, "pairs_k3"));
+        var e = Assert.ThrowsExactly<ModelBuildException>(() => LayoutChainRunner.Open(layout, "pairs_k3"));
         Assert.AreEqual("MB5052", e.Code);
         Assert.AreEqual(missing, e.File);
         StringAssert.Contains(e.Message, "model 2 of the chain");
@@ -89,17 +89,17 @@ public sealed class ArtifactChainRunnerTests
         bytes[^1] ^= 1;
         File.Delete(changed); // a hard link: write a new file rather than alter the store's
         File.WriteAllBytes(changed, bytes);
-        e = Assert.ThrowsExactly<ModelBuildException>(() => ArtifactChainRunner.Open(layout, "pairs_k2"));
+        e = Assert.ThrowsExactly<ModelBuildException>(() => LayoutChainRunner.Open(layout, "pairs_k2"));
         Assert.AreEqual("MB5053", e.Code);
 
-        Assert.IsNotNull(ArtifactChainRunner.Open(layout, "full_split"), "other combos are intact (the store was not touched)");
+        Assert.IsNotNull(LayoutChainRunner.Open(layout, "full_split"), "other combos are intact (the store was not touched)");
         DeleteScratch(root);
     }
 
     [TestMethod]
     public void An_input_of_the_wrong_length_is_refused_with_the_expected_shape()
     {
-        var runner = ArtifactChainRunner.Open(Layout.Value.Layout, "full_split");
+        var runner = LayoutChainRunner.Open(Layout.Value.Layout, "full_split");
         var e = Assert.ThrowsExactly<ArgumentException>(() => runner.RunInt8(new sbyte[10]));
         StringAssert.Contains(e.Message, "(1,8,8,3) = 192");
     }
