@@ -20,7 +20,7 @@ public static class ModelBuildDefaults
     public const EdgeTpuMode EdgeTpu = EdgeTpuMode.Auto;
 
     /// <summary>EdgeTpuTimeoutSeconds: the compiler's own <c>-t</c> per model; ModelBuild kills it a grace period later.</summary>
-    public const int EdgeTpuTimeoutSeconds = 600;
+    public const int EdgeTpuTimeoutSeconds = EdgeTpuCompileOptions.DefaultTimeoutSeconds;
 
     public static TimeSpan EdgeTpuTimeout => TimeSpan.FromSeconds(EdgeTpuTimeoutSeconds);
 }
