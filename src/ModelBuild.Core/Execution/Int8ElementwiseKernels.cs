@@ -35,7 +35,7 @@ internal sealed class Int8AddSubKernel : Int8Kernel
         var z = store.Get(b);
         var y = store.Allocate(output);
         if (broadcast.Same || broadcast.PeriodA > 0 || broadcast.PeriodB > 0)
-            Int8Parallel.For(y.Length, (start, end) =>
+            CoreParallel.ForRanges(y.Length, (start, end) =>
             {
                 for (int i = start; i < end; i++)
                 {
@@ -84,7 +84,7 @@ internal sealed class Int8MulKernel : Int8Kernel
         var z = store.Get(b);
         var y = store.Allocate(output);
         if (broadcast.Same || broadcast.PeriodA > 0 || broadcast.PeriodB > 0)
-            Int8Parallel.For(y.Length, (start, end) =>
+            CoreParallel.ForRanges(y.Length, (start, end) =>
             {
                 for (int i = start; i < end; i++)
                 {

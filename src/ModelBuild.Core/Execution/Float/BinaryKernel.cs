@@ -1,3 +1,4 @@
+using ModelBuild.Core.Execution;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using ModelBuild.Core.Graph;
@@ -58,18 +59,18 @@ internal static class BinaryKernel
         if (period == 1)
         {
             float s = b[0];
-            ElementwiseParallel.For(n, (from, to) => Span<TOp>(a.AsSpan(from, to - from), s, y.AsSpan(from, to - from), lo, hi));
+            CoreParallel.ForRanges(n, (from, to) => Span<TOp>(a.AsSpan(from, to - from), s, y.AsSpan(from, to - from), lo, hi));
             return;
         }
 
         if (period == n)
         {
-            ElementwiseParallel.For(n, (from, to) => Span<TOp>(a.AsSpan(from, to - from), b.AsSpan(from, to - from), y.AsSpan(from, to - from), lo, hi));
+            CoreParallel.ForRanges(n, (from, to) => Span<TOp>(a.AsSpan(from, to - from), b.AsSpan(from, to - from), y.AsSpan(from, to - from), lo, hi));
             return;
         }
 
         int rows = n / period;
-        ElementwiseParallel.For(rows, (from, to) =>
+        CoreParallel.ForRanges(rows, (from, to) =>
         {
             for (int r = from; r < to; r++)
                 Span<TOp>(a.AsSpan(r * period, period), b.AsSpan(0, period), y.AsSpan(r * period, period), lo, hi);
