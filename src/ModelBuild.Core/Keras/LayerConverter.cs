@@ -9,7 +9,7 @@ internal sealed partial class LayerConverter(string file, GraphEmitter g)
     public static readonly string[] SupportedLayers =
     [
         "InputLayer", "Conv2D", "DepthwiseConv2D", "SeparableConv2D", "Dense", "BatchNormalization", "Activation",
-        "ReLU", "LeakyReLU", "Softmax", "Add", "Subtract", "Multiply", "Maximum", "Minimum", "Average", "Concatenate", "ZeroPadding2D",
+        "ReLU", "LeakyReLU", "Softmax", "Add", "Subtract", "Multiply", "Maximum", "Minimum", "Average", "Concatenate", "ZeroPadding2D", "Cropping2D", "CenterCrop",
         "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Flatten", "Reshape",
         "UpSampling2D", "Rescaling", "Normalization", "TFOpLambda (add, subtract, multiply, truediv by a constant, maximum, minimum, relu, relu6, sigmoid, tanh, swish)", "Dropout", "SpatialDropout2D", "GaussianNoise", "GaussianDropout",
         "ActivityRegularization", "Sequential", "Functional", "Model",
@@ -46,6 +46,7 @@ internal sealed partial class LayerConverter(string file, GraphEmitter g)
             "Average" => Average(inputs),
             "Concatenate" => Concatenate(cfg, inputs),
             "ZeroPadding2D" => ZeroPadding(cfg, inputs[0]),
+            "Cropping2D" or "CenterCrop" => Crop(cfg, inputs[0]),
             "MaxPooling2D" or "MaxPool2D" => Pool(OpType.MaxPool2D, cfg, inputs[0]),
             "AveragePooling2D" or "AvgPool2D" => Pool(OpType.AveragePool2D, cfg, inputs[0]),
             "GlobalAveragePooling2D" or "GlobalAvgPool2D" => GlobalPool(OpType.Mean, cfg, inputs[0]),

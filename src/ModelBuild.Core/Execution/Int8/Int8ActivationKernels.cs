@@ -1,7 +1,7 @@
 using ModelBuild.Core.Graph;
-using static ModelBuild.Core.Execution.Int8FixedPoint;
+using static ModelBuild.Core.Execution.Int8.Int8FixedPoint;
 
-namespace ModelBuild.Core.Execution;
+namespace ModelBuild.Core.Execution.Int8;
 
 /// <summary>RELU, RELU6, RELU_N1_TO_1 int8 (activations.cc QuantizedReluX: rescale, then clamp).</summary>
 internal sealed class Int8ReluKernel : Int8Kernel

@@ -1,7 +1,7 @@
 using ModelBuild.Core.Graph;
-using static ModelBuild.Core.Execution.Int8FixedPoint;
+using static ModelBuild.Core.Execution.Int8.Int8FixedPoint;
 
-namespace ModelBuild.Core.Execution;
+namespace ModelBuild.Core.Execution.Int8;
 
 /// <summary>RESHAPE int8: the bytes are unchanged (input and output share parameters).</summary>
 internal sealed class Int8ReshapeKernel(Node node) : Int8Kernel

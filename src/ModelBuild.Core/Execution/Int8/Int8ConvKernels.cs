@@ -1,7 +1,7 @@
 using ModelBuild.Core.Graph;
-using static ModelBuild.Core.Execution.Int8FixedPoint;
+using static ModelBuild.Core.Execution.Int8.Int8FixedPoint;
 
-namespace ModelBuild.Core.Execution;
+namespace ModelBuild.Core.Execution.Int8;
 
 /// <summary>Per-channel output multipliers of a conv-like op (TFLite's PopulateConvolutionQuantizationParams).</summary>
 internal readonly struct Int8ChannelRequant

@@ -1,4 +1,4 @@
-namespace ModelBuild.Core.Execution;
+namespace ModelBuild.Core.Execution.Int8;
 
 /// <summary>NumPy-style broadcasting of two operands to an output shape (right-aligned dims, size-1 dims repeat).</summary>
 internal sealed class Int8Broadcast

@@ -1,4 +1,4 @@
-namespace ModelBuild.Core.Execution;
+namespace ModelBuild.Core.Execution.Int8;
 
 /// <summary>
 /// TFLite's fixed-point helpers (quantization_util / common.h / gemmlowp), reproduced bit for bit:

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace ModelBuild.Core.Execution;
+namespace ModelBuild.Core.Execution.Int8;
 
 /// <summary>Exact int8 dot products (int32 accumulation; order does not matter for integers).</summary>
 internal static class Int8Dot

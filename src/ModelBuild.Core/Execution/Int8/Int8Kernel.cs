@@ -1,6 +1,6 @@
 using ModelBuild.Core.Graph;
 
-namespace ModelBuild.Core.Execution;
+namespace ModelBuild.Core.Execution.Int8;
 
 /// <summary>One prepared int8 operator: parameters computed once, then run on the executor's tensor store.</summary>
 internal abstract class Int8Kernel

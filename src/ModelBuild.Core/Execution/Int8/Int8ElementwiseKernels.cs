@@ -1,7 +1,7 @@
 using ModelBuild.Core.Graph;
-using static ModelBuild.Core.Execution.Int8FixedPoint;
+using static ModelBuild.Core.Execution.Int8.Int8FixedPoint;
 
-namespace ModelBuild.Core.Execution;
+namespace ModelBuild.Core.Execution.Int8;
 
 /// <summary>ADD and SUB int8: both inputs rescaled to a common 2^20-scaled grid, then to the output (add.cc / sub.cc).</summary>
 internal sealed class Int8AddSubKernel : Int8Kernel
@@ -35,7 +35,7 @@ internal sealed class Int8AddSubKernel : Int8Kernel
         var z = store.Get(b);
         var y = store.Allocate(output);
         if (broadcast.Same || broadcast.PeriodA > 0 || broadcast.PeriodB > 0)
-            Int8Parallel.For(y.Length, (start, end) =>
+            CoreParallel.ForRanges(y.Length, (start, end) =>
             {
                 for (int i = start; i < end; i++)
                 {
@@ -84,7 +84,7 @@ internal sealed class Int8MulKernel : Int8Kernel
         var z = store.Get(b);
         var y = store.Allocate(output);
         if (broadcast.Same || broadcast.PeriodA > 0 || broadcast.PeriodB > 0)
-            Int8Parallel.For(y.Length, (start, end) =>
+            CoreParallel.ForRanges(y.Length, (start, end) =>
             {
                 for (int i = start; i < end; i++)
                 {

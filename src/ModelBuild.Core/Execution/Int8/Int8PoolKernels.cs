@@ -1,7 +1,7 @@
 using ModelBuild.Core.Graph;
-using static ModelBuild.Core.Execution.Int8FixedPoint;
+using static ModelBuild.Core.Execution.Int8.Int8FixedPoint;
 
-namespace ModelBuild.Core.Execution;
+namespace ModelBuild.Core.Execution.Int8;
 
 /// <summary>MAX_POOL_2D and AVERAGE_POOL_2D int8 (input and output share parameters; padding is excluded from the window).</summary>
 internal sealed class Int8PoolKernel : Int8Kernel
