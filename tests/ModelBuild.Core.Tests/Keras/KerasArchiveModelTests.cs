@@ -3,6 +3,7 @@ using ModelBuild.Core.Execution;
 using ModelBuild.Core.Graph;
 using ModelBuild.Core.Keras;
 using ModelBuild.TestSupport;
+using static ModelBuild.Core.Tests.Keras.KerasArchiveTestModel;
 
 namespace ModelBuild.Core.Tests.Keras;
 
@@ -66,6 +67,53 @@ public sealed class KerasArchiveModelTests
         var kernel = graph.Nodes.First(n => n.Op == OpType.Conv2D).Inputs[1]!;
         CollectionAssert.AreEqual(new[] { 32, 3, 3, 3 }, kernel.Shape);
         Assert.IsTrue(kernel.FloatData.Any(v => v != 0));
+    }
+
+    private static System.Text.Json.Nodes.JsonObject Conv(int filters, string padding) =>
+        Cfg(("filters", filters), ("kernel_size", new System.Text.Json.Nodes.JsonArray(3, 3)), ("strides", new System.Text.Json.Nodes.JsonArray(1, 1)),
+            ("padding", padding), ("activation", "relu"), ("use_bias", true));
+
+    [TestMethod]
+    public void Nested_models_at_depth_three_with_a_fixed_batch_equal_the_flat_model()
+    {
+        // Functional ⊃ Sequential ⊃ Functional; the input says batch 8, the model is emitted for batch 1. The random
+        // layer's seed_generator state sits in the weights file and is not a weight.
+        var dir = RepoPaths.NewScratchDirectory("keras-nested");
+        var inner = CalledOn(Functional("backbone", "input_layer_2", "inner_conv",
+            InputLayer("input_layer_2", 8, 8, 8, 3),
+            Layer("Conv2D", "inner_conv", Conv(4, "same"), "input_layer_2")), "input_layer_1");
+        var middle = CalledOn(Sequential("features",
+            InputLayer("input_layer_1", 8, 8, 8, 3),
+            Layer("RandomFlip", "random_flip", Cfg(("mode", "horizontal"))),
+            inner), "input_layer");
+        var nested = Functional("outer", "input_layer", "head",
+            InputLayer("input_layer", 8, 8, 8, 3),
+            middle,
+            Layer("Conv2D", "head", Conv(2, "valid"), "features"));
+        var innerKernel = Random(1, 3, 3, 3, 4);
+        var innerBias = Random(2, 4);
+        var headKernel = Random(3, 3, 3, 4, 2);
+        var headBias = Random(4, 2);
+        var nestedPath = Write(Path.Combine(dir, "nested.keras"), nested,
+        [
+            ("layers/sequential/layers/functional/layers/conv2d/vars", [innerKernel, innerBias]),
+            ("layers/sequential/layers/random_flip/seed_generator/vars", [([7f, 0f], [2])]),
+            ("layers/conv2d/vars", [headKernel, headBias]),
+        ]);
+        var flat = Functional("flat", "input_layer", "head",
+            InputLayer("input_layer", null, 8, 8, 3),
+            Layer("Conv2D", "inner_conv", Conv(4, "same"), "input_layer"),
+            Layer("Conv2D", "head", Conv(2, "valid"), "inner_conv"));
+        var flatPath = Write(Path.Combine(dir, "flat.keras"), flat,
+            [("layers/conv2d/vars", [innerKernel, innerBias]), ("layers/conv2d_1/vars", [headKernel, headBias])]);
+
+        var graph = KerasModelReader.Read(nestedPath);
+        var input = ReferenceInput.For(graph.Inputs[0].Shape);
+
+        CollectionAssert.AreEqual(new[] { 1, 8, 8, 3 }, graph.Inputs[0].Shape);
+        var expected = new FloatExecutor(KerasModelReader.Read(flatPath)).Run(input);
+        Assert.IsTrue(expected.Any(v => v != 0), "the flat model's output is not all zero");
+        FloatOutputAssert.Close(expected, new FloatExecutor(graph).Run(input), 0, "nested vs flat");
     }
 
     private static float[] LoadReference(string file)
