@@ -8,7 +8,8 @@ namespace ModelBuild.Core.Keras;
 /// <summary>
 /// The two entries of a Keras 3 `.keras` zip that ModelBuild needs, read in memory (nothing is extracted):
 /// config.json and the bytes of model.weights.h5. Declared sizes are checked before anything is inflated, and
-/// an entry that inflates past its declared size is refused, so a zip bomb costs neither memory nor time.
+/// an entry that inflates past its declared size is refused, so a zip bomb costs neither memory nor time; each entry's
+/// CRC-32 is checked.
 /// </summary>
 internal static class KerasArchive
 {
@@ -86,6 +87,8 @@ internal static class KerasArchive
             while (read < bytes.Length && (n = data.Read(bytes, read, bytes.Length - read)) > 0) read += n;
             if (read < bytes.Length) throw new InvalidDataException($"it ends after {read:N0} of its {declared:N0} bytes");
             if (data.Read(new byte[1], 0, 1) > 0) throw Oversized(entry, fileLength, path, $"inflates past the {declared:N0} bytes it declares");
+            var crc = ZipCrc32.Of(bytes);
+            if (crc != entry.Crc32) throw new InvalidDataException($"its CRC-32 is {crc:x8}, the archive records {entry.Crc32:x8}");
         }
         catch (Exception e) when (e is InvalidDataException or IOException)
         {

@@ -116,6 +116,17 @@ public sealed class KerasArchiveTests
     }
 
     [TestMethod]
+    public void A_flipped_byte_in_the_stored_weights_is_MB1013_by_its_CRC()
+    {
+        var path = WriteArchive(NewModelPath("flipped.keras"), Config(), Weights());
+        var bytes = File.ReadAllBytes(path);
+        bytes[WeightsDataStart(bytes) + 10] ^= 0x40;
+        File.WriteAllBytes(path, bytes);
+        var e = CutFails(path, "MB1013");
+        StringAssert.Contains(e.Message, "CRC-32");
+    }
+
+    [TestMethod]
     public void A_config_that_is_not_json_is_MB1009()
     {
         CutFails(WriteArchive(NewModelPath("bad_json.keras"), "{ not json", Weights()), "MB1009");
@@ -155,6 +166,22 @@ public sealed class KerasArchiveTests
 
         var input = new float[] { 1, 2, 3, 4 };
         CollectionAssert.AreEqual(new FloatExecutor(KerasModelReader.Read(archive)).Run(input), new FloatExecutor(KerasModelReader.Read(renamed)).Run(input));
+    }
+
+    /// <summary>Where the (stored) bytes of model.weights.h5 begin: after its local header, name and extra field.</summary>
+    private static int WeightsDataStart(byte[] zip)
+    {
+        var name = Encoding.ASCII.GetBytes("model.weights.h5");
+        for (int i = 0; i + 30 <= zip.Length; i++)
+        {
+            if (BinaryPrimitives.ReadUInt32LittleEndian(zip.AsSpan(i)) != 0x04034b50) continue;
+            int nameLength = BinaryPrimitives.ReadUInt16LittleEndian(zip.AsSpan(i + 26));
+            int extraLength = BinaryPrimitives.ReadUInt16LittleEndian(zip.AsSpan(i + 28));
+            if (zip.AsSpan(i + 30, nameLength).SequenceEqual(name)) return i + 30 + nameLength + extraLength;
+        }
+
+        Assert.Fail("no local header for model.weights.h5");
+        return -1;
     }
 
     /// <summary>Rewrites the uncompressed size of <paramref name="entry"/> in the zip's central directory.</summary>
