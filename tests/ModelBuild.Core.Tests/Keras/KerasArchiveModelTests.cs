@@ -2,6 +2,7 @@ using System.Text.Json;
 using ModelBuild.Core.Execution;
 using ModelBuild.Core.Graph;
 using ModelBuild.Core.Keras;
+using ModelBuild.Core.TfLite;
 using ModelBuild.TestSupport;
 using static ModelBuild.Core.Tests.Keras.KerasArchiveTestModel;
 
@@ -29,6 +30,18 @@ public sealed class KerasArchiveModelTests
         var output = new FloatExecutor(graph).Run(input);
 
         FloatOutputAssert.Close(LoadReference(file), output, 1e-4, file);
+    }
+
+    [TestMethod]
+    [DataRow(Potato14)]
+    [DataRow(Potato15)]
+    public void Float_tflite_written_from_the_archive_reproduces_the_reference_in_TFLite(string file)
+    {
+        var graph = KerasModelReader.Read(RepoPaths.KerasModel(file));
+        var input = ReferenceInput.For(graph.Inputs[0].Shape).Select(v => v * 255f).ToArray();
+        using var interpreter = TfLiteRuntime.Load(TfLiteWriter.Write(graph));
+
+        FloatOutputAssert.Close(LoadReference(file), interpreter.RunFloat(input), 1e-4, file + " in TFLite");
     }
 
     [TestMethod]
