@@ -4,11 +4,12 @@ using ModelBuild.Core.Graph.Rewrites;
 namespace ModelBuild.Core.Keras;
 
 /// <summary>
-/// Folds an in-model Rescaling (a MUL by a constant, then an ADD of a non-zero offset when it has one) into the
+/// Folds an in-model Rescaling or Normalization (a MUL by a constant, then an ADD of an offset) into the
 /// CONV_2D, DEPTHWISE_CONV_2D or FULLY_CONNECTED that reads it: the scale multiplies the weights of each input
 /// channel; an offset becomes bias (only where no zero padding meets it: FULLY_CONNECTED and VALID CONV_2D).
 /// The int8 model then has no separately quantized preprocessing op: it is the model as if trained on the
-/// rescaled weights, with the raw pixels as its input.
+/// rescaled weights, with the raw pixels as its input. Other layers' MUL/ADD (a BatchNormalization) are left to
+/// <see cref="ModelBuild.Core.Graph.Rewrites.BatchNormFolding"/>, which folds them into the op before.
 /// </summary>
 internal static class RescalingFolding
 {
@@ -21,6 +22,7 @@ internal static class RescalingFolding
             var consumers = graph.Consumers();
             foreach (var n in graph.Nodes)
             {
+                if (n.SourceClass is not ("Rescaling" or "Normalization")) continue;
                 if (n.Op is not (OpType.Mul or OpType.Add) || n.Inputs is not [{ IsConstant: false } x, { IsConstant: true } k]) continue;
                 if (!GraphRewrites.HasSingleInternalConsumer(graph, n.Outputs[0], consumers)) continue;
                 var c = consumers[n.Outputs[0]][0];

@@ -87,6 +87,33 @@ public sealed class RescalingFoldingTests
     }
 
     [TestMethod]
+    public void Normalization_after_Rescaling_folds_too()
+    {
+        var path = new KerasTestModel().Input("x", 6, 6, 3)
+            .Layer("Rescaling", "rescaling", Rescale(1 / 255.0, 0.0), "x")
+            .Layer("Normalization", "normalization", Cfg(("axis", -1), ("mean", new JsonArray(0.485, 0.456, 0.406)), ("variance", new JsonArray(0.052, 0.05, 0.051))), "rescaling")
+            .Layer("Conv2D", "conv", Conv("valid"), "normalization")
+            .Weight("conv", "kernel", 3, 3, 3, 4).Weight("conv", "bias", 4)
+            .Write(Path.Combine(_dir, "normalization.h5"), "conv");
+
+        CollectionAssert.AreEqual(new[] { OpType.Conv2D }, FoldedOps(path, 6 * 6 * 3));
+    }
+
+    [TestMethod]
+    public void A_BatchNormalization_before_a_dense_layer_is_not_this_rewrites_business()
+    {
+        var path = new KerasTestModel().Input("x", 4)
+            .Layer("BatchNormalization", "bn", Cfg(("axis", -1), ("epsilon", 0.001), ("center", true), ("scale", true)), "x")
+            .Layer("Dense", "dense", Cfg(("units", 3), ("activation", "linear"), ("use_bias", true)), "bn")
+            .Weight("bn", "gamma", 4).Weight("bn", "beta", 4).Weight("bn", "moving_mean", 4)
+            .Weight("bn", "moving_variance", [4], [1, 2, 3, 4])
+            .Weight("dense", "kernel", 4, 3).Weight("dense", "bias", 3)
+            .Write(Path.Combine(_dir, "batchnorm.h5"), "dense");
+
+        CollectionAssert.AreEqual(new[] { OpType.Mul, OpType.Add, OpType.FullyConnected }, FoldedOps(path, 4));
+    }
+
+    [TestMethod]
     public void A_rescaling_read_twice_is_not_folded()
     {
         var path = new KerasTestModel().Input("x", 6, 6, 3)
