@@ -58,9 +58,9 @@ internal static class KerasArchive
         {
             return File.OpenRead(path);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ModelBuildException("MB1002", path, $"could not be opened ({e.Message}).", e);
+            throw new ModelBuildException("MB1002", path, $"could not be opened ({e.Message}); check that the file is readable.", e);
         }
     }
 
@@ -75,7 +75,10 @@ internal static class KerasArchive
     {
         var declared = entry.Length;
         var compressed = entry.CompressedLength;
-        if (compressed > fileLength || declared > Array.MaxLength || declared > compressed * MaxDeflateRatio + 1024
+        if (declared > Array.MaxLength)
+            throw new ModelBuildException(OversizedCode, path,
+                $"entry '{entry.FullName}' declares {declared:N0} bytes; ModelBuild reads a .keras archive's entries in memory, up to 2 GiB each. Split the model, or save it as .h5 with model.save(\"model.h5\").");
+        if (compressed > fileLength || declared > compressed * MaxDeflateRatio + 1024
             || (declared > SuspiciousSize && declared > compressed * SuspiciousRatio))
             throw Oversized(entry, fileLength, path, $"declares {declared:N0} bytes from {compressed:N0} compressed");
 

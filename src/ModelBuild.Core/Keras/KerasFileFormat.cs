@@ -11,7 +11,7 @@ internal static class KerasFileFormat
             using var stream = File.OpenRead(path);
             if (stream.Read(head) < 4) return false;
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return false;
         }
