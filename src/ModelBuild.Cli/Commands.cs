@@ -15,11 +15,11 @@ public static class Commands
 {
     public static readonly string Usage = $"""
         usage: modelbuild <command> ...
-          inspect <model.h5|model.tflite>         layers / operators, tensors, parameter sizes
-          plan <model.h5> [--budget {ModelBuildDefaults.BudgetMiB}] [--cuts a;b] cut points and segment sizes for a budget (MiB)
+          inspect <model.keras|.h5|.tflite>       layers / operators, tensors, parameter sizes
+          plan <model> [--budget {ModelBuildDefaults.BudgetMiB}] [--cuts a;b] cut points and segment sizes for a budget (MiB)
           synthesize <ResNet101|ResNet50|ResNet152|MobileNetV2> <out.h5> [--seed 1]
                                                   write a Keras .h5 with that architecture and random weights
-          build <model.h5> <out-dir> [--budget {ModelBuildDefaults.BudgetMiB}] [--quantization PerChannel|PerTensor]
+          build <model> <out-dir> [--budget {ModelBuildDefaults.BudgetMiB}] [--quantization PerChannel|PerTensor]
                 [--calibration <folder|.npy>] [--samples {ModelBuildDefaults.CalibrationSamples}] [--edgetpu Auto|Required|Off]
                                                   the whole chain without MSBuild: <out-dir>/<name>/full_split, pairs_kN
           chain <layout-folder>                   run a full_split or pairs_kN folder on the reference input
@@ -37,9 +37,9 @@ public static class Commands
         return args[0] switch
         {
             "inspect" => Inspect(a.Positional(0, "the model file")),
-            "plan" => Plan(a.Positional(0, "the .h5 file"), a.Number("budget", ModelBuildDefaults.BudgetMiB), a.Option("cuts")),
+            "plan" => Plan(a.Positional(0, "the .keras or .h5 file"), a.Number("budget", ModelBuildDefaults.BudgetMiB), a.Option("cuts")),
             "synthesize" => Synthesize(a.Positional(0, "the architecture"), a.Positional(1, "the output .h5 path"), (int)a.Number("seed", 1)),
-            "build" => Build(a.Positional(0, "the .h5 file"), a.Positional(1, "the output folder"), a),
+            "build" => Build(a.Positional(0, "the .keras or .h5 file"), a.Positional(1, "the output folder"), a),
             "chain" => Chain(a.Positional(0, "the layout folder")),
             _ => throw new UsageException($"unknown command '{args[0]}'."),
         };

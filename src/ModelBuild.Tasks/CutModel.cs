@@ -3,7 +3,7 @@ using ModelBuild.Core.Pipeline;
 
 namespace ModelBuild.Tasks;
 
-/// <summary>Reads a Keras .h5 and plans its segments under BudgetMiB; writes plan.json.</summary>
+/// <summary>Reads a Keras model (.keras or .h5) and plans its segments under BudgetMiB; writes plan.json.</summary>
 public sealed class CutModel : ModelBuildTask
 {
     [Required] public string ModelFile { get; set; } = "";
