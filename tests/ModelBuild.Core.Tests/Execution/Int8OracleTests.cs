@@ -40,6 +40,27 @@ public sealed class Int8OracleTests
             AssertBitIdentical(name, graph, new QuantizationOptions(), calibrationSeed: seed);
     }
 
+    [TestMethod]
+    [DataRow(0.05f, -3, 0.11f, 7, DisplayName = "to a coarser scale")]
+    [DataRow(0.11f, 7, 0.05f, -3, DisplayName = "to a finer scale (saturates)")]
+    [DataRow(0.02f, 0, 0.02f, 40, DisplayName = "same scale, shifted zero point")]
+    [DataRow(0.3f, 0, 0.02f, 0, DisplayName = "ratio 15 (saturates beyond +-8)")]
+    [DataRow(0.004f, 0, 0.3f, -100, DisplayName = "ratio 1/75")]
+    public void StandaloneQuantizeRequantizesBitIdenticallyInTflite(float inScale, int inZeroPoint, float outScale, int outZeroPoint)
+    {
+        // QUANTIZE int8 -> int8 (the requantization ModelBuild emits) as a model of its own, the scales chosen here.
+        var x = new Tensor("input", [1, 8, 8, 4], DataType.Int8) { Quant = new QuantParams([inScale], [inZeroPoint]) };
+        var y = new Tensor("requantized", [1, 8, 8, 4], DataType.Int8) { Quant = new QuantParams([outScale], [outZeroPoint]) };
+        var int8 = new ModelGraph("quantize", [x], [y], [new Node("requantized", OpType.Quantize, [x], [y])]);
+        using var tflite = TfLiteRuntime.Load(TfLiteWriter.Write(int8));
+        var ours = new Int8Executor(int8);
+        var input = Enumerable.Range(0, 256).Select(v => (sbyte)(v - 128)).ToArray(); // every int8 value once
+
+        var expected = tflite.RunInt8(input);
+        NumericAssert.Int8Identical(expected, ours.Run(input), $"QUANTIZE {inScale}/{inZeroPoint} -> {outScale}/{outZeroPoint}");
+        Assert.IsGreaterThan(1, expected.Distinct().Count(), "the output is not a constant");
+    }
+
     private static void AssertBitIdentical(string name, QuantizationOptions options) =>
         AssertBitIdentical(name, Int8OneOpModels.All().Single(c => c.Name == name).Graph, options, calibrationSeed: 11);
 
