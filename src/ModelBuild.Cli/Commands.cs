@@ -23,7 +23,7 @@ public static class Commands
                 [--calibration <folder|.npy>] [--samples {ModelBuildDefaults.CalibrationSamples}] [--edgetpu Auto|Required|Off]
                                                   the whole chain without MSBuild: <out-dir>/<name>/full_split, pairs_kN
           chain <layout-folder>                   run a full_split or pairs_kN folder on the reference input
-        """;
+        """ + "\n" + EdgeTpuCheckCommand.UsageLine;
 
     public static int Run(string[] args)
     {
@@ -33,6 +33,7 @@ public static class Commands
             return args.Length == 0 ? 2 : 0;
         }
 
+        if (args[0] == "edgetpu-check") return EdgeTpuCheckCommand.Run(args[1..], Console.Out);
         var a = new Arguments(args.Skip(1));
         return args[0] switch
         {

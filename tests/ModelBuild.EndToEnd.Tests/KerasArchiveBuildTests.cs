@@ -1,5 +1,4 @@
-using ModelBuild.Core.Artifacts;
-using ModelBuild.Core.Calibration;
+using ModelBuild.Core.Quantization.Calibration;
 using ModelBuild.Core.Diagnostics;
 using ModelBuild.Core.Keras;
 using ModelBuild.Core.Quantization;

@@ -15,6 +15,9 @@ public static class RepoPaths
 
     public static string TfLiteModels => Path.Combine(Shared, "models", "tflite");
 
+    /// <summary>CPU models with their real <c>edgetpu_compiler</c> outputs (and logs where published); see its README.md.</summary>
+    public static string EdgeTpuCompilations => Path.Combine(Shared, "models", "edgetpu");
+
     public static string Images => Path.Combine(Shared, "images");
 
     /// <summary>Full path of a file in ../shared/models/keras, failing clearly when ../shared is absent.</summary>
