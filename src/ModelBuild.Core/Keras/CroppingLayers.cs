@@ -10,6 +10,7 @@ internal sealed partial class LayerConverter
         RequireRank(x, 4);
         RequireChannelsLast(cfg);
         var (top, bottom, left, right) = _class == "CenterCrop" ? CenterWindow(cfg, x) : CroppingWindow(cfg);
+        if (top == 0 && bottom == 0 && left == 0 && right == 0) return x; // nothing to crop: an identity, no SLICE
         int h = x.Shape[1] - top - bottom, w = x.Shape[2] - left - right;
         if (top < 0 || bottom < 0 || left < 0 || right < 0 || h <= 0 || w <= 0)
             throw new Diagnostics.ModelBuildException("MB1007", file,

@@ -4,8 +4,8 @@ namespace ModelBuild.Core.Keras;
 
 /// <summary>
 /// Keras preprocessing and augmentation layers inside a model, as they compute at inference: the random
-/// augmentations pass their input through; Resizing, CenterCrop and RandomCrop are identities when the size already
-/// matches (another size needs a resize this converter does not emit yet); Rescaling is a multiply (and an add only
+/// augmentations pass their input through; Resizing and RandomCrop are identities when the size already
+/// matches (another size needs a resize this converter does not emit yet; CenterCrop is a SLICE, see CroppingLayers); Rescaling is a multiply (and an add only
 /// for a non-zero offset), which <see cref="RescalingFolding"/> later folds into the convolution it feeds.
 /// </summary>
 internal sealed partial class LayerConverter
@@ -15,7 +15,7 @@ internal sealed partial class LayerConverter
         ["RandomBrightness", "RandomContrast", "RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom"];
 
     private static string[] PreprocessingLayers =>
-        [.. RandomAugmentations, "RandomCrop, Resizing and CenterCrop (to the size they receive)", "Rescaling"];
+        [.. RandomAugmentations, "RandomCrop and Resizing (to the size they receive)", "Rescaling"];
 
     /// <summary>Converts a preprocessing layer; false when <paramref name="className"/> is not one.</summary>
     private bool TryPreprocessing(string className, KerasConfig cfg, IReadOnlyList<Tensor> inputs, out Tensor output)
@@ -27,9 +27,6 @@ internal sealed partial class LayerConverter
         {
             case "RandomCrop":
                 RequireSameSize(cfg, x, "at inference Keras center-crops to the target aspect ratio and resizes (bilinear), depending on its version");
-                return true;
-            case "CenterCrop":
-                RequireSameSize(cfg, x, "a crop or resize to another size");
                 return true;
             case "Resizing":
                 RequireSameSize(cfg, x, $"a {cfg.String("interpolation", "bilinear")} resize");

@@ -34,7 +34,7 @@ public sealed class KerasArchiveTests
         var work = Path.Combine(Path.GetDirectoryName(model)!, "obj");
         Directory.CreateDirectory(work);
         var e = Assert.ThrowsExactly<ModelBuildException>(() =>
-            CutStep.Run(new ModelBuildSettings { ModelFile = model }, Path.Combine(work, "plan.json"), new RecordingBuildLog()));
+            CutStep.Run(new ModelBuildSettings { ModelFile = model }, new WorkFolder(work), new RecordingBuildLog()));
         Assert.AreEqual(code, e.Code, e.ToString());
         Assert.AreEqual(model, e.File);
         Assert.IsEmpty(Directory.GetFileSystemEntries(work), "nothing written");

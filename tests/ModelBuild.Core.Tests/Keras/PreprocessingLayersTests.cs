@@ -47,7 +47,6 @@ public sealed class PreprocessingLayersTests
 
     [TestMethod]
     [DataRow("Resizing", "bilinear resize")]
-    [DataRow("CenterCrop", "crop or resize")]
     [DataRow("RandomCrop", "center-crops")]
     public void A_size_change_is_MB1003_saying_resizing_is_not_supported(string className, string says)
     {
