@@ -18,7 +18,18 @@ public sealed class CompileEdgeTpu : ModelBuildTask
     public string? CompilerPath { get; set; }
     public int TimeoutSeconds { get; set; } = 600;
 
-    protected override void Run() =>
-        EdgeTpuStep.Run(ModelFile, StoreDirectory, EdgeTpuDirectory, EdgeTpuModes.Parse(EdgeTpu, ModelFile),
+    /// <summary>The Edge TPU models the compiler wrote, with the int8 Model each comes from.</summary>
+    [Output] public ITaskItem[] CompiledModels { get; private set; } = [];
+
+    /// <summary>compiled, skipped (no compiler) or off: what happened to the models as a whole.</summary>
+    [Output] public string Status { get; private set; } = "";
+
+    protected override void Run()
+    {
+        var results = EdgeTpuStep.Run(ModelFile, StoreDirectory, EdgeTpuDirectory, EdgeTpuModes.Parse(EdgeTpu, ModelFile),
             string.IsNullOrWhiteSpace(CompilerPath) ? null : CompilerPath, TimeSpan.FromSeconds(TimeoutSeconds), BuildLog, Cancellation);
+        CompiledModels = results.Models.Where(m => m.Value.CompiledFile is not null).OrderBy(m => m.Key, StringComparer.Ordinal)
+            .Select(m => TaskItems.File(Path.Combine(EdgeTpuDirectory, m.Value.CompiledFile!), ("Model", m.Key))).ToArray();
+        Status = results.Models.Count > 0 ? "compiled" : results.Default.Status;
+    }
 }

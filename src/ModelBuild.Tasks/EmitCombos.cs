@@ -13,6 +13,12 @@ public sealed class EmitCombos : ModelBuildTask
     public string? EdgeTpuDirectory { get; set; }
     public string? Quantization { get; set; }
 
-    protected override void Run() =>
-        EmitStep.Run(ModelItemSettings.Parse(ModelFile, quantization: Quantization), PlanFile, StoreDirectory, EdgeTpuDirectory, OutputDirectory, BuildLog, Cancellation);
+    /// <summary>Every file laid out under OutputDirectory.</summary>
+    [Output] public ITaskItem[] LaidOutFiles { get; private set; } = [];
+
+    protected override void Run()
+    {
+        var files = EmitStep.Run(ModelItemSettings.Parse(ModelFile, quantization: Quantization), PlanFile, StoreDirectory, EdgeTpuDirectory, OutputDirectory, BuildLog, Cancellation);
+        LaidOutFiles = files.Select(f => TaskItems.File(Path.IsPathRooted(f) ? f : Path.Combine(OutputDirectory, f))).ToArray();
+    }
 }

@@ -17,6 +17,9 @@ public sealed class RecordingLogger
 
     public List<(string Text, MessageImportance Importance)> Messages { get; } = [];
 
+    /// <summary>Task parameters as a binary log records them: (task input or output, parameter or item name, values).</summary>
+    public List<(string Kind, string Name, List<string> Values)> TaskParameters { get; } = [];
+
     public string ErrorText => string.Join("\n", Errors.Select(e => $"{e.File}: {e.Code}: {e.Message}"));
 
     /// <summary>
@@ -36,7 +39,15 @@ public sealed class RecordingLogger
         source.TargetStarted += (_, e) => TargetsRun.Add(e.TargetName);
         source.TaskStarted += (_, e) => TasksRun.Add(e.TaskName);
         source.ErrorRaised += (_, e) => Errors.Add(new LoggedError(e.Code ?? "", e.File ?? "", e.Message ?? ""));
-        source.MessageRaised += (_, e) => Messages.Add((e.Message ?? "", e.Importance));
+        source.MessageRaised += (_, e) =>
+        {
+            if (e is TaskParameterEventArgs p)
+                TaskParameters.Add((p.Kind.ToString(), p.ItemType, p.Items.Cast<object>().Select(i => i is ITaskItem t ? t.ItemSpec : i?.ToString() ?? "").ToList()));
+            else
+                Messages.Add((e.Message ?? "", e.Importance));
+        };
+        // What -bl turns on: task inputs and outputs logged as parameters.
+        if (source is IEventSource3 withInputs) withInputs.IncludeTaskInputs();
     }
 }
 
