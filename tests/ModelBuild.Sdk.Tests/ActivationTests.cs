@@ -42,6 +42,29 @@ public sealed class ActivationTests
     }
 
     [TestMethod]
+    public void In_a_design_time_build_no_target_of_the_SDK_runs_a_task()
+    {
+        var project = SdkProject.Create("""
+            <ItemGroup><KerasModel Include="a.h5" CalibrationData="calib" /></ItemGroup>
+            <PropertyGroup><EdgeTpuCompilerPath>$(ModelBuildEdgeTpuDockerScript)</EdgeTpuCompilerPath></PropertyGroup>
+            """);
+        project.AddFile("a.h5");
+        project.AddFile("calib/cat.jpg");
+        var sdkTargets = SdkProject.Create("").Evaluate().Targets.Values
+            .Where(t => t.FullPath.Contains(Path.Combine("ModelBuild.Sdk", "build"), StringComparison.Ordinal) && t.Name != "ModelBuildClean")
+            .Select(t => t.Name).ToList();
+        Assert.IsGreaterThanOrEqualTo(10, sdkTargets.Count, string.Join(", ", sdkTargets));
+        foreach (var target in sdkTargets)
+        {
+            var (ok, log, _) = SdkProject.Build(project.Evaluate(("DesignTimeBuild", "true")), target);
+            Assert.IsTrue(ok, $"{target}: {log.ErrorText}");
+            Assert.IsEmpty(log.TasksRun, $"{target} at design time ran {string.Join(", ", log.TasksRun)}");
+        }
+
+        Assert.IsFalse(Directory.Exists(Path.Combine(project.Directory_, "obj")), "nothing written");
+    }
+
+    [TestMethod]
     public void A_missing_tasks_assembly_fails_with_MB5004_before_any_step()
     {
         var project = SdkProject.Create("""
