@@ -19,10 +19,10 @@ public static class Commands
           plan <model> [--budget {ModelBuildDefaults.BudgetMiB}] [--cuts a;b] cut points and segment sizes for a budget (MiB)
           synthesize <ResNet101|ResNet50|ResNet152|MobileNetV2> <out.h5> [--seed 1]
                                                   write a Keras .h5 with that architecture and random weights
-          build <model> <out-dir> [--budget {ModelBuildDefaults.BudgetMiB}] [--quantization PerChannel|PerTensor]
-                [--calibration <folder|.npy>] [--samples {ModelBuildDefaults.CalibrationSamples}] [--edgetpu Auto|Required|Off]
-                                                  the whole chain without MSBuild: <out-dir>/<name>/full_split, pairs_kN
+          build <model> <out-dir> [options]       the whole chain without MSBuild: <out-dir>/<name>/full_split, pairs_kN;
+                                                  every KerasModel option as a flag (modelbuild build --help)
           chain <layout-folder>                   run a full_split or pairs_kN folder on the reference input
+        modelbuild <command> --help: that command's options
         """ + "\n" + EdgeTpuCheckCommand.UsageLine;
 
     public static int Run(string[] args)
@@ -34,13 +34,20 @@ public static class Commands
         }
 
         if (args[0] == "edgetpu-check") return EdgeTpuCheckCommand.Run(args[1..], Console.Out);
+
+        if (args.Skip(1).Any(x => x is "-h" or "--help"))
+        {
+            Console.WriteLine(CommandHelp.For(args[0]));
+            return 0;
+        }
+
         var a = new Arguments(args.Skip(1));
         return args[0] switch
         {
             "inspect" => Inspect(a.Positional(0, "the model file")),
             "plan" => Plan(a.Positional(0, "the .keras or .h5 file"), a.Number("budget", ModelBuildDefaults.BudgetMiB), a.Option("cuts")),
             "synthesize" => Synthesize(a.Positional(0, "the architecture"), a.Positional(1, "the output .h5 path"), (int)a.Number("seed", 1)),
-            "build" => Build(a.Positional(0, "the .keras or .h5 file"), a.Positional(1, "the output folder"), a),
+            "build" => BuildCommand.Run(a.Positional(0, "the .keras or .h5 file"), a.Positional(1, "the output folder"), a),
             "chain" => Chain(a.Positional(0, "the layout folder")),
             _ => throw new UsageException($"unknown command '{args[0]}'."),
         };
@@ -94,30 +101,6 @@ public static class Commands
         var clock = Stopwatch.StartNew();
         KerasModelSynthesizer.Write(output, arch, seed);
         Console.WriteLine($"wrote {output}: synthetic {arch} (random weights, seed {seed}), {new FileInfo(output).Length / 1048576.0:F1} MB in {clock.Elapsed.TotalSeconds:F1} s");
-        return 0;
-    }
-
-    private static int Build(string h5, string outputRoot, Arguments a)
-    {
-        var log = new ConsoleBuildLog();
-        var name = Path.GetFileNameWithoutExtension(h5);
-        var work = new WorkFolder(Path.Combine(outputRoot, "obj", name));
-        Directory.CreateDirectory(work.Root);
-        var settings = new ModelBuildSettings
-        {
-            ModelFile = Path.GetFullPath(h5),
-            BudgetMiB = a.Option("budget") is { } budget ? ModelBuildSettings.ParseBudget(budget, h5) : ModelBuildDefaults.BudgetMiB,
-            PerChannel = ModelBuildSettings.ParsePerChannel(a.Option("quantization"), h5),
-            CalibrationData = a.Option("calibration"),
-            CalibrationSamples = ModelBuildSettings.ParseSamples(a.Option("samples"), h5),
-            Preprocessing = PreprocessingModes.Parse(a.Option("preprocessing"), h5),
-        };
-        var clock = Stopwatch.StartNew();
-        CutStep.Run(settings, work, log);
-        ConvertStep.Run(settings, work, log);
-        EdgeTpuStep.Run(settings.ModelFile, work, EdgeTpuModes.Parse(a.Option("edgetpu"), h5), new EdgeTpuCompilerLocator(), ModelBuildDefaults.EdgeTpuTimeout, log);
-        var files = LayoutStep.Run(settings, work, Path.Combine(outputRoot, name), log);
-        Console.WriteLine($"{files.Count} files in {Path.Combine(outputRoot, name)} ({clock.Elapsed.TotalSeconds:F1} s)");
         return 0;
     }
 

@@ -13,12 +13,18 @@ public sealed class ConvertInt8 : ModelBuildTask
     public string? CalibrationSamples { get; set; }
     public string? Preprocessing { get; set; }
 
+    /// <summary>The int8 models written (segments and tails), with FirstSegment, LastSegment, Bytes and Sha256.</summary>
+    [Output] public ITaskItem[] Int8Models { get; private set; } = [];
+
     protected override void Run()
     {
         try
         {
-            ConvertStep.Run(ModelItemSettings.Parse(ModelFile, quantization: Quantization, calibrationData: CalibrationData,
-                calibrationSamples: CalibrationSamples, preprocessing: Preprocessing), new WorkFolder(WorkDirectory), BuildLog, Cancellation);
+            var work = new WorkFolder(WorkDirectory);
+            var models = ConvertStep.Run(ModelItemSettings.Parse(ModelFile, quantization: Quantization, calibrationData: CalibrationData,
+                calibrationSamples: CalibrationSamples, preprocessing: Preprocessing), work, BuildLog, Cancellation);
+            Int8Models = models.Select(m => TaskItems.File(Path.Combine(work.StoreDirectory, m.File),
+                ("FirstSegment", m.FirstSegment.ToString()), ("LastSegment", m.LastSegment.ToString()), ("Bytes", m.Bytes.ToString()), ("Sha256", m.Sha256))).ToArray();
         }
         catch (Core.Diagnostics.ModelBuildException e) when (e.File is not null && e.File != ModelFile)
         {

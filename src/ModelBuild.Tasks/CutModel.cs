@@ -13,6 +13,16 @@ public sealed class CutModel : ModelBuildTask
     public string? Cuts { get; set; }
     public string? CutCandidates { get; set; }
 
-    protected override void Run() =>
-        CutStep.Run(ModelItemSettings.Parse(ModelFile, BudgetMiB, Quantization, Cuts, CutCandidates), new WorkFolder(WorkDirectory), BuildLog, Cancellation);
+    /// <summary>K: how many segments the plan has (for binary logs and targets after this one).</summary>
+    [Output] public int SegmentCount { get; private set; }
+
+    /// <summary>The tensors the model is cut at, in order.</summary>
+    [Output] public string[] CutTensors { get; private set; } = [];
+
+    protected override void Run()
+    {
+        var plan = CutStep.Run(ModelItemSettings.Parse(ModelFile, BudgetMiB, Quantization, Cuts, CutCandidates), new WorkFolder(WorkDirectory), BuildLog, Cancellation);
+        SegmentCount = plan.K;
+        CutTensors = plan.Cuts.Select(c => c.Tensor).ToArray();
+    }
 }

@@ -11,6 +11,12 @@ public sealed class EmitCombos : ModelBuildTask
     [Required] public string OutputDirectory { get; set; } = "";
     public string? Quantization { get; set; }
 
-    protected override void Run() =>
-        LayoutStep.Run(ModelItemSettings.Parse(ModelFile, quantization: Quantization), new WorkFolder(WorkDirectory), OutputDirectory, BuildLog, Cancellation);
+    /// <summary>Every file laid out under OutputDirectory.</summary>
+    [Output] public ITaskItem[] LaidOutFiles { get; private set; } = [];
+
+    protected override void Run()
+    {
+        var files = LayoutStep.Run(ModelItemSettings.Parse(ModelFile, quantization: Quantization), new WorkFolder(WorkDirectory), OutputDirectory, BuildLog, Cancellation);
+        LaidOutFiles = files.Select(f => TaskItems.File(Path.IsPathRooted(f) ? f : Path.Combine(OutputDirectory, f))).ToArray();
+    }
 }

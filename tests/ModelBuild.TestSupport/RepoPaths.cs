@@ -5,7 +5,7 @@ public static class RepoPaths
 {
     private static readonly Lazy<string> RootLazy = new(FindRoot);
 
-    /// <summary>The repository root (the folder holding ModelBuild.slnx).</summary>
+    /// <summary>The repository root (the folder holding ModelBuild.sln).</summary>
     public static string Root => RootLazy.Value;
 
     /// <summary>../shared relative to the repository root (models, images). Never copied into the project.</summary>
@@ -41,7 +41,7 @@ public static class RepoPaths
     private static string FindRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ModelBuild.slnx"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new DirectoryNotFoundException("Could not find ModelBuild.slnx above " + AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ModelBuild.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new DirectoryNotFoundException("Could not find ModelBuild.sln above " + AppContext.BaseDirectory);
     }
 }

@@ -28,7 +28,7 @@ public static class ConvertStep
                 return s;
             });
         log.Progress($"{name}: calibrating with up to {options.MaxSamples} samples from {CalibrationDataLoader.Describe(settings.CalibrationData)}");
-        var ranges = Calibrator.Calibrate(graph, samples, log);
+        var ranges = Calibrator.Calibrate(graph, samples, log, new CalibrationSettings { ExpectedSamples = CalibrationDataLoader.ExpectedCount(settings.CalibrationData, options) });
         log.Progress($"{name}: calibrated on {count} samples in {clock.Elapsed.TotalSeconds:F1} s");
         cancel.ThrowIfCancellationRequested();
 

@@ -36,6 +36,21 @@ public sealed class CalibratorTests
     }
 
     [TestMethod]
+    public void Progress_with_a_known_total_is_done_over_total_at_most_ten_lines_however_many_samples()
+    {
+        foreach (int total in new[] { 3, 37, 1000 })
+        {
+            var log = new RecordingBuildLog();
+            var samples = Enumerable.Range(0, total).Select(i => new[] { i % 5, 1f, -1f, 0f });
+            Calibrator.Calibrate(AddRelu(), samples, log, new CalibrationSettings { BatchSize = 1, ExpectedSamples = total });
+            var progress = log.ProgressMessages.Where(m => m.Contains("calibration ")).ToList();
+            Assert.IsLessThanOrEqualTo(10, progress.Count, $"{total} samples: {string.Join(" | ", progress)}");
+            Assert.IsTrue(progress.All(m => System.Text.RegularExpressions.Regex.IsMatch(m, $@"calibration \d+/{total} samples")), string.Join(" | ", progress));
+            StringAssert.Contains(progress[^1], $"calibration {total}/{total} samples", "the last line says all were done");
+        }
+    }
+
+    [TestMethod]
     public void SamplesAreStreamedNotCollected()
     {
         // A source that never ends. At every sample it checks that the calibrator has run all but the current batch of

@@ -41,6 +41,18 @@ public static class CalibrationDataLoader
         }
     }
 
+    /// <summary>
+    /// How many samples <see cref="Load"/> will give, when that is known without reading them: the synthetic count, or
+    /// one per image file, up to <see cref="CalibrationOptions.MaxSamples"/>. Null for NumPy files (several samples each).
+    /// </summary>
+    public static int? ExpectedCount(string? spec, CalibrationOptions options)
+    {
+        int max = Math.Max(1, options.MaxSamples);
+        if (string.IsNullOrWhiteSpace(spec)) return max;
+        var files = ResolveFiles(spec);
+        return files.All(f => ImageSamples.Extensions.Contains(Path.GetExtension(f).ToLowerInvariant())) ? Math.Min(max, files.Count) : null;
+    }
+
     /// <summary>The calibration files a spec names, sorted; errors when there are none.</summary>
     public static IReadOnlyList<string> ResolveFiles(string spec)
     {
