@@ -20,7 +20,8 @@ public static class Commands
           synthesize <ResNet101|ResNet50|ResNet152|MobileNetV2> <out.h5> [--seed 1]
                                                   write a Keras .h5 with that architecture and random weights
           build <model.h5> <out-dir> [--budget 7] [--quantization PerChannel|PerTensor]
-                [--calibration <folder|.npy>] [--samples 32] [--edgetpu Auto|Required|Off]
+                [--calibration <folder|.npy>] [--samples 32] [--preprocessing none|unit|tf|caffe|torch]
+                [--augment Auto|Off] [--min-sqnr 10] [--edgetpu Auto|Required|Off]
                                                   the whole chain without MSBuild: <out-dir>/<name>/full_split, pairs_kN
           chain <layout-folder>                   run a full_split or pairs_kN folder on the reference input
         """;
@@ -110,6 +111,8 @@ public static class Commands
             CalibrationData = a.Option("calibration"),
             CalibrationSamples = ModelBuildSettings.ParseSamples(a.Option("samples"), h5),
             Preprocessing = PreprocessingModes.Parse(a.Option("preprocessing"), h5),
+            CalibrationAugment = CalibrationAugmentation.Parse(a.Option("augment"), h5),
+            MinSqnrDb = ModelBuildSettings.ParseMinSqnr(a.Option("min-sqnr"), h5),
         };
         var clock = Stopwatch.StartNew();
         var plan = Path.Combine(work, "plan.json");

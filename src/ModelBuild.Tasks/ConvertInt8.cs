@@ -13,13 +13,16 @@ public sealed class ConvertInt8 : ModelBuildTask
     public string? CalibrationData { get; set; }
     public string? CalibrationSamples { get; set; }
     public string? Preprocessing { get; set; }
+    public string? CalibrationAugment { get; set; }
+    public string? MinSqnrDb { get; set; }
 
     protected override void Run()
     {
         try
         {
             ConvertStep.Run(ModelItemSettings.Parse(ModelFile, quantization: Quantization, calibrationData: CalibrationData,
-                calibrationSamples: CalibrationSamples, preprocessing: Preprocessing), PlanFile, StoreDirectory, BuildLog, Cancellation);
+                calibrationSamples: CalibrationSamples, preprocessing: Preprocessing,
+                calibrationAugment: CalibrationAugment, minSqnrDb: MinSqnrDb), PlanFile, StoreDirectory, BuildLog, Cancellation);
         }
         catch (Core.Diagnostics.ModelBuildException e) when (e.File is not null && e.File != ModelFile)
         {

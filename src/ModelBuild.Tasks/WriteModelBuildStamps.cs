@@ -23,6 +23,8 @@ public sealed class WriteModelBuildStamps : ModelBuildTask
     public string? CalibrationData { get; set; }
     public string? CalibrationSamples { get; set; }
     public string? Preprocessing { get; set; }
+    public string? CalibrationAugment { get; set; }
+    public string? MinSqnrDb { get; set; }
     public string? EdgeTpu { get; set; }
     public string? CompilerPath { get; set; }
 
@@ -36,7 +38,7 @@ public sealed class WriteModelBuildStamps : ModelBuildTask
         // The engine's identity: the task assembly's and Core's, so a rebuilt Core under the same version counts too.
         var version = $"{typeof(WriteModelBuildStamps).Assembly.ManifestModule.ModuleVersionId}+{typeof(CalibrationDataLoader).Assembly.ManifestModule.ModuleVersionId}";
         Write("cut.stamp", $"engine={version}\nbudget={BudgetMiB}\nquantization={Quantization}\ncuts={Cuts}\ncandidates={CutCandidates}\n");
-        var convert = new StringBuilder($"engine={version}\nquantization={Quantization}\ncalibration={CalibrationData}\nsamples={CalibrationSamples}\npreprocessing={Preprocessing}\n");
+        var convert = new StringBuilder($"engine={version}\nquantization={Quantization}\ncalibration={CalibrationData}\nsamples={CalibrationSamples}\npreprocessing={Preprocessing}\naugment={CalibrationAugment}\nminSqnr={MinSqnrDb}\n");
         if (!string.IsNullOrWhiteSpace(CalibrationData))
         {
             try
@@ -66,7 +68,7 @@ public sealed class WriteModelBuildStamps : ModelBuildTask
         var project = string.IsNullOrWhiteSpace(ProjectFile) ? ModelFile : ProjectFile;
         try
         {
-            ModelItemSettings.Parse(ModelFile, BudgetMiB, Quantization, Cuts, CutCandidates, CalibrationData, CalibrationSamples, Preprocessing);
+            ModelItemSettings.Parse(ModelFile, BudgetMiB, Quantization, Cuts, CutCandidates, CalibrationData, CalibrationSamples, Preprocessing, CalibrationAugment, MinSqnrDb);
             EdgeTpuModes.Parse(EdgeTpu, ModelFile);
         }
         catch (Core.Diagnostics.ModelBuildException e)

@@ -24,18 +24,36 @@ public static class CalibrationDataLoader
         }
 
         var files = ResolveFiles(spec);
-        return Stream(files, sampleShape, options).Take(Math.Max(1, options.MaxSamples));
+        return Stream(files, sampleShape, options).Select(s => s.Sample).Take(Math.Max(1, options.MaxSamples));
     }
 
-    private static IEnumerable<float[]> Stream(IReadOnlyList<string> files, int[] sampleShape, CalibrationOptions options)
+    /// <summary>
+    /// The build's samples: originals (files, or the synthetic fallback with warning MB3060), a few held back for the
+    /// accuracy report, and with <see cref="CalibrationAugment.Auto"/> derived images up to the sample count.
+    /// </summary>
+    public static CalibrationSampleSet Open(string? spec, int[] inputShape, CalibrationOptions options, IBuildLog log, string? modelFile = null)
+    {
+        var sampleShape = inputShape[1..];
+        if (string.IsNullOrWhiteSpace(spec))
+        {
+            // Enough random samples for the held-back ones too; the set stops at MaxSamples calibration samples.
+            var synthetic = Load(spec, inputShape, options with { MaxSamples = options.MaxSamples + CalibrationSampleSet.MaxEvaluationSamples }, log, modelFile);
+            return new CalibrationSampleSet(() => synthetic.Select(s => (s, (string?)null)), sampleShape, options);
+        }
+
+        var files = ResolveFiles(spec);
+        return new CalibrationSampleSet(() => Stream(files, sampleShape, options), sampleShape, options);
+    }
+
+    private static IEnumerable<(float[] Sample, string? Image)> Stream(IReadOnlyList<string> files, int[] sampleShape, CalibrationOptions options)
     {
         foreach (var file in files)
         {
             var ext = Path.GetExtension(file).ToLowerInvariant();
             if (ext is ".npy" or ".npz")
-                foreach (var s in NpySamples.Load(file, sampleShape)) yield return s;
+                foreach (var s in NpySamples.Load(file, sampleShape)) yield return (s, null);
             else if (sampleShape.Length == 3)
-                yield return ImageSamples.Load(file, sampleShape[0], sampleShape[1], sampleShape[2], options.Preprocessing);
+                yield return (ImageSamples.Load(file, sampleShape[0], sampleShape[1], sampleShape[2], options.Preprocessing), file);
             else
                 throw new ModelBuildException("MB3053", file, $"is an image, but the model's input is ({string.Join(", ", sampleShape)}), not an image; give .npy tensors instead.");
         }

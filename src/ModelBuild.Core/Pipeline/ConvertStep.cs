@@ -13,27 +13,29 @@ public static class ConvertStep
 {
     public const string CalibrationFile = "calibration.json";
 
+    public const string AccuracyFile = "accuracy.json";
+
     public static IReadOnlyList<ModelFileInfo> Run(ModelBuildSettings settings, string planFile, string storeDirectory, IBuildLog log, CancellationToken cancel = default)
     {
         var plan = CutStep.ReadPlan(planFile);
         var graph = ModelGraphHandoff.Read(settings.ModelFile);
         var name = Path.GetFileName(settings.ModelFile);
-        var options = new CalibrationOptions { Preprocessing = settings.Preprocessing, MaxSamples = settings.CalibrationSamples };
+        var options = new CalibrationOptions { Preprocessing = settings.Preprocessing, MaxSamples = settings.CalibrationSamples, Augment = settings.CalibrationAugment };
         var clock = Stopwatch.StartNew();
-        int count = 0;
-        var samples = CalibrationDataLoader.Load(settings.CalibrationData, graph.Inputs[0].Shape, options, log, settings.ModelFile)
-            .Select(s =>
-            {
-                cancel.ThrowIfCancellationRequested();
-                count++;
-                return s;
-            });
+        var sampleSet = CalibrationDataLoader.Open(settings.CalibrationData, graph.Inputs[0].Shape, options, log, settings.ModelFile);
+        var samples = sampleSet.Calibration.Select(s =>
+        {
+            cancel.ThrowIfCancellationRequested();
+            return s;
+        });
         log.Progress($"{name}: calibrating with up to {options.MaxSamples} samples from {CalibrationDataLoader.Describe(settings.CalibrationData)}");
         var ranges = Calibrator.Calibrate(graph, samples, log);
-        log.Progress($"{name}: calibrated on {count} samples in {clock.Elapsed.TotalSeconds:F1} s");
+        log.Progress($"{name}: calibrated on {sampleSet.Describe()} in {clock.Elapsed.TotalSeconds:F1} s");
         cancel.ThrowIfCancellationRequested();
 
         var int8 = Quantizer.Quantize(graph, ranges, new QuantizationOptions { PerChannel = settings.PerChannel });
+        var accuracy = AccuracyEvaluator.Evaluate(graph, int8, sampleSet.Evaluation, sampleSet.EvaluationHeldOut, settings.MinSqnrDb);
+        cancel.ThrowIfCancellationRequested();
         // The float model and the calibration executor's packed weights (together about twice the .h5) are done
         // with: free them now, so the model store's write buffers reuse that memory instead of raising the peak.
         graph = null!;
@@ -42,10 +44,14 @@ public static class ConvertStep
         try
         {
             var models = ModelStore.Write(int8, plan, staging, log, settings.ModelFile, cancel);
-            var calibration = new CalibrationInfo(CalibrationDataLoader.Describe(settings.CalibrationData), count, settings.Preprocessing.ToString().ToLowerInvariant());
+            var chains = ChainAccuracy.Evaluate(staging, plan, int8.Inputs[0].Quant!, sampleSet.Evaluation, accuracy, cancel);
+            AccuracyWarning.Check(accuracy.Report, settings.ModelFile, log);
+            var calibration = new CalibrationInfo(CalibrationDataLoader.Describe(settings.CalibrationData), sampleSet.Calibrated,
+                settings.Preprocessing.ToString().ToLowerInvariant(), sampleSet.Original, sampleSet.Derived);
             AtomicFiles.WriteAllText(Path.Combine(staging, CalibrationFile), JsonSerializer.Serialize(calibration));
+            AtomicFiles.WriteAllText(Path.Combine(staging, AccuracyFile), JsonSerializer.Serialize(new StoredAccuracy(accuracy.Report, chains)));
             AtomicFiles.ReplaceDirectory(staging, storeDirectory);
-            log.Progress($"{name}: wrote {models.Count} int8 models in {clock.Elapsed.TotalSeconds:F1} s");
+            log.Progress($"{name}: wrote {models.Count} int8 models in {clock.Elapsed.TotalSeconds:F1} s; int8 vs float {AccuracyWarning.Summary(accuracy.Report)}");
             return models;
         }
         finally
@@ -58,5 +64,12 @@ public static class ConvertStep
     {
         var path = Path.Combine(storeDirectory, CalibrationFile);
         return File.Exists(path) ? JsonSerializer.Deserialize<CalibrationInfo>(File.ReadAllText(path))! : new CalibrationInfo("unknown", 0, "none");
+    }
+
+    /// <summary>The accuracy report ConvertInt8 left in the store, or null (a store written before reports existed).</summary>
+    public static StoredAccuracy? ReadAccuracy(string storeDirectory)
+    {
+        var path = Path.Combine(storeDirectory, AccuracyFile);
+        return File.Exists(path) ? JsonSerializer.Deserialize<StoredAccuracy>(File.ReadAllText(path)) : null;
     }
 }

@@ -18,6 +18,7 @@ public static class EmitStep
             EdgeTpu = edgeTpu.Models,
             DefaultEdgeTpu = edgeTpu.Default,
             EdgeTpuChecks = edgeTpu.Checks ?? new Dictionary<string, EdgeTpuCheckEntry>(),
+            Accuracy = ConvertStep.ReadAccuracy(storeDirectory),
         };
         var files = LayoutWriter.Write(request, cancel);
         log.Progress($"{Path.GetFileName(settings.ModelFile)}: laid out {plan.K} combos ({files.Count} files) in {outputDirectory}");
