@@ -4,6 +4,7 @@ using ModelBuild.Core.Calibration;
 using ModelBuild.Core.EdgeTpu;
 using ModelBuild.Core.Keras;
 using ModelBuild.Core.Pipeline;
+using ModelBuild.Core.Quantization;
 using ModelBuild.Core.Segmentation;
 using ModelBuild.Core.Synthesis;
 using ModelBuild.Core.TfLite;
@@ -21,7 +22,8 @@ public static class Commands
                                                   write a Keras .h5 with that architecture and random weights
           build <model.h5> <out-dir> [--budget 7] [--quantization PerChannel|PerTensor]
                 [--calibration <folder|.npy>] [--samples 32] [--preprocessing none|unit|tf|caffe|torch]
-                [--augment Auto|Off] [--min-sqnr 10] [--edgetpu Auto|Required|Off]
+                [--augment Auto|Off] [--range-estimator MinMax|Percentile|Mse] [--min-sqnr 10]
+                [--edgetpu Auto|Required|Off]
                                                   the whole chain without MSBuild: <out-dir>/<name>/full_split, pairs_kN
           chain <layout-folder>                   run a full_split or pairs_kN folder on the reference input
         """;
@@ -113,6 +115,7 @@ public static class Commands
             Preprocessing = PreprocessingModes.Parse(a.Option("preprocessing"), h5),
             CalibrationAugment = CalibrationAugmentation.Parse(a.Option("augment"), h5),
             MinSqnrDb = ModelBuildSettings.ParseMinSqnr(a.Option("min-sqnr"), h5),
+            RangeEstimator = RangeEstimators.Parse(a.Option("range-estimator"), h5),
         };
         var clock = Stopwatch.StartNew();
         var plan = Path.Combine(work, "plan.json");

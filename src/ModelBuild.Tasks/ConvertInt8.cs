@@ -15,6 +15,7 @@ public sealed class ConvertInt8 : ModelBuildTask
     public string? Preprocessing { get; set; }
     public string? CalibrationAugment { get; set; }
     public string? MinSqnrDb { get; set; }
+    public string? RangeEstimator { get; set; }
 
     protected override void Run()
     {
@@ -22,7 +23,7 @@ public sealed class ConvertInt8 : ModelBuildTask
         {
             ConvertStep.Run(ModelItemSettings.Parse(ModelFile, quantization: Quantization, calibrationData: CalibrationData,
                 calibrationSamples: CalibrationSamples, preprocessing: Preprocessing,
-                calibrationAugment: CalibrationAugment, minSqnrDb: MinSqnrDb), PlanFile, StoreDirectory, BuildLog, Cancellation);
+                calibrationAugment: CalibrationAugment, minSqnrDb: MinSqnrDb, rangeEstimator: RangeEstimator), PlanFile, StoreDirectory, BuildLog, Cancellation);
         }
         catch (Core.Diagnostics.ModelBuildException e) when (e.File is not null && e.File != ModelFile)
         {

@@ -8,7 +8,7 @@ internal static class ModelItemSettings
 {
     public static ModelBuildSettings Parse(string modelFile, string? budgetMiB = null, string? quantization = null, string? cuts = null,
         string? candidatePattern = null, string? calibrationData = null, string? calibrationSamples = null, string? preprocessing = null,
-        string? calibrationAugment = null, string? minSqnrDb = null) => new()
+        string? calibrationAugment = null, string? minSqnrDb = null, string? rangeEstimator = null) => new()
     {
         ModelFile = modelFile,
         BudgetMiB = budgetMiB is null ? 7 : ModelBuildSettings.ParseBudget(budgetMiB, modelFile),
@@ -20,5 +20,6 @@ internal static class ModelItemSettings
         Preprocessing = PreprocessingModes.Parse(preprocessing, modelFile),
         CalibrationAugment = CalibrationAugmentation.Parse(calibrationAugment, modelFile),
         MinSqnrDb = ModelBuildSettings.ParseMinSqnr(minSqnrDb, modelFile),
+        RangeEstimator = Core.Quantization.RangeEstimators.Parse(rangeEstimator, modelFile),
     };
 }

@@ -13,7 +13,8 @@ internal static class AccuracyNote
         sb.AppendLine(c, $"Accuracy, int8 vs float, on {a.Evaluation}:");
         sb.AppendLine(c, $"  whole model: {AccuracyWarning.Format(a.Model)}");
         if (a.Chain is { } chain)
-            sb.AppendLine($"  this folder's chain: {AccuracyWarning.Format(chain)}" + (a.ChainMatchesModel == true ? " (bit-identical to the whole int8 model)" : " (differs from the whole int8 model)"));
+            sb.AppendLine($"  this folder's chain, run from its files on the first input: {AccuracyWarning.Format(chain)}"
+                          + (a.ChainMatchesModel == true ? " (bit-identical to the whole int8 model)" : " (differs from the whole int8 model)"));
         if (a.WorstLayers.Count > 0)
             sb.AppendLine("  worst tensors: " + string.Join("; ", a.WorstLayers.Select(l =>
                 string.Create(c, $"{l.Layer} ({l.Class}) {(l.SqnrDb is double d ? d.ToString("F1", c) + " dB" : "exact")}"))));

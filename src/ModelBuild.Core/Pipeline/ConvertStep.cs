@@ -29,12 +29,14 @@ public static class ConvertStep
             return s;
         });
         log.Progress($"{name}: calibrating with up to {options.MaxSamples} samples from {CalibrationDataLoader.Describe(settings.CalibrationData)}");
-        var ranges = Calibrator.Calibrate(graph, samples, log);
+        var ranges = Calibrator.Calibrate(graph, samples, log, new CalibrationSettings { ObserverFactory = RangeEstimators.Factory(settings.RangeEstimator) });
         log.Progress($"{name}: calibrated on {sampleSet.Describe()} in {clock.Elapsed.TotalSeconds:F1} s");
         cancel.ThrowIfCancellationRequested();
 
         var int8 = Quantizer.Quantize(graph, ranges, new QuantizationOptions { PerChannel = settings.PerChannel });
+        var reportClock = Stopwatch.StartNew();
         var accuracy = AccuracyEvaluator.Evaluate(graph, int8, sampleSet.Evaluation, sampleSet.EvaluationHeldOut, settings.MinSqnrDb);
+        log.Progress($"{name}: compared int8 with float on {sampleSet.Evaluation.Count} samples in {reportClock.Elapsed.TotalSeconds:F1} s");
         cancel.ThrowIfCancellationRequested();
         // The float model and the calibration executor's packed weights (together about twice the .h5) are done
         // with: free them now, so the model store's write buffers reuse that memory instead of raising the peak.
@@ -44,7 +46,9 @@ public static class ConvertStep
         try
         {
             var models = ModelStore.Write(int8, plan, staging, log, settings.ModelFile, cancel);
+            reportClock.Restart();
             var chains = ChainAccuracy.Evaluate(staging, plan, int8.Inputs[0].Quant!, sampleSet.Evaluation, accuracy, cancel);
+            log.Progress($"{name}: ran {chains.Count} chains of written models in {reportClock.Elapsed.TotalSeconds:F1} s");
             AccuracyWarning.Check(accuracy.Report, settings.ModelFile, log);
             var calibration = new CalibrationInfo(CalibrationDataLoader.Describe(settings.CalibrationData), sampleSet.Calibrated,
                 settings.Preprocessing.ToString().ToLowerInvariant(), sampleSet.Original, sampleSet.Derived);

@@ -24,6 +24,8 @@ public sealed record ModelBuildSettings
 
     public CalibrationAugment CalibrationAugment { get; init; } = CalibrationAugment.Auto;
 
+    public Quantization.RangeEstimator RangeEstimator { get; init; } = Quantization.RangeEstimators.Default;
+
     /// <summary>Warning MB3070 below this whole-model int8-vs-float SQNR; 0 turns the warning off.</summary>
     public double MinSqnrDb { get; init; } = DefaultMinSqnrDb;
 

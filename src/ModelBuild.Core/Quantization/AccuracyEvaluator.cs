@@ -21,19 +21,22 @@ public static class AccuracyEvaluator
         var int8Exec = new Int8Executor(int8Graph);
         var model = new OutputAgreement();
         var tensors = new Dictionary<string, OutputAgreement>(StringComparer.Ordinal);
-        var floatOutputs = new List<float[]>();
         var int8Outputs = new List<sbyte[]>();
-        foreach (var x in inputs)
+        // int8 one input at a time (the executor's batch is 1), keeping every tensor; then float on all inputs as one batch.
+        var int8Values = new Dictionary<string, (sbyte[] Values, QuantParams Quant)>[inputs.Count];
+        for (int b = 0; b < inputs.Count; b++)
         {
-            var int8Values = new Dictionary<string, (sbyte[] Values, QuantParams Quant)>(StringComparer.Ordinal);
-            var q = Quantize(x, int8Graph.Inputs[0].Quant!);
-            var y = int8Exec.Run(new Dictionary<Tensor, sbyte[]>(ReferenceEqualityComparer.Instance) { [int8Graph.Inputs[0]] = q },
-                (t, v) => int8Values[t.Name] = (v, t.Quant!))[int8Graph.Outputs[0]];
-            var f = floatExec.Run(new Dictionary<Tensor, float[]> { [floatGraph.Inputs[0]] = x }, 1, new Comparer(int8Values, tensors))[floatGraph.Outputs[0]];
-            model.Add(f, Dequantize(y, int8Graph.Outputs[0].Quant!));
-            floatOutputs.Add(f);
-            int8Outputs.Add(y);
+            var values = int8Values[b] = new(StringComparer.Ordinal);
+            var q = Quantize(inputs[b], int8Graph.Inputs[0].Quant!);
+            int8Outputs.Add(int8Exec.Run(new Dictionary<Tensor, sbyte[]>(ReferenceEqualityComparer.Instance) { [int8Graph.Inputs[0]] = q },
+                (t, v) => values[t.Name] = (v, t.Quant!))[int8Graph.Outputs[0]]);
         }
+
+        var batch = inputs.SelectMany(x => x).ToArray();
+        var all = floatExec.Run(new Dictionary<Tensor, float[]> { [floatGraph.Inputs[0]] = batch }, inputs.Count, new Comparer(int8Values, tensors))[floatGraph.Outputs[0]];
+        int per = all.Length / Math.Max(1, inputs.Count);
+        var floatOutputs = Enumerable.Range(0, inputs.Count).Select(b => all.AsSpan(b * per, per).ToArray()).ToList();
+        for (int b = 0; b < inputs.Count; b++) model.Add(floatOutputs[b], Dequantize(int8Outputs[b], int8Graph.Outputs[0].Quant!));
 
         var output = int8Graph.Outputs[0];
         bool classifier = output.Rank == 2 && output.Shape[1] > 1;
@@ -75,13 +78,17 @@ public static class AccuracyEvaluator
         return y;
     }
 
-    private sealed class Comparer(Dictionary<string, (sbyte[] Values, QuantParams Quant)> int8Values, Dictionary<string, OutputAgreement> tensors) : ITensorObserver
+    private sealed class Comparer(Dictionary<string, (sbyte[] Values, QuantParams Quant)>[] int8Values, Dictionary<string, OutputAgreement> tensors) : ITensorObserver
     {
         public void Observe(Tensor tensor, ReadOnlySpan<float> values, int batch)
         {
-            if (!int8Values.TryGetValue(tensor.Name, out var q) || q.Values.Length != values.Length) return;
-            if (!tensors.TryGetValue(tensor.Name, out var a)) tensors[tensor.Name] = a = new OutputAgreement();
-            a.Accumulate(values, Dequantize(q.Values, q.Quant));
+            int per = values.Length / batch;
+            for (int b = 0; b < batch; b++)
+            {
+                if (!int8Values[b].TryGetValue(tensor.Name, out var q) || q.Values.Length != per) continue;
+                if (!tensors.TryGetValue(tensor.Name, out var a)) tensors[tensor.Name] = a = new OutputAgreement();
+                a.Accumulate(values.Slice(b * per, per), q.Values, q.Quant.Scale[0], q.Quant.ZeroPoint[0]);
+            }
         }
     }
 }

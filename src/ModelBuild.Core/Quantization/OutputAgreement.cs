@@ -30,6 +30,21 @@ public class OutputAgreement
         }
     }
 
+    /// <summary>Adds to the SQNR only, the int8 values dequantized on the fly (no copy of a large tensor).</summary>
+    public void Accumulate(ReadOnlySpan<float> reference, ReadOnlySpan<sbyte> quantized, float scale, long zeroPoint)
+    {
+        double s = 0, n = 0;
+        for (int i = 0; i < reference.Length; i++)
+        {
+            double r = reference[i], d = r - scale * (quantized[i] - zeroPoint);
+            s += r * r;
+            n += d * d;
+        }
+
+        signal += s;
+        noise += n;
+    }
+
     /// <summary>+∞ when the outputs are equal; −∞ when the float output is all zeros and the int8 one is not.</summary>
     public double SqnrDb => noise == 0 ? double.PositiveInfinity : 10 * Math.Log10(signal / noise);
 

@@ -2,6 +2,7 @@ using ModelBuild.Core.Artifacts;
 using ModelBuild.Core.Calibration;
 using ModelBuild.Core.Diagnostics;
 using ModelBuild.Core.Pipeline;
+using ModelBuild.Core.Quantization;
 using ModelBuild.TestSupport;
 
 namespace ModelBuild.Core.Tests.Pipeline;
@@ -20,12 +21,12 @@ public sealed class AccuracyReportPipelineTests
 
     private sealed record Work(ModelBuildSettings Settings, string Plan, string Store, string Output);
 
-    private static Work Build(string folder, string? calibration, CalibrationAugment augment, IBuildLog log, bool emit = true)
+    private static Work Build(string folder, string? calibration, CalibrationAugment augment, IBuildLog log, bool emit = true, RangeEstimator estimator = RangeEstimators.Default)
     {
         var settings = new ModelBuildSettings
         {
             ModelFile = RepoPaths.KerasModel(Model), Cuts = Cuts, CalibrationData = calibration, CalibrationAugment = augment,
-            Preprocessing = Preprocessing.Unit,
+            Preprocessing = Preprocessing.Unit, RangeEstimator = estimator,
         };
         var work = new Work(settings, Path.Combine(folder, "plan.json"), Path.Combine(folder, "models"), Path.Combine(folder, "out"));
         CutStep.Run(settings, work.Plan, log);
@@ -50,8 +51,8 @@ public sealed class AccuracyReportPipelineTests
         Assert.AreEqual(4, accuracy.Samples);
         Assert.IsGreaterThan(20.0, accuracy.Model.SqnrDb!.Value, "an MNIST CNN calibrated on photos still follows the float model on them");
         Assert.AreEqual(((int?)4, 4), (accuracy.Model.Top1Agree, accuracy.Model.Inputs));
-        Assert.AreEqual(accuracy.Model, accuracy.Chain, "the segment chain computes exactly the whole int8 model");
-        Assert.IsTrue(accuracy.ChainMatchesModel);
+        Assert.AreEqual(1, accuracy.Chain!.Inputs, "chains run on the first input");
+        Assert.IsTrue(accuracy.ChainMatchesModel, "the segment chain computes exactly the whole int8 model");
         Assert.HasCount(5, accuracy.WorstLayers);
         Assert.IsTrue(accuracy.WorstLayers.Zip(accuracy.WorstLayers.Skip(1)).All(p => p.First.SqnrDb <= p.Second.SqnrDb), "worst first");
         Assert.IsFalse(log.Warnings.Any(w => w.Code == "MB3070"), string.Join("\n", log.Warnings));
@@ -59,14 +60,25 @@ public sealed class AccuracyReportPipelineTests
         foreach (var k in Enumerable.Range(2, meta.SegmentCount - 1))
         {
             var pair = Meta(work, $"pairs_k{k}").Accuracy!;
-            Assert.AreEqual(accuracy.Model, pair.Chain, $"pairs_k{k}");
+            Assert.AreEqual(accuracy.Chain, pair.Chain, $"pairs_k{k}");
             Assert.IsTrue(pair.ChainMatchesModel, $"pairs_k{k}");
         }
+
+        // Every field of the report and of calibration is documented.
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(work.Output, "full_split", "meta.json")));
+        var report = json.RootElement.GetProperty("accuracy");
+        var fields = report.EnumerateObject().Select(p => p.Name)
+            .Concat(report.GetProperty("model").EnumerateObject().Select(p => p.Name))
+            .Concat(report.GetProperty("worstLayers")[0].EnumerateObject().Select(p => p.Name))
+            .Concat(json.RootElement.GetProperty("calibration").EnumerateObject().Select(p => p.Name)).Distinct().ToList();
+        CollectionAssert.IsSubsetOf(new[] { "samples", "heldOut", "model", "worstLayers", "mostLoss", "minSqnrDb", "chain", "chainMatchesModel", "original", "derived" }, fields);
+        var docs = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "META-JSON.md"));
+        foreach (var f in fields) StringAssert.Contains(docs, $"`{f}`", $"docs/META-JSON.md documents '{f}'");
 
         var note = File.ReadAllText(Path.Combine(work.Output, "full_split", "note.txt"));
         StringAssert.Contains(note, "4 original, 28 derived from them (crops and mirror images; CalibrationAugment=Auto)");
         StringAssert.Contains(note, "Accuracy, int8 vs float, on 4 calibration samples reused");
-        StringAssert.Contains(note, "this folder's chain: SQNR ");
+        StringAssert.Contains(note, "this folder's chain, run from its files on the first input: SQNR ");
         StringAssert.Contains(note, "worst tensors: ");
     }
 
@@ -80,10 +92,13 @@ public sealed class AccuracyReportPipelineTests
     }
 
     [TestMethod]
-    public void Augmented_calibration_gives_byte_identical_models_on_rebuild()
+    [DataRow(RangeEstimator.MinMax)]
+    [DataRow(RangeEstimator.Mse)]
+    [DataRow(RangeEstimator.Percentile)]
+    public void Augmented_calibration_gives_byte_identical_models_on_rebuild(RangeEstimator estimator)
     {
-        var first = Build(RepoPaths.NewScratchDirectory("accuracy-rebuild-1"), RepoPaths.Images, CalibrationAugment.Auto, new RecordingBuildLog(), emit: false);
-        var second = Build(RepoPaths.NewScratchDirectory("accuracy-rebuild-2"), RepoPaths.Images, CalibrationAugment.Auto, new RecordingBuildLog(), emit: false);
+        var first = Build(RepoPaths.NewScratchDirectory("accuracy-rebuild-1"), RepoPaths.Images, CalibrationAugment.Auto, new RecordingBuildLog(), emit: false, estimator);
+        var second = Build(RepoPaths.NewScratchDirectory("accuracy-rebuild-2"), RepoPaths.Images, CalibrationAugment.Auto, new RecordingBuildLog(), emit: false, estimator);
         var files = Directory.GetFiles(first.Store).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
         CollectionAssert.AreEqual(files, Directory.GetFiles(second.Store).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList());
         Assert.IsTrue(files.Any(f => f!.EndsWith(".tflite", StringComparison.Ordinal)));
