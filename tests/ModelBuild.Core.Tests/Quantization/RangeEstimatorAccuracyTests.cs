@@ -20,7 +20,12 @@ public sealed class RangeEstimatorAccuracyTests
 {
     private static readonly string[][] Folds = [["cat.bmp", "face.jpg"], ["hot_dog.jpg", "marguerite.jpg"]];
 
-    public static IEnumerable<object[]> Models => SharedKerasModels.All;
+    /// <summary>
+    /// Every shared model; the 400×600 U-Net (11, about 7 minutes on a loaded machine for its 8 calibrations) only
+    /// with MODELBUILD_MEASURE_ALL=1, to keep the suite's time reasonable.
+    /// </summary>
+    public static IEnumerable<object[]> Models => SharedKerasModels.All.Where(row =>
+        !((string)row[0]).StartsWith("11_", StringComparison.Ordinal) || Environment.GetEnvironmentVariable("MODELBUILD_MEASURE_ALL") == "1");
 
     [TestMethod]
     [DynamicData(nameof(Models))]
