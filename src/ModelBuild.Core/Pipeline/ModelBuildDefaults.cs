@@ -1,4 +1,5 @@
 using ModelBuild.Core.EdgeTpu;
+using ModelBuild.Core.Quantization;
 using ModelBuild.Core.Quantization.Calibration;
 
 namespace ModelBuild.Core.Pipeline;
@@ -17,12 +18,12 @@ public static class ModelBuildDefaults
 
     public const string Preprocessing = "none";
 
-    public const CalibrationAugment CalibrationAugment = Quantization.Calibration.CalibrationAugment.Auto;
+    public const CalibrationAugment CalibrationAugment = Core.Quantization.Calibration.CalibrationAugment.Auto;
 
     /// <summary>MinSqnrDb: warning MB3070 below this int8-vs-float SQNR (chosen from the shared models, docs/ACCURACY.md); 0 = off.</summary>
     public const double MinSqnrDb = 10;
 
-    public const Quantization.RangeEstimator RangeEstimator = Quantization.RangeEstimators.Default;
+    public const RangeEstimator RangeEstimator = RangeEstimators.Default;
 
     public const EdgeTpuMode EdgeTpu = EdgeTpuMode.Auto;
 

@@ -19,7 +19,10 @@ public sealed class AccuracyReportPipelineTests
     /// <summary>Two of the model's cut candidates: three segments.</summary>
     private static readonly IReadOnlyList<string> Cuts = ["conv2d_1", "max_pooling2d"];
 
-    private sealed record Work(ModelBuildSettings Settings, string Plan, string Store, string Output);
+    private sealed record Work(ModelBuildSettings Settings, WorkFolder Folder, string Output)
+    {
+        public string Store => Folder.StoreDirectory;
+    }
 
     private static Work Build(string folder, string? calibration, CalibrationAugment augment, IBuildLog log, bool emit = true, RangeEstimator estimator = RangeEstimators.Default)
     {
@@ -28,10 +31,10 @@ public sealed class AccuracyReportPipelineTests
             ModelFile = RepoPaths.KerasModel(Model), Cuts = Cuts, CalibrationData = calibration, CalibrationAugment = augment,
             Preprocessing = Preprocessing.Unit, RangeEstimator = estimator,
         };
-        var work = new Work(settings, Path.Combine(folder, "plan.json"), Path.Combine(folder, "models"), Path.Combine(folder, "out"));
-        CutStep.Run(settings, work.Plan, log);
-        ConvertStep.Run(settings, work.Plan, work.Store, log);
-        if (emit) EmitStep.Run(settings, work.Plan, work.Store, null, work.Output, log);
+        var work = new Work(settings, new WorkFolder(folder), Path.Combine(folder, "out"));
+        CutStep.Run(settings, work.Folder, log);
+        ConvertStep.Run(settings, work.Folder, log);
+        if (emit) LayoutStep.Run(settings, work.Folder, work.Output, log);
         return work;
     }
 
@@ -133,7 +136,7 @@ public sealed class AccuracyReportPipelineTests
         // MinSqnrDb = 0 turns the warning off.
         var quiet = new RecordingBuildLog();
         var settings = work.Settings with { MinSqnrDb = 0 };
-        ConvertStep.Run(settings, work.Plan, work.Store, quiet);
+        ConvertStep.Run(settings, work.Folder, quiet);
         Assert.IsFalse(quiet.Warnings.Any(w => w.Code == "MB3070"));
     }
 
