@@ -113,7 +113,7 @@ public static class EdgeTpuStaticCheck
             log.Warning(EdgeTpuCodes.StaticCheckCpuFallback, file ?? result.Model, string.Create(c,
                 $"{result.Model}: {result.OperationsOnCpu} of {result.Operations} operations would run on the CPU instead of the Edge TPU (ModelBuild's own check, without the compiler): " +
                 $"{string.Join("; ", shown)}{more}.") +
-                (following > 0 ? string.Create(c, $" The compiler maps one piece from the start up to the first operation it cannot map, so the {following} operation(s) after it run on the CPU too.") : "") +
+                (following > 0 ? string.Create(c, $" The {following} operation(s) that follow those on their path run on the CPU too (the compiler leaves everything after an operation it cannot map there).") : "") +
                 (alsoIn is { Count: > 0 } ? $" The same operations are in {string.Join(", ", alsoIn)}." : "") +
                 " Replace those layers with ones the Edge TPU runs (docs/EDGETPU.md lists the rules), or accept the CPU fallback.");
         }

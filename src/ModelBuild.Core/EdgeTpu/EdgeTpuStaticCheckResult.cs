@@ -26,8 +26,9 @@ public sealed record EdgeTpuStaticCheckResult
     public int OperationsSupported { get; init; }
 
     /// <summary>
-    /// Operations predicted to run on the Edge TPU: the compiler maps one subgraph, from the start up to the first
-    /// operation it cannot map; everything after runs on the CPU ("More than one subgraph is not supported").
+    /// Operations predicted to run on the Edge TPU: those that meet the rules and do not read, directly or through
+    /// others, a result computed on the CPU (what follows a rejected operation on its path stays on the CPU: "More than
+    /// one subgraph is not supported").
     /// </summary>
     public int OperationsOnEdgeTpu { get; init; }
 
