@@ -25,4 +25,14 @@ public sealed class KerasReaderFuzzTests
             "zip-entry-level mutations are among the inputs");
         Assert.IsTrue(outcomes.Any(o => o.Detail is "MB1010" or "MB1011" or "MB1012" or "MB1013"), "archive errors are reached");
     }
+
+    /// <summary>Found by the long run: a flipped byte in the central directory escaped as System.IO.Compression's InvalidDataException (ZipArchive reads its central directory lazily, outside the reader's catch).</summary>
+    [TestMethod]
+    public void A_damaged_central_directory_found_by_the_long_run_is_MB1011()
+    {
+        var target = FuzzAssert.Target("15_keras3.10_potato_cnn_nested_resizing_rescaling_augmentation.keras");
+        var outcome = new ReaderFuzzer(target, TestSupport.RepoPaths.NewScratchDirectory("fuzz-replay"), FuzzAssert.PerInputLimit).Run(4755);
+        Assert.AreEqual(FuzzOutcomeKind.ModelBuildError, outcome.Kind, outcome.ToString());
+        Assert.AreEqual("MB1011", outcome.Detail, outcome.ToString());
+    }
 }

@@ -111,7 +111,7 @@ public sealed class ReaderFuzzer(FuzzTarget target, string scratchDirectory, Tim
         if (read.Exception?.InnerException is { } error)
         {
             if (error is not ModelBuildException mb)
-                return Outcome(FuzzOutcomeKind.UnhandledException, $"{error.GetType().Name}: {error.Message} at {error.StackTrace?.Split('\n')[0].Trim()}");
+                return Outcome(FuzzOutcomeKind.UnhandledException, $"{error.GetType().Name}: {error.Message} {error.StackTrace?.Split('\n')[0].Trim()}");
             if (!Code.IsMatch(mb.Code) || mb.File != model)
                 return Outcome(FuzzOutcomeKind.UnnamedFile, $"{mb.Code} names '{mb.File}', not the model: {mb.Message}");
             var left = Directory.GetFileSystemEntries(work).Concat(Directory.GetFileSystemEntries(dir).Where(p => p != model && p != work)).ToList();
