@@ -17,6 +17,9 @@ const string usage = """
                  5. build time vs model and vs calibration sample count (ModelBuild.Core steps, no MSBuild)
       pipeline   <model.h5> <out-dir> [--calibration folder] [--samples 8] [--preprocessing caffe]
                  the four build steps of one model, each timed (what `scaling` runs per measurement)
+      fuzz       [--inputs 10000] [--seed 1] [--timeout 10] [--target 13_mnist_int8]
+                 damaged copies of real .h5/.keras/.tflite files through the readers (docs/FUZZING.md);
+                 replay one input: --target <file> --seed <seed> --inputs 1
     """;
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
@@ -36,6 +39,7 @@ return args[0] switch
     "noop" => NoOpBuildBench.Run(a),
     "scaling" => ScalingBench.Run(a),
     "pipeline" => PipelineCommand.Run(a),
+    "fuzz" => FuzzCommand.Run(a),
     _ => Unknown(args[0]),
 };
 

@@ -57,7 +57,7 @@ public static class Commands
     {
         if (path.EndsWith(".tflite", StringComparison.OrdinalIgnoreCase))
         {
-            var flat = TfLiteFlatModel.ReadFile(path);
+            var flat = TfLiteFileErrors.ReadFlat(path);
             var sub = flat.Subgraphs[0];
             Console.WriteLine($"{Path.GetFileName(path)}: TFLite schema {flat.Version}, {flat.Subgraphs.Count} subgraph(s), {sub.Operators.Count} operators, min runtime {flat.MinRuntimeVersion ?? "?"}");
             foreach (var i in sub.Inputs) Console.WriteLine($"  input  {sub.Tensors[i]} {Quant(sub.Tensors[i])}");

@@ -35,6 +35,16 @@ internal static class KerasArchive
         try
         {
             zip = new ZipArchive(stream, ZipArchiveMode.Read);
+            try
+            {
+                // ZipArchive reads the central directory on first use of its entries: read it here, where its damage is MB1011.
+                _ = zip.Entries.Count;
+            }
+            catch
+            {
+                zip.Dispose();
+                throw;
+            }
         }
         catch (Exception e) when (e is InvalidDataException or IOException)
         {

@@ -42,7 +42,12 @@ internal static class TfLiteOptionsCodec
     // schema.fbs: enum Padding { SAME, VALID }; enum ActivationFunctionType { NONE, RELU, RELU_N1_TO_1, RELU6, TANH, SIGN_BIT }.
     public static sbyte PaddingCode(Padding p) => p == Padding.Same ? (sbyte)0 : (sbyte)1;
 
-    public static Padding ToPadding(sbyte v) => v == 0 ? Padding.Same : Padding.Valid;
+    public static Padding ToPadding(sbyte v) => v switch
+    {
+        0 => Padding.Same,
+        1 => Padding.Valid,
+        _ => throw new InvalidDataException($"Padding code {v} is neither SAME (0) nor VALID (1)."),
+    };
 
     public static sbyte ActivationCode(FusedActivation a) => a switch
     {

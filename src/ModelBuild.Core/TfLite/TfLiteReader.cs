@@ -10,7 +10,23 @@ namespace ModelBuild.Core.TfLite;
 /// </summary>
 public static class TfLiteReader
 {
-    public static ModelGraph Read(string path) => Read(TfLiteFlatModel.ReadFile(path), Path.GetFileNameWithoutExtension(path));
+    /// <summary>Reads a .tflite file; a damaged file is MB1015, an operator or tensor type without an IR equivalent MB1016, both naming the file.</summary>
+    public static ModelGraph Read(string path)
+    {
+        var flat = TfLiteFileErrors.ReadFlat(path);
+        try
+        {
+            return Read(flat, Path.GetFileNameWithoutExtension(path));
+        }
+        catch (InvalidDataException e)
+        {
+            throw TfLiteFileErrors.DamagedFile(path, e);
+        }
+        catch (NotSupportedException e)
+        {
+            throw TfLiteFileErrors.UnsupportedFile(path, e);
+        }
+    }
 
     public static ModelGraph Read(byte[] bytes, string name = "model") => Read(TfLiteFlatModel.Read(bytes), name);
 
@@ -35,7 +51,17 @@ public static class TfLiteReader
                 throw new NotSupportedException(
                     $"TFLite model '{name}': operator {code.DisplayName} (producing '{outputs.FirstOrDefault()?.Name}') has no ModelBuild IR equivalent.");
             var inputs = op.Inputs.Select(i => i < 0 ? null : At(i)).ToArray();
-            var options = definition.ReadOptions(new TfLiteOptionsTable(op.Options), outputs.Length > 0 ? outputs[0].Shape : []);
+            OpOptions? options;
+            try
+            {
+                options = definition.ReadOptions(new TfLiteOptionsTable(op.Options), outputs.Length > 0 ? outputs[0].Shape : []);
+            }
+            catch (Exception e) when (e is ArgumentOutOfRangeException or IndexOutOfRangeException)
+            {
+                // The options table is read lazily, so a damaged offset in it only shows here.
+                throw new InvalidDataException($"TFLite model '{name}': the options of {code.DisplayName} (producing '{outputs.FirstOrDefault()?.Name}') point outside the file.", e);
+            }
+
             nodes.Add(new Node(outputs.FirstOrDefault()?.Name ?? $"op{nodes.Count}", definition.Op, inputs, outputs, options));
         }
 

@@ -1,3 +1,4 @@
+using ModelBuild.Core.Diagnostics;
 using ModelBuild.Core.Graph;
 using ModelBuild.Core.Quantization;
 using ModelBuild.Core.TfLite;
@@ -111,9 +112,12 @@ public sealed class TfLiteRoundTripTests
     }
 
     [TestMethod]
-    public void An_edgetpu_compiled_model_is_refused_by_the_ir_reader_naming_its_custom_op()
+    public void An_edgetpu_compiled_model_is_refused_by_the_ir_reader_as_MB1016_naming_the_file_and_its_custom_op()
     {
-        var ex = Assert.ThrowsExactly<NotSupportedException>(() => TfLiteReader.Read(RepoPaths.TfLiteModel("13_mnist_int8_edgetpu.tflite")));
+        var path = RepoPaths.TfLiteModel("13_mnist_int8_edgetpu.tflite");
+        var ex = Assert.ThrowsExactly<ModelBuildException>(() => TfLiteReader.Read(path));
+        Assert.AreEqual("MB1016", ex.Code);
+        Assert.AreEqual(path, ex.File);
         StringAssert.Contains(ex.Message, "edgetpu-custom-op");
     }
 }
