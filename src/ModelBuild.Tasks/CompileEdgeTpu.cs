@@ -9,7 +9,7 @@ namespace ModelBuild.Tasks;
 /// available (EdgeTpu=Auto|Required|Off). TimeoutSeconds (EdgeTpuTimeoutSeconds) is the compiler's own -t; ModelBuild
 /// kills a compiler that outlasts it by a grace period.
 /// </summary>
-public sealed class CompileEdgeTpu : ModelBuildTask
+public sealed class CompileEdgeTpu : CachedModelBuildTask
 {
     [Required] public string ModelFile { get; set; } = "";
     [Required] public string StoreDirectory { get; set; } = "";
@@ -20,5 +20,5 @@ public sealed class CompileEdgeTpu : ModelBuildTask
 
     protected override void Run() =>
         EdgeTpuStep.Run(ModelFile, StoreDirectory, EdgeTpuDirectory, EdgeTpuModes.Parse(EdgeTpu, ModelFile),
-            string.IsNullOrWhiteSpace(CompilerPath) ? null : CompilerPath, TimeSpan.FromSeconds(TimeoutSeconds), BuildLog, Cancellation);
+            string.IsNullOrWhiteSpace(CompilerPath) ? null : CompilerPath, TimeSpan.FromSeconds(TimeoutSeconds), BuildLog, Cancellation, Cache);
 }

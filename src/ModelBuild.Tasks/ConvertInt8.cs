@@ -4,7 +4,7 @@ using ModelBuild.Core.Pipeline;
 namespace ModelBuild.Tasks;
 
 /// <summary>Calibrates and quantizes the model once and writes every segment and tail as int8 .tflite.</summary>
-public sealed class ConvertInt8 : ModelBuildTask
+public sealed class ConvertInt8 : CachedModelBuildTask
 {
     [Required] public string ModelFile { get; set; } = "";
     [Required] public string PlanFile { get; set; } = "";
@@ -19,7 +19,7 @@ public sealed class ConvertInt8 : ModelBuildTask
         try
         {
             ConvertStep.Run(ModelItemSettings.Parse(ModelFile, quantization: Quantization, calibrationData: CalibrationData,
-                calibrationSamples: CalibrationSamples, preprocessing: Preprocessing), PlanFile, StoreDirectory, BuildLog, Cancellation);
+                calibrationSamples: CalibrationSamples, preprocessing: Preprocessing), PlanFile, StoreDirectory, BuildLog, Cancellation, Cache);
         }
         catch (Core.Diagnostics.ModelBuildException e) when (e.File is not null && e.File != ModelFile)
         {

@@ -4,7 +4,7 @@ using ModelBuild.Core.Pipeline;
 namespace ModelBuild.Tasks;
 
 /// <summary>Reads a Keras .h5 and plans its segments under BudgetMiB; writes plan.json.</summary>
-public sealed class CutModel : ModelBuildTask
+public sealed class CutModel : CachedModelBuildTask
 {
     [Required] public string ModelFile { get; set; } = "";
     [Required] public string PlanFile { get; set; } = "";
@@ -14,5 +14,5 @@ public sealed class CutModel : ModelBuildTask
     public string? CutCandidates { get; set; }
 
     protected override void Run() =>
-        CutStep.Run(ModelItemSettings.Parse(ModelFile, BudgetMiB, Quantization, Cuts, CutCandidates), PlanFile, BuildLog, Cancellation);
+        CutStep.Run(ModelItemSettings.Parse(ModelFile, BudgetMiB, Quantization, Cuts, CutCandidates), PlanFile, BuildLog, Cancellation, Cache);
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using ModelBuild.Core.Artifacts;
+using ModelBuild.Core.Cache;
 using ModelBuild.Core.Calibration;
 using ModelBuild.Core.Diagnostics;
 using ModelBuild.Core.Keras;
@@ -13,7 +14,16 @@ public static class ConvertStep
 {
     public const string CalibrationFile = "calibration.json";
 
-    public static IReadOnlyList<ModelFileInfo> Run(ModelBuildSettings settings, string planFile, string storeDirectory, IBuildLog log, CancellationToken cancel = default)
+    public static IReadOnlyList<ModelFileInfo> Run(ModelBuildSettings settings, string planFile, string storeDirectory, IBuildLog log, CancellationToken cancel = default, ModelCache? cache = null)
+    {
+        var cached = CachedStep.Start(cache, c => StepCacheKeys.Int8(settings, planFile, c), settings.ModelFile, log);
+        if (cached.TryRestoreDirectory(storeDirectory)) return ModelStore.ReadManifest(storeDirectory);
+        var models = Build(settings, planFile, storeDirectory, cached, cancel);
+        cached.PublishDirectory(storeDirectory);
+        return models;
+    }
+
+    private static IReadOnlyList<ModelFileInfo> Build(ModelBuildSettings settings, string planFile, string storeDirectory, IBuildLog log, CancellationToken cancel)
     {
         var plan = CutStep.ReadPlan(planFile);
         var graph = ModelGraphHandoff.Read(settings.ModelFile);

@@ -1,4 +1,5 @@
 using ModelBuild.Core.Artifacts;
+using ModelBuild.Core.Cache;
 using ModelBuild.Core.Diagnostics;
 using ModelBuild.Core.Keras;
 using ModelBuild.Core.Segmentation;
@@ -8,10 +9,22 @@ namespace ModelBuild.Core.Pipeline;
 /// <summary>CutModel: read the .h5, plan the segments, write plan.json.</summary>
 public static class CutStep
 {
+    /// <summary>The plan file's name inside its cache entry.</summary>
+    public const string PlanEntryFile = "plan.json";
+
     /// <remarks>Cancellation is checked between reading, planning and writing; plan.json is written whole or not at all.</remarks>
-    public static CutPlan Run(ModelBuildSettings settings, string planFile, IBuildLog log, CancellationToken cancel = default)
+    public static CutPlan Run(ModelBuildSettings settings, string planFile, IBuildLog log, CancellationToken cancel = default, ModelCache? cache = null)
     {
         cancel.ThrowIfCancellationRequested();
+        var cached = CachedStep.Start(cache, c => StepCacheKeys.Cut(settings, c), settings.ModelFile, log);
+        if (cached.TryRestoreFile(PlanEntryFile, planFile)) return ReadPlan(planFile);
+        var plan = Build(settings, planFile, cached, cancel);
+        cached.PublishFile(PlanEntryFile, planFile);
+        return plan;
+    }
+
+    private static CutPlan Build(ModelBuildSettings settings, string planFile, IBuildLog log, CancellationToken cancel)
+    {
         var graph = ModelGraphHandoff.Read(settings.ModelFile);
         cancel.ThrowIfCancellationRequested();
         var plan = BudgetPlanner.Plan(graph, settings.BudgetMiB, new PlannerOptions

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ModelBuild.Core.Artifacts;
+using ModelBuild.Core.Cache;
 using ModelBuild.Core.Diagnostics;
 using ModelBuild.Core.EdgeTpu;
 
@@ -21,7 +22,17 @@ public static class EdgeTpuStep
     public const string ResultsFile = "edgetpu.json";
 
     /// <param name="timeout">EdgeTpuTimeoutSeconds: the compiler's own <c>-t</c>, and ModelBuild's kill a grace period later (<see cref="EdgeTpuCompileOptions.ForTimeout"/>).</param>
-    public static EdgeTpuResults Run(string modelFile, string storeDirectory, string edgeTpuDirectory, EdgeTpuMode mode, string? compilerPath, TimeSpan timeout, IBuildLog log, CancellationToken cancel = default)
+    public static EdgeTpuResults Run(string modelFile, string storeDirectory, string edgeTpuDirectory, EdgeTpuMode mode, string? compilerPath, TimeSpan timeout, IBuildLog log, CancellationToken cancel = default, ModelCache? cache = null)
+    {
+        var compiler = mode == EdgeTpuMode.Off ? null : new EdgeTpuCompilerLocator { ExplicitPath = compilerPath }.Locate();
+        var cached = CachedStep.Start(cache, c => StepCacheKeys.EdgeTpu(storeDirectory, mode, compiler, c), modelFile, log);
+        if (cached.TryRestoreDirectory(edgeTpuDirectory)) return ReadResults(edgeTpuDirectory);
+        var results = Build(modelFile, storeDirectory, edgeTpuDirectory, mode, compiler, compilerPath, timeout, cached, cancel);
+        cached.PublishDirectory(edgeTpuDirectory);
+        return results;
+    }
+
+    private static EdgeTpuResults Build(string modelFile, string storeDirectory, string edgeTpuDirectory, EdgeTpuMode mode, EdgeTpuCompiler? compiler, string? compilerPath, TimeSpan timeout, IBuildLog log, CancellationToken cancel)
     {
         var manifest = ModelStore.ReadManifest(storeDirectory);
         var models = manifest.Select(m => Path.Combine(storeDirectory, m.File)).ToList();
@@ -31,7 +42,6 @@ public static class EdgeTpuStep
             results = new EdgeTpuResults(new EdgeTpuModelResult("off", Message: "Edge TPU compilation is off (EdgeTpu=\"Off\")."), new Dictionary<string, EdgeTpuModelResult>(), checks);
         else
         {
-            var compiler = new EdgeTpuCompilerLocator { ExplicitPath = compilerPath }.Locate();
             if (compiler is null)
             {
                 var what = $"edgetpu_compiler was not found{(string.IsNullOrWhiteSpace(compilerPath) ? "" : $" at '{compilerPath}'")}; the {models.Count} CPU int8 models were built but not compiled for the Edge TPU (tpu/ folders stay empty). {EdgeTpuCompilerLocator.InstallHint}";

@@ -1,0 +1,17 @@
+using ModelBuild.Core.Cache;
+
+namespace ModelBuild.Tasks;
+
+/// <summary>
+/// A pipeline task whose outputs the model cache keeps: CacheDirectory (ModelBuildCacheDirectory, from
+/// MODELBUILD_CACHE by default; empty = off) and CacheMaxGiB (ModelBuildCacheMaxGiB, the LRU size cap).
+/// </summary>
+public abstract class CachedModelBuildTask : ModelBuildTask
+{
+    public string? CacheDirectory { get; set; }
+
+    public string? CacheMaxGiB { get; set; }
+
+    /// <summary>The cache these settings name, or null when it is off.</summary>
+    protected ModelCache? Cache => ModelCache.Open(CacheDirectory, CacheMaxGiB, EngineIdentity.Of(typeof(CachedModelBuildTask).Assembly));
+}
