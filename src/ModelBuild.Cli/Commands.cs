@@ -23,6 +23,7 @@ public static class Commands
                 [--calibration <folder|.npy>] [--samples 32] [--edgetpu Auto|Required|Off]
                                                   the whole chain without MSBuild: <out-dir>/<name>/full_split, pairs_kN
           chain <layout-folder>                   run a full_split or pairs_kN folder on the reference input
+          cache list|verify|prune [--dir <cache>] [--max-gib N]   the model cache (default: $MODELBUILD_CACHE)
         """;
 
     public static int Run(string[] args)
@@ -41,6 +42,7 @@ public static class Commands
             "synthesize" => Synthesize(a.Positional(0, "the architecture"), a.Positional(1, "the output .h5 path"), (int)a.Number("seed", 1)),
             "build" => Build(a.Positional(0, "the .h5 file"), a.Positional(1, "the output folder"), a),
             "chain" => Chain(a.Positional(0, "the layout folder")),
+            "cache" => CacheCommands.Run(a),
             _ => throw new UsageException($"unknown command '{args[0]}'."),
         };
     }
