@@ -1,4 +1,5 @@
 using ModelBuild.Core.Cache;
+using ModelBuild.Core.Diagnostics;
 
 namespace ModelBuild.Tasks;
 
@@ -13,5 +14,18 @@ public abstract class CachedModelBuildTask : ModelBuildTask
     public string? CacheMaxGiB { get; set; }
 
     /// <summary>The cache these settings name, or null when it is off.</summary>
-    protected ModelCache? Cache => ModelCache.Open(CacheDirectory, CacheMaxGiB, EngineIdentity.Of(typeof(CachedModelBuildTask).Assembly));
+    protected ModelCache? Cache
+    {
+        get
+        {
+            try
+            {
+                return ModelCache.Open(CacheDirectory, CacheMaxGiB, EngineIdentity.Of(typeof(CachedModelBuildTask).Assembly));
+            }
+            catch (ModelBuildException e) when (e.File is null)
+            {
+                throw new ModelBuildException(e.Code, BuildEngine?.ProjectFileOfTaskNode, e.Message, e); // the property is set in the project
+            }
+        }
+    }
 }

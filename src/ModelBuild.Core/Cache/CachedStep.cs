@@ -28,7 +28,7 @@ public sealed class CachedStep : IBuildLog
     public string? Key => _key?.Key;
 
     /// <param name="key">The step's key recipe; not called when the cache is off. When it fails on bad input (a
-    /// calibration folder that does not exist…) the cache stays off for this step, and the step reports the error.</param>
+    /// calibration folder or an earlier step's output that does not exist…) the cache stays off for this step, and the step reports the error.</param>
     public static CachedStep Start(ModelCache? cache, Func<ModelCache, CacheKeyBuilder> key, string modelFile, IBuildLog log)
     {
         if (cache is null) return new CachedStep(null, null, log, modelFile);
@@ -36,9 +36,9 @@ public sealed class CachedStep : IBuildLog
         {
             return new CachedStep(cache, key(cache), log, modelFile);
         }
-        catch (ModelBuildException)
+        catch (Exception e) when (e is ModelBuildException or FileNotFoundException or DirectoryNotFoundException)
         {
-            return new CachedStep(null, null, log, modelFile);
+            return new CachedStep(null, null, log, modelFile); // an input is missing: the step itself says so
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

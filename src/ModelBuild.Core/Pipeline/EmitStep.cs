@@ -11,7 +11,7 @@ public static class EmitStep
         var plan = CutStep.ReadPlan(planFile);
         var edgeTpu = EdgeTpuStep.ReadResults(edgeTpuDirectory);
         var request = new LayoutRequest(plan, storeDirectory, outputDirectory,
-            new SourceInfo(Path.GetFileName(settings.ModelFile), AtomicFiles.Sha256(settings.ModelFile)),
+            new SourceInfo(Path.GetFileName(settings.ModelFile), Cache.FileHashes.Sha256(settings.ModelFile)), // hashed once per build (cache keys)
             settings.QuantizationName, ConvertStep.ReadCalibration(storeDirectory))
         {
             EdgeTpuDirectory = edgeTpuDirectory,
