@@ -209,7 +209,7 @@ public sealed class ModelCache
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         long length = 0;
         using (var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
-        using (var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1))
+        using (var output = new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.None, 1))
         {
             output.SetLength(input.Length);
             var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(CopyBufferBytes);

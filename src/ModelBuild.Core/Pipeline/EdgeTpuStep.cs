@@ -24,15 +24,16 @@ public static class EdgeTpuStep
     /// <param name="timeout">EdgeTpuTimeoutSeconds: the compiler's own <c>-t</c>, and ModelBuild's kill a grace period later (<see cref="EdgeTpuCompileOptions.ForTimeout"/>).</param>
     public static EdgeTpuResults Run(string modelFile, string storeDirectory, string edgeTpuDirectory, EdgeTpuMode mode, string? compilerPath, TimeSpan timeout, IBuildLog log, CancellationToken cancel = default, ModelCache? cache = null)
     {
-        var compiler = mode == EdgeTpuMode.Off ? null : new EdgeTpuCompilerLocator { ExplicitPath = compilerPath }.Locate();
-        var cached = CachedStep.Start(cache, c => StepCacheKeys.EdgeTpu(storeDirectory, mode, compiler, c), modelFile, log);
+        // Located once, when first needed: by the cache key, else after ModelBuild's own check (whose warnings come first).
+        var compiler = new Lazy<EdgeTpuCompiler?>(() => mode == EdgeTpuMode.Off ? null : new EdgeTpuCompilerLocator { ExplicitPath = compilerPath }.Locate());
+        var cached = CachedStep.Start(cache, c => StepCacheKeys.EdgeTpu(storeDirectory, mode, compiler.Value, c), modelFile, log);
         if (cached.TryRestoreDirectory(edgeTpuDirectory)) return ReadResults(edgeTpuDirectory);
         var results = Build(modelFile, storeDirectory, edgeTpuDirectory, mode, compiler, compilerPath, timeout, cached, cancel);
         cached.PublishDirectory(edgeTpuDirectory);
         return results;
     }
 
-    private static EdgeTpuResults Build(string modelFile, string storeDirectory, string edgeTpuDirectory, EdgeTpuMode mode, EdgeTpuCompiler? compiler, string? compilerPath, TimeSpan timeout, IBuildLog log, CancellationToken cancel)
+    private static EdgeTpuResults Build(string modelFile, string storeDirectory, string edgeTpuDirectory, EdgeTpuMode mode, Lazy<EdgeTpuCompiler?> located, string? compilerPath, TimeSpan timeout, IBuildLog log, CancellationToken cancel)
     {
         var manifest = ModelStore.ReadManifest(storeDirectory);
         var models = manifest.Select(m => Path.Combine(storeDirectory, m.File)).ToList();
@@ -42,6 +43,7 @@ public static class EdgeTpuStep
             results = new EdgeTpuResults(new EdgeTpuModelResult("off", Message: "Edge TPU compilation is off (EdgeTpu=\"Off\")."), new Dictionary<string, EdgeTpuModelResult>(), checks);
         else
         {
+            var compiler = located.Value;
             if (compiler is null)
             {
                 var what = $"edgetpu_compiler was not found{(string.IsNullOrWhiteSpace(compilerPath) ? "" : $" at '{compilerPath}'")}; the {models.Count} CPU int8 models were built but not compiled for the Edge TPU (tpu/ folders stay empty). {EdgeTpuCompilerLocator.InstallHint}";
