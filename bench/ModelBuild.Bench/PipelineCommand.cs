@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using ModelBuild.Core.Calibration;
 using ModelBuild.Core.Diagnostics;
 using ModelBuild.Core.EdgeTpu;
 using ModelBuild.Core.Pipeline;
+using ModelBuild.Core.Quantization.Calibration;
 
 namespace ModelBuild.Bench;
 
@@ -31,7 +31,7 @@ internal static class PipelineCommand
         };
         var clock = Stopwatch.StartNew();
         var log = new StampedLog(clock);
-        var plan = Path.Combine(work, "plan.json");
+        var folder = new WorkFolder(work);
         var times = new List<(string Step, double Seconds)>();
         void Step(string step, Action action)
         {
@@ -40,10 +40,10 @@ internal static class PipelineCommand
             times.Add((step, clock.Elapsed.TotalSeconds - t0));
         }
 
-        Step("CutModel", () => CutStep.Run(settings, plan, log));
-        Step("ConvertInt8", () => ConvertStep.Run(settings, plan, Path.Combine(work, "models"), log));
-        Step("CompileEdgeTpu", () => EdgeTpuStep.Run(h5, Path.Combine(work, "models"), Path.Combine(work, "tpu"), EdgeTpuMode.Auto, null, TimeSpan.FromMinutes(10), log));
-        Step("EmitCombos", () => EmitStep.Run(settings, plan, Path.Combine(work, "models"), Path.Combine(work, "tpu"), Path.Combine(outRoot, name), log));
+        Step("CutModel", () => CutStep.Run(settings, folder, log));
+        Step("ConvertInt8", () => ConvertStep.Run(settings, folder, log));
+        Step("CompileEdgeTpu", () => EdgeTpuStep.Run(h5, folder, EdgeTpuMode.Auto, new EdgeTpuCompilerLocator(), ModelBuildDefaults.EdgeTpuTimeout, log));
+        Step("EmitCombos", () => LayoutStep.Run(settings, folder, Path.Combine(outRoot, name), log));
         Console.WriteLine("PIPELINE " + string.Join(' ', times.Select(t => $"{t.Step}={t.Seconds:F3}")) + $" total={clock.Elapsed.TotalSeconds:F3}");
         return 0;
     }

@@ -65,11 +65,11 @@ internal sealed class SampleBuild(string configuration)
     public (bool Complete, int Combos, int CalibrationSamples) CheckOutputs()
     {
         var combos = System.IO.Directory.Exists(OutputLayout)
-            ? System.IO.Directory.GetDirectories(OutputLayout).Count(d => File.Exists(Path.Combine(d, "meta.json")))
+            ? System.IO.Directory.GetDirectories(OutputLayout).Count(d => File.Exists(Path.Combine(d, ModelBuild.Core.Layout.ComboMeta.FileName)))
             : 0;
-        var store = Path.Combine(WorkDirectory, "resnet101", "models");
-        int used = System.IO.Directory.Exists(store) ? ModelBuild.Core.Pipeline.ConvertStep.ReadCalibration(store).Samples : -1;
+        var work = new ModelBuild.Core.Pipeline.WorkFolder(Path.Combine(WorkDirectory, "resnet101"));
+        int used = System.IO.Directory.Exists(work.StoreDirectory) ? work.ReadCalibration().Samples : -1;
 
-        return (combos >= 2 && File.Exists(Path.Combine(OutputLayout, "full_split", "meta.json")), combos, used);
+        return (combos >= 2 && File.Exists(Path.Combine(OutputLayout, ModelBuild.Core.Pipeline.WorkFolder.LayoutMarkerPath)), combos, used);
     }
 }

@@ -30,6 +30,8 @@ public sealed class Arguments
 
     public string? Option(string name) => _options.GetValueOrDefault(name);
 
+    public IEnumerable<string> OptionNames => _options.Keys;
+
     public double Number(string name, double fallback) =>
         Option(name) is { } text
             ? double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : throw new UsageException($"--{name} '{text}' is not a number.")

@@ -1,10 +1,10 @@
 using System.Diagnostics;
-using ModelBuild.Core.Artifacts;
-using ModelBuild.Core.Calibration;
 using ModelBuild.Core.EdgeTpu;
 using ModelBuild.Core.Keras;
+using ModelBuild.Core.Layout;
 using ModelBuild.Core.Pipeline;
-using ModelBuild.Core.Segmentation;
+using ModelBuild.Core.Quantization.Calibration;
+using ModelBuild.Core.Slicing;
 using ModelBuild.Core.Synthesis;
 using ModelBuild.Core.TfLite;
 
@@ -13,18 +13,18 @@ namespace ModelBuild.Cli;
 /// <summary>The modelbuild commands; each is a thin call into ModelBuild.Core, like the MSBuild tasks.</summary>
 public static class Commands
 {
-    public const string Usage = """
+    public static readonly string Usage = $"""
         usage: modelbuild <command> ...
-          inspect <model.h5|model.tflite>         layers / operators, tensors, parameter sizes
-          plan <model.h5> [--budget 7] [--cuts a;b] cut points and segment sizes for a budget (MiB)
+          inspect <model.keras|.h5|.tflite>       layers / operators, tensors, parameter sizes
+          plan <model> [--budget {ModelBuildDefaults.BudgetMiB}] [--cuts a;b] cut points and segment sizes for a budget (MiB)
           synthesize <ResNet101|ResNet50|ResNet152|MobileNetV2> <out.h5> [--seed 1]
                                                   write a Keras .h5 with that architecture and random weights
-          build <model.h5> <out-dir> [--budget 7] [--quantization PerChannel|PerTensor]
-                [--calibration <folder|.npy>] [--samples 32] [--edgetpu Auto|Required|Off]
-                                                  the whole chain without MSBuild: <out-dir>/<name>/full_split, pairs_kN
+          build <model> <out-dir> [options]       the whole chain without MSBuild: <out-dir>/<name>/full_split, pairs_kN;
+                                                  every KerasModel option as a flag (modelbuild build --help)
           chain <layout-folder>                   run a full_split or pairs_kN folder on the reference input
           cache list|verify|prune [--dir <cache>] [--max-gib N]   the model cache (default: $MODELBUILD_CACHE)
-        """;
+        modelbuild <command> --help: that command's options
+        """ + "\n" + EdgeTpuCheckCommand.UsageLine;
 
     public static int Run(string[] args)
     {
@@ -34,13 +34,21 @@ public static class Commands
             return args.Length == 0 ? 2 : 0;
         }
 
+        if (args[0] == "edgetpu-check") return EdgeTpuCheckCommand.Run(args[1..], Console.Out);
+
+        if (args.Skip(1).Any(x => x is "-h" or "--help"))
+        {
+            Console.WriteLine(CommandHelp.For(args[0]));
+            return 0;
+        }
+
         var a = new Arguments(args.Skip(1));
         return args[0] switch
         {
             "inspect" => Inspect(a.Positional(0, "the model file")),
-            "plan" => Plan(a.Positional(0, "the .h5 file"), a.Number("budget", 7), a.Option("cuts")),
+            "plan" => Plan(a.Positional(0, "the .keras or .h5 file"), a.Number("budget", ModelBuildDefaults.BudgetMiB), a.Option("cuts")),
             "synthesize" => Synthesize(a.Positional(0, "the architecture"), a.Positional(1, "the output .h5 path"), (int)a.Number("seed", 1)),
-            "build" => Build(a.Positional(0, "the .h5 file"), a.Positional(1, "the output folder"), a),
+            "build" => BuildCommand.Run(a.Positional(0, "the .keras or .h5 file"), a.Positional(1, "the output folder"), a),
             "chain" => Chain(a.Positional(0, "the layout folder")),
             "cache" => CacheCommands.Run(a),
             _ => throw new UsageException($"unknown command '{args[0]}'."),
@@ -98,35 +106,9 @@ public static class Commands
         return 0;
     }
 
-    private static int Build(string h5, string outputRoot, Arguments a)
-    {
-        var log = new ConsoleBuildLog();
-        var name = Path.GetFileNameWithoutExtension(h5);
-        var work = Path.Combine(outputRoot, "obj", name);
-        Directory.CreateDirectory(work);
-        var settings = new ModelBuildSettings
-        {
-            ModelFile = Path.GetFullPath(h5),
-            BudgetMiB = ModelBuildSettings.ParseBudget(a.Option("budget") ?? "7", h5),
-            PerChannel = ModelBuildSettings.ParsePerChannel(a.Option("quantization"), h5),
-            CalibrationData = a.Option("calibration"),
-            CalibrationSamples = ModelBuildSettings.ParseSamples(a.Option("samples"), h5),
-            Preprocessing = PreprocessingModes.Parse(a.Option("preprocessing"), h5),
-        };
-        var clock = Stopwatch.StartNew();
-        var plan = Path.Combine(work, "plan.json");
-        CutStep.Run(settings, plan, log);
-        ConvertStep.Run(settings, plan, Path.Combine(work, "models"), log);
-        EdgeTpuStep.Run(settings.ModelFile, Path.Combine(work, "models"), Path.Combine(work, "tpu"), EdgeTpuModes.Parse(a.Option("edgetpu"), h5),
-            null, TimeSpan.FromMinutes(10), log);
-        var files = EmitStep.Run(settings, plan, Path.Combine(work, "models"), Path.Combine(work, "tpu"), Path.Combine(outputRoot, name), log);
-        Console.WriteLine($"{files.Count} files in {Path.Combine(outputRoot, name)} ({clock.Elapsed.TotalSeconds:F1} s)");
-        return 0;
-    }
-
     private static int Chain(string folder)
     {
-        var runner = new ArtifactChainRunner(folder);
+        var runner = new LayoutChainRunner(folder);
         var shape = runner.Input.Shape;
         int size = shape.Aggregate(1, (x, y) => x * y);
         var input = Enumerable.Range(0, size).Select(i => (float)((i * 7919L) % 1000) / 1000f).ToArray();

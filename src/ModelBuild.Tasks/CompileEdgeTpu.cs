@@ -12,13 +12,24 @@ namespace ModelBuild.Tasks;
 public sealed class CompileEdgeTpu : CachedModelBuildTask
 {
     [Required] public string ModelFile { get; set; } = "";
-    [Required] public string StoreDirectory { get; set; } = "";
-    [Required] public string EdgeTpuDirectory { get; set; } = "";
+    [Required] public string WorkDirectory { get; set; } = "";
     public string? EdgeTpu { get; set; }
     public string? CompilerPath { get; set; }
-    public int TimeoutSeconds { get; set; } = 600;
+    public int TimeoutSeconds { get; set; } = ModelBuildDefaults.EdgeTpuTimeoutSeconds;
 
-    protected override void Run() =>
-        EdgeTpuStep.Run(ModelFile, StoreDirectory, EdgeTpuDirectory, EdgeTpuModes.Parse(EdgeTpu, ModelFile),
-            string.IsNullOrWhiteSpace(CompilerPath) ? null : CompilerPath, TimeSpan.FromSeconds(TimeoutSeconds), BuildLog, Cancellation, Cache);
+    /// <summary>The Edge TPU models the compiler wrote, with the int8 Model each comes from.</summary>
+    [Output] public ITaskItem[] CompiledModels { get; private set; } = [];
+
+    /// <summary>compiled, skipped (no compiler) or off: what happened to the models as a whole.</summary>
+    [Output] public string Status { get; private set; } = "";
+
+    protected override void Run()
+    {
+        var work = new WorkFolder(WorkDirectory);
+        var results = EdgeTpuStep.Run(ModelFile, work, EdgeTpuModes.Parse(EdgeTpu, ModelFile),
+            new EdgeTpuCompilerLocator { ExplicitPath = string.IsNullOrWhiteSpace(CompilerPath) ? null : CompilerPath }, TimeSpan.FromSeconds(TimeoutSeconds), BuildLog, Cancellation, Cache);
+        CompiledModels = results.Models.Where(m => m.Value.CompiledFile is not null).OrderBy(m => m.Key, StringComparer.Ordinal)
+            .Select(m => TaskItems.File(Path.Combine(work.EdgeTpuDirectory, m.Value.CompiledFile!), ("Model", m.Key))).ToArray();
+        Status = results.Models.Count > 0 ? "compiled" : results.Default.Status;
+    }
 }

@@ -7,19 +7,24 @@ namespace ModelBuild.Tasks;
 public sealed class ConvertInt8 : CachedModelBuildTask
 {
     [Required] public string ModelFile { get; set; } = "";
-    [Required] public string PlanFile { get; set; } = "";
-    [Required] public string StoreDirectory { get; set; } = "";
+    [Required] public string WorkDirectory { get; set; } = "";
     public string? Quantization { get; set; }
     public string? CalibrationData { get; set; }
     public string? CalibrationSamples { get; set; }
     public string? Preprocessing { get; set; }
 
+    /// <summary>The int8 models written (segments and tails), with FirstSegment, LastSegment, Bytes and Sha256.</summary>
+    [Output] public ITaskItem[] Int8Models { get; private set; } = [];
+
     protected override void Run()
     {
         try
         {
-            ConvertStep.Run(ModelItemSettings.Parse(ModelFile, quantization: Quantization, calibrationData: CalibrationData,
-                calibrationSamples: CalibrationSamples, preprocessing: Preprocessing), PlanFile, StoreDirectory, BuildLog, Cancellation, Cache);
+            var work = new WorkFolder(WorkDirectory);
+            var models = ConvertStep.Run(ModelItemSettings.Parse(ModelFile, quantization: Quantization, calibrationData: CalibrationData,
+                calibrationSamples: CalibrationSamples, preprocessing: Preprocessing), work, BuildLog, Cancellation, Cache);
+            Int8Models = models.Select(m => TaskItems.File(Path.Combine(work.StoreDirectory, m.File),
+                ("FirstSegment", m.FirstSegment.ToString()), ("LastSegment", m.LastSegment.ToString()), ("Bytes", m.Bytes.ToString()), ("Sha256", m.Sha256))).ToArray();
         }
         catch (Core.Diagnostics.ModelBuildException e) when (e.File is not null && e.File != ModelFile)
         {

@@ -3,16 +3,26 @@ using ModelBuild.Core.Pipeline;
 
 namespace ModelBuild.Tasks;
 
-/// <summary>Reads a Keras .h5 and plans its segments under BudgetMiB; writes plan.json.</summary>
+/// <summary>Reads a Keras model (.keras or .h5) and plans its segments under BudgetMiB; writes plan.json.</summary>
 public sealed class CutModel : CachedModelBuildTask
 {
     [Required] public string ModelFile { get; set; } = "";
-    [Required] public string PlanFile { get; set; } = "";
+    [Required] public string WorkDirectory { get; set; } = "";
     public string? BudgetMiB { get; set; }
     public string? Quantization { get; set; }
     public string? Cuts { get; set; }
     public string? CutCandidates { get; set; }
 
-    protected override void Run() =>
-        CutStep.Run(ModelItemSettings.Parse(ModelFile, BudgetMiB, Quantization, Cuts, CutCandidates), PlanFile, BuildLog, Cancellation, Cache);
+    /// <summary>K: how many segments the plan has (for binary logs and targets after this one).</summary>
+    [Output] public int SegmentCount { get; private set; }
+
+    /// <summary>The tensors the model is cut at, in order.</summary>
+    [Output] public string[] CutTensors { get; private set; } = [];
+
+    protected override void Run()
+    {
+        var plan = CutStep.Run(ModelItemSettings.Parse(ModelFile, BudgetMiB, Quantization, Cuts, CutCandidates), new WorkFolder(WorkDirectory), BuildLog, Cancellation, Cache);
+        SegmentCount = plan.K;
+        CutTensors = plan.Cuts.Select(c => c.Tensor).ToArray();
+    }
 }

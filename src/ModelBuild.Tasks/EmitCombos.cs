@@ -3,16 +3,20 @@ using ModelBuild.Core.Pipeline;
 
 namespace ModelBuild.Tasks;
 
-/// <summary>Lays out full_split and pairs_k2..K with meta.json and note.txt.</summary>
+/// <summary>The Layout stage (<see cref="LayoutStep"/>): lays out full_split and pairs_k2..K with meta.json and note.txt.</summary>
 public sealed class EmitCombos : ModelBuildTask
 {
     [Required] public string ModelFile { get; set; } = "";
-    [Required] public string PlanFile { get; set; } = "";
-    [Required] public string StoreDirectory { get; set; } = "";
+    [Required] public string WorkDirectory { get; set; } = "";
     [Required] public string OutputDirectory { get; set; } = "";
-    public string? EdgeTpuDirectory { get; set; }
     public string? Quantization { get; set; }
 
-    protected override void Run() =>
-        EmitStep.Run(ModelItemSettings.Parse(ModelFile, quantization: Quantization), PlanFile, StoreDirectory, EdgeTpuDirectory, OutputDirectory, BuildLog, Cancellation);
+    /// <summary>Every file laid out under OutputDirectory.</summary>
+    [Output] public ITaskItem[] LaidOutFiles { get; private set; } = [];
+
+    protected override void Run()
+    {
+        var files = LayoutStep.Run(ModelItemSettings.Parse(ModelFile, quantization: Quantization), new WorkFolder(WorkDirectory), OutputDirectory, BuildLog, Cancellation);
+        LaidOutFiles = files.Select(f => TaskItems.File(Path.IsPathRooted(f) ? f : Path.Combine(OutputDirectory, f))).ToArray();
+    }
 }

@@ -1,5 +1,5 @@
-using ModelBuild.Core.Calibration;
 using ModelBuild.Core.Pipeline;
+using ModelBuild.Core.Quantization.Calibration;
 
 namespace ModelBuild.Tasks;
 
@@ -10,7 +10,7 @@ internal static class ModelItemSettings
         string? candidatePattern = null, string? calibrationData = null, string? calibrationSamples = null, string? preprocessing = null) => new()
     {
         ModelFile = modelFile,
-        BudgetMiB = budgetMiB is null ? 7 : ModelBuildSettings.ParseBudget(budgetMiB, modelFile),
+        BudgetMiB = budgetMiB is null ? ModelBuildDefaults.BudgetMiB : ModelBuildSettings.ParseBudget(budgetMiB, modelFile),
         PerChannel = ModelBuildSettings.ParsePerChannel(quantization, modelFile),
         Cuts = ModelBuildSettings.ParseList(cuts),
         CandidatePattern = string.IsNullOrWhiteSpace(candidatePattern) ? null : candidatePattern,

@@ -1,8 +1,9 @@
 using System.Text;
 using Microsoft.Build.Framework;
-using ModelBuild.Core.Artifacts;
-using ModelBuild.Core.Calibration;
 using ModelBuild.Core.EdgeTpu;
+using ModelBuild.Core.Files;
+using ModelBuild.Core.Pipeline;
+using ModelBuild.Core.Quantization.Calibration;
 
 namespace ModelBuild.Tasks;
 
@@ -35,7 +36,7 @@ public sealed class WriteModelBuildStamps : ModelBuildTask
         Directory.CreateDirectory(WorkDirectory);
         // The engine's identity: the task assembly's and Core's, so a rebuilt Core under the same version counts too.
         var version = Core.Cache.EngineIdentity.Of(typeof(WriteModelBuildStamps).Assembly);
-        Write("cut.stamp", $"engine={version}\nbudget={BudgetMiB}\nquantization={Quantization}\ncuts={Cuts}\ncandidates={CutCandidates}\n");
+        Write(WorkFolder.CutStampFileName, $"engine={version}\nbudget={BudgetMiB}\nquantization={Quantization}\ncuts={Cuts}\ncandidates={CutCandidates}\n");
         var convert = new StringBuilder($"engine={version}\nquantization={Quantization}\ncalibration={CalibrationData}\nsamples={CalibrationSamples}\npreprocessing={Preprocessing}\n");
         if (!string.IsNullOrWhiteSpace(CalibrationData))
         {
@@ -50,10 +51,10 @@ public sealed class WriteModelBuildStamps : ModelBuildTask
             }
         }
 
-        Write("convert.stamp", convert.ToString());
+        Write(WorkFolder.ConvertStampFileName, convert.ToString());
         // With EdgeTpu="Off" no compiler is used, so one appearing, moving or changing reruns nothing.
         var compiler = EdgeTpuModes.Parse(EdgeTpu) == EdgeTpuMode.Off ? null : EdgeTpuCompilerLocator.Find(string.IsNullOrWhiteSpace(CompilerPath) ? null : CompilerPath);
-        Write("tpu.stamp", $"engine={version}\nmode={EdgeTpu}\ncompiler={compiler}\ncompilerTime={(compiler is null ? 0 : File.GetLastWriteTimeUtc(compiler).Ticks)}\n");
+        Write(WorkFolder.EdgeTpuStampFileName, $"engine={version}\nmode={EdgeTpu}\ncompiler={compiler}\ncompilerTime={(compiler is null ? 0 : File.GetLastWriteTimeUtc(compiler).Ticks)}\n");
     }
 
     /// <summary>

@@ -1,15 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using ModelBuild.Core.EdgeTpu;
-using ModelBuild.Core.TfLite;
 
 namespace ModelBuild.EdgeTpuCompilerStandIn;
 
 /// <summary>
 /// Stand-in for Google's <c>edgetpu_compiler</c> (16.0) in tests: same command line, output file names, stdout and
 /// <c>_edgetpu.log</c> format (as in Coral's documentation and published compiler logs), and the same failure modes.
-/// It does not compile anything: which operations "map" is decided by ModelBuild's <see cref="EdgeTpuStaticCheck"/>,
+/// It does not compile anything: which operations "map", and the on-chip figure, come from its own reading of Coral's
+/// documentation (<see cref="StandInMapping"/>, <see cref="StandInOperatorTable"/>; it shares no code with ModelBuild),
 /// and the output model is the input model unchanged plus a trailing marker (<see cref="OutputMarker"/>).
 /// </summary>
 public static class StandInCompiler
@@ -20,6 +19,9 @@ public static class StandInCompiler
     public const string OutputMarker = "\0MODELBUILD-EDGETPU-COMPILER-STAND-IN\0";
 
     public const int DefaultTimeoutSeconds = 180;
+
+    /// <summary>Coral: "roughly 8 MB" of on-chip SRAM; the default cache leaves 20 KiB of it to the compiler's own use.</summary>
+    public const long DefaultOnChipBytes = 8L * 1024 * 1024 - 20 * 1024;
 
     private const string PartialMappingText =
         "Model successfully compiled but not all operations are supported by the Edge TPU. A percentage of the model will instead run on the CPU, which is slower. If possible, consider updating your model to use only operations supported by the Edge TPU. For details, visit g.co/coral/model-reqs.";
@@ -60,15 +62,15 @@ public static class StandInCompiler
             return 1;
         }
 
-        var models = new List<(string Path, byte[] Bytes, TfLiteFlatModel Model)>();
+        var models = new List<(string Path, byte[] Bytes, StandInModel Model)>();
         foreach (var path in options.Models)
         {
-            TfLiteFlatModel model;
+            StandInModel model;
             byte[] bytes;
             try
             {
                 bytes = File.ReadAllBytes(path);
-                model = TfLiteFlatModel.Read(bytes);
+                model = StandInModel.Read(bytes);
             }
             catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
             {
@@ -114,7 +116,7 @@ public static class StandInCompiler
             return 1;
         }
 
-        long capacity = long.TryParse(Environment.GetEnvironmentVariable(StandInEnvironment.OnChipBytes), out var c) ? c : EdgeTpuStaticCheck.OnChipCapacityBytes - 20 * 1024;
+        long capacity = long.TryParse(Environment.GetEnvironmentVariable(StandInEnvironment.OnChipBytes), out var c) ? c : DefaultOnChipBytes;
         bool writeOutput = Environment.GetEnvironmentVariable(StandInEnvironment.NoOutput) is not { Length: > 0 };
         var outDir = options.OutDir ?? ".";
         var reports = new List<string>();
@@ -129,16 +131,17 @@ public static class StandInCompiler
         return 0;
     }
 
-    private static string Compile(string path, byte[] bytes, TfLiteFlatModel model, string outDir, StandInOptions options, string version, long capacity, bool writeOutput)
+    private static string Compile(string path, byte[] bytes, StandInModel model, string outDir, StandInOptions options, string version, long capacity, bool writeOutput)
     {
-        var check = EdgeTpuStaticCheck.Check(model, Path.GetFileName(path));
+        var (verdicts, parameterBytes) = StandInMapping.Map(model);
+        int onEdgeTpu = verdicts.Count(v => v.Mapped);
         var stem = Path.GetFileNameWithoutExtension(path);
         var outModel = Path.Combine(outDir, stem + "_edgetpu.tflite");
         var outLog = Path.Combine(outDir, stem + "_edgetpu.log");
         var compiled = bytes.Concat(Encoding.ASCII.GetBytes(OutputMarker)).ToArray();
-        long used = Math.Min(check.ParameterBytes, capacity);
-        long offChip = check.ParameterBytes - used;
-        var table = Table(check);
+        long used = Math.Min(parameterBytes, capacity);
+        long offChip = parameterBytes - used;
+        var table = Table(verdicts);
 
         if (writeOutput)
         {
@@ -150,21 +153,21 @@ public static class StandInCompiler
         var s = new StringBuilder();
         s.Append('\n');
         s.Append($"Input model: {path}\n");
-        s.Append($"Input size: {EdgeTpuCompilerOutputParser.FormatSize(bytes.Length)}\n");
+        s.Append($"Input size: {Size(bytes.Length)}\n");
         s.Append($"Output model: {outModel}\n");
-        s.Append($"Output size: {EdgeTpuCompilerOutputParser.FormatSize(compiled.Length)}\n");
-        s.Append($"On-chip memory used for caching model parameters: {EdgeTpuCompilerOutputParser.FormatSize(used)}\n");
-        s.Append($"On-chip memory remaining for caching model parameters: {EdgeTpuCompilerOutputParser.FormatSize(capacity - used)}\n");
-        s.Append($"Off-chip memory used for streaming uncached model parameters: {EdgeTpuCompilerOutputParser.FormatSize(offChip)}\n");
-        s.Append($"Number of Edge TPU subgraphs: {(check.OperationsOnEdgeTpu > 0 ? 1 : 0)}\n");
-        s.Append($"Total number of operations: {check.Operations}\n");
+        s.Append($"Output size: {Size(compiled.Length)}\n");
+        s.Append($"On-chip memory used for caching model parameters: {Size(used)}\n");
+        s.Append($"On-chip memory remaining for caching model parameters: {Size(capacity - used)}\n");
+        s.Append($"Off-chip memory used for streaming uncached model parameters: {Size(offChip)}\n");
+        s.Append($"Number of Edge TPU subgraphs: {(onEdgeTpu > 0 ? 1 : 0)}\n");
+        s.Append($"Total number of operations: {verdicts.Count}\n");
         s.Append($"Operation log: {outLog}\n");
         s.Append('\n');
-        if (check.OperationsOnCpu > 0)
+        if (onEdgeTpu < verdicts.Count)
         {
             s.Append(PartialMappingText).Append('\n');
-            s.Append($"Number of operations that will run on Edge TPU: {check.OperationsOnEdgeTpu}\n");
-            s.Append($"Number of operations that will run on CPU: {check.OperationsOnCpu}\n");
+            s.Append($"Number of operations that will run on Edge TPU: {onEdgeTpu}\n");
+            s.Append($"Number of operations that will run on CPU: {verdicts.Count - onEdgeTpu}\n");
             s.Append('\n');
         }
         else if (!options.ShowOperations)
@@ -176,13 +179,28 @@ public static class StandInCompiler
         return s.ToString();
     }
 
-    /// <summary>The operation table: the static check's rows, one per (operator, status), in order of first appearance.</summary>
-    private static string Table(EdgeTpuStaticCheckResult check)
+    /// <summary>The operation table: one row per (operator, status), in order of first appearance.</summary>
+    private static string Table(List<StandInVerdict> verdicts)
     {
         var s = new StringBuilder();
         s.Append($"{"Operator",-31}{"Count",-11}Status\n\n");
-        foreach (var r in check.Operators) s.Append($"{r.Operator,-31}{r.Count,-11}{r.Status}\n");
+        foreach (var g in verdicts.GroupBy(v => (v.Operator, v.Status))) s.Append($"{g.Key.Operator,-31}{g.Count(),-11}{g.Key.Status}\n");
         return s.ToString();
+    }
+
+    /// <summary>Sizes as the compiler prints them: two decimals, the largest of B, KiB, MiB, GiB not above the value.</summary>
+    private static string Size(long bytes)
+    {
+        string[] units = ["B", "KiB", "MiB", "GiB"];
+        double value = bytes;
+        int unit = 0;
+        while (unit < units.Length - 1 && value >= 1024)
+        {
+            value /= 1024;
+            unit++;
+        }
+
+        return value.ToString("0.00", CultureInfo.InvariantCulture) + units[unit];
     }
 
     /// <summary>
@@ -211,7 +229,6 @@ public static class StandInCompiler
         double.TryParse(Environment.GetEnvironmentVariable(variable), NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s > 0 ? s : null;
 
     /// <summary>The real compiler refuses a model none of whose activations are 8-bit ("Model not quantized").</summary>
-    private static bool IsQuantized(TfLiteFlatModel model) =>
-        model.Subgraphs.Count > 0 && model.Subgraphs[0].Tensors.Any(t =>
-            t.Type is TfLiteFlatTensorType.Int8 or TfLiteFlatTensorType.UInt8 && !EdgeTpuStaticCheck.IsConstant(model, t));
+    private static bool IsQuantized(StandInModel model) =>
+        model.Tensors.Any(t => t.Type is StandInModel.Int8 or StandInModel.UInt8 && !model.IsConstant(t));
 }

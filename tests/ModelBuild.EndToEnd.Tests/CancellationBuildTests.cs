@@ -119,7 +119,7 @@ public sealed class CancellationBuildTests
             // A store that exists must be complete: its manifest lists exactly the files it holds.
             var manifest = Path.Combine(store, "models.json");
             Assert.IsTrue(File.Exists(manifest), "a model store without its manifest");
-            var listed = ModelBuild.Core.Artifacts.ModelStore.ReadManifest(store).Select(m => m.File).Order().ToList();
+            var listed = ModelBuild.Core.Slicing.ModelStore.ReadManifest(store).Select(m => m.File).Order().ToList();
             var present = Directory.GetFiles(store, "*.tflite").Select(Path.GetFileName).Order().ToList();
             CollectionAssert.AreEqual(listed, present, "the model store holds exactly what its manifest lists");
         }

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using ModelBuild.Core.Artifacts;
-using ModelBuild.Core.Calibration;
 using ModelBuild.Core.Diagnostics;
 using ModelBuild.Core.EdgeTpu;
+using ModelBuild.Core.Quantization.Calibration;
 using ModelBuild.Core.Quantization;
+using ModelBuild.Core.Slicing;
 using ModelBuild.Core.Synthesis;
 using ModelBuild.EdgeTpuCompilerStandIn;
 using ModelBuild.TestSupport;
@@ -97,7 +97,7 @@ public sealed class ResNet101SampleTests
     }
 
     [TestMethod]
-    public void Every_combo_has_its_models_compiled_by_the_stand_in_with_the_compilers_figures_in_meta_json()
+    public void Every_combo_has_its_models_compiled_by_the_stand_in_whose_figures_in_meta_json_agree_with_our_check()
     {
         var combos = Combos();
         CollectionAssert.AreEquivalent(combos, Directory.GetDirectories(Path.Combine(_project.OutDir, Model)).Select(Path.GetFileName).ToList());
@@ -119,14 +119,14 @@ public sealed class ResNet101SampleTests
                     $"{where}: tpu/ holds the compiler's output for this very model");
                 StringAssert.StartsWith(File.ReadAllText(Path.Combine(folder, tpu.LogFile!)), $"Edge TPU Compiler version {StandInCompiler.DefaultVersion}\n");
 
-                // The stand-in reports what the real compiler would for a model it maps completely: every operation on
-                // the Edge TPU in one subgraph, parameters cached on-chip up to the cache size and streamed beyond it.
+                // Stand-in agrees with our check: the stand-in (its own reading of Coral's rules, no ModelBuild code) maps every
+                // operation in one subgraph and places the parameters our check estimates, on-chip up to its cache and streamed beyond.
                 var check = EdgeTpuStaticCheck.CheckFile(Path.Combine(folder, m.File));
                 Assert.AreEqual(StandInCompiler.DefaultVersion, tpu.CompilerVersion, where);
                 Assert.AreEqual(check.Operations, tpu.OperationsTotal, where);
                 Assert.AreEqual(check.Operations, tpu.OperationsMapped, where);
                 Assert.AreEqual(1, tpu.Subgraphs, where);
-                Assert.AreEqual(check.ParameterBytes / MiB, tpu.OnChipMemoryMiB!.Value + tpu.OffChipMemoryMiB!.Value, 0.01, $"{where}: on-chip + off-chip = the parameters");
+                Assert.AreEqual(check.ParameterBytes / MiB, tpu.OnChipMemoryMiB!.Value + tpu.OffChipMemoryMiB!.Value, 0.01, $"{where}: stand-in's on-chip + off-chip = our check's parameter bytes");
                 if (m.Role == "segment")
                     Assert.AreEqual(0.0, tpu.OffChipMemoryMiB.Value, $"{where}: a segment within 7 MiB is cached on-chip whole");
                 if (tpu.OffChipMemoryMiB.Value > 0)
@@ -144,7 +144,7 @@ public sealed class ResNet101SampleTests
         Assert.HasCount(7 + 6, distinct, "seven segments and six tails");
         CollectionAssert.AreEquivalent(distinct.ToList(), _standIn.Compilations().Take(_compilationsAfterFirst).Select(r => Path.GetFileName(r[^1])).ToList(),
             "the compiler ran once per distinct model");
-        TestProject.AssertOutputLacks(_first, "warning MB4010", "the compiler maps every operation");
+        TestProject.AssertOutputLacks(_first, "warning MB4010", "the stand-in maps every operation");
     }
 
     [TestMethod]

@@ -91,19 +91,6 @@ public sealed class SdkBuildTests
     }
 
     [TestMethod]
-    public void A_project_using_the_SDK_without_KerasModel_items_builds_and_runs_no_ModelBuild_task()
-    {
-        var project = TestProject.Create(SdkStyle.ProjectSdk);
-
-        var build = project.Build();
-        TestProject.AssertSucceeded(build, "build without KerasModel items");
-        Assert.DoesNotContain("MB5003", build.Output, "no model is not a missing model");
-        Assert.IsEmpty(build.PipelineTasksRun);
-        Assert.DoesNotContain("Task \"WriteModelBuildStamps\"", build.Output, "no ModelBuild work at all");
-        Assert.IsFalse(Directory.Exists(project.WorkDir), "no ModelBuild work folder");
-    }
-
-    [TestMethod]
     public void Two_models_in_one_project_each_get_their_layout()
     {
         var project = TestProject.Create(SdkStyle.ProjectSdk, ("resnet8.h5", SmallBudget), ("mnist.h5", "BudgetMiB=\"0.01\" OutputSubdirectory=\"digits\""));

@@ -1,5 +1,6 @@
-using ModelBuild.Core.Artifacts;
 using ModelBuild.Core.EdgeTpu;
+using ModelBuild.Core.Files;
+using ModelBuild.Core.Layout;
 using ModelBuild.TestSupport;
 
 namespace ModelBuild.EndToEnd.Tests;

@@ -5,7 +5,7 @@ public static class RepoPaths
 {
     private static readonly Lazy<string> RootLazy = new(FindRoot);
 
-    /// <summary>The repository root (the folder holding ModelBuild.slnx).</summary>
+    /// <summary>The repository root (the folder holding ModelBuild.sln).</summary>
     public static string Root => RootLazy.Value;
 
     /// <summary>../shared relative to the repository root (models, images). Never copied into the project.</summary>
@@ -14,6 +14,9 @@ public static class RepoPaths
     public static string KerasModels => Path.Combine(Shared, "models", "keras");
 
     public static string TfLiteModels => Path.Combine(Shared, "models", "tflite");
+
+    /// <summary>CPU models with their real <c>edgetpu_compiler</c> outputs (and logs where published); see its README.md.</summary>
+    public static string EdgeTpuCompilations => Path.Combine(Shared, "models", "edgetpu");
 
     public static string Images => Path.Combine(Shared, "images");
 
@@ -38,7 +41,7 @@ public static class RepoPaths
     private static string FindRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ModelBuild.slnx"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new DirectoryNotFoundException("Could not find ModelBuild.slnx above " + AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ModelBuild.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new DirectoryNotFoundException("Could not find ModelBuild.sln above " + AppContext.BaseDirectory);
     }
 }

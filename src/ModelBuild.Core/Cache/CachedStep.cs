@@ -1,5 +1,5 @@
-using ModelBuild.Core.Artifacts;
 using ModelBuild.Core.Diagnostics;
+using ModelBuild.Core.Files;
 
 namespace ModelBuild.Core.Cache;
 
@@ -51,38 +51,24 @@ public sealed class CachedStep : IBuildLog
     public bool TryRestoreDirectory(string directory)
     {
         if (_cache is null || _key is null) return false;
-        var staging = directory.TrimEnd('/', '\\') + ".staging-" + Guid.NewGuid().ToString("N")[..8];
-        try
-        {
-            var entry = _cache.TryRestore(_key.Key, staging, _log, _modelFile);
-            if (entry is null) return false;
-            AtomicFiles.ReplaceDirectory(staging, directory);
-            Announce(entry);
-            return true;
-        }
-        finally
-        {
-            ModelCache.DeleteQuietly(staging);
-        }
+        using var staging = StagingDirectory.For(directory);
+        var entry = _cache.TryRestore(_key.Key, staging.Path, _log, _modelFile);
+        if (entry is null) return false;
+        staging.Commit();
+        Announce(entry);
+        return true;
     }
 
     /// <summary>Restores the entry's one file <paramref name="entryPath"/> as <paramref name="target"/>; true on a hit.</summary>
     public bool TryRestoreFile(string entryPath, string target)
     {
         if (_cache is null || _key is null) return false;
-        var staging = target + ".staging-" + Guid.NewGuid().ToString("N")[..8];
-        try
-        {
-            var entry = _cache.TryRestore(_key.Key, staging, _log, _modelFile);
-            if (entry is null) return false;
-            File.Move(Path.Combine(staging, entryPath), target, overwrite: true);
-            Announce(entry);
-            return true;
-        }
-        finally
-        {
-            ModelCache.DeleteQuietly(staging);
-        }
+        using var staging = StagingDirectory.For(target); // the entry's folder, out of which the one file is moved
+        var entry = _cache.TryRestore(_key.Key, staging.Path, _log, _modelFile);
+        if (entry is null) return false;
+        File.Move(Path.Combine(staging.Path, entryPath), target, overwrite: true);
+        Announce(entry);
+        return true;
     }
 
     /// <summary>Publishes every file under <paramref name="directory"/> (relative paths) as the entry.</summary>

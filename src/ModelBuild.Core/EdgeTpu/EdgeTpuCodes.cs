@@ -44,4 +44,7 @@ public static class EdgeTpuCodes
 
     /// <summary>Warning (static check): a model of the store could not be read back, so it has no edgeTpuCheck.</summary>
     public const string StaticCheckUnreadable = "MB4022";
+
+    /// <summary>Error (modelbuild edgetpu-check): the file given is not a readable TFLite model.</summary>
+    public const string CheckInputUnreadable = "MB4023";
 }

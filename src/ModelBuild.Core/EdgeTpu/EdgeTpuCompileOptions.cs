@@ -3,6 +3,9 @@ namespace ModelBuild.Core.EdgeTpu;
 /// <summary>How the driver runs the compiler.</summary>
 public sealed record EdgeTpuCompileOptions
 {
+    /// <summary>The build's default per-model timeout (EdgeTpuTimeoutSeconds; Pipeline.ModelBuildDefaults passes it on).</summary>
+    public const int DefaultTimeoutSeconds = 600;
+
     /// <summary><c>-m</c>: lowest Edge TPU runtime version to target (e.g. 13); null = the compiler's default.</summary>
     public int? MinRuntimeVersion { get; init; }
 
@@ -10,7 +13,7 @@ public sealed record EdgeTpuCompileOptions
     public int? CompilerTimeoutSeconds { get; init; }
 
     /// <summary>Wall-clock limit per model; past it the process tree is killed and the model fails with MB4003.</summary>
-    public TimeSpan ProcessTimeout { get; init; } = TimeSpan.FromMinutes(10);
+    public TimeSpan ProcessTimeout { get; init; } = TimeSpan.FromSeconds(DefaultTimeoutSeconds);
 
     /// <summary>The file warnings and errors name (a build's KerasModel .h5); null names the model being compiled.</summary>
     public string? SourceFile { get; init; }

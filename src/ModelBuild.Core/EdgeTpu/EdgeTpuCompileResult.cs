@@ -1,5 +1,3 @@
-using ModelBuild.Core.Artifacts;
-
 namespace ModelBuild.Core.EdgeTpu;
 
 /// <summary>
@@ -47,7 +45,7 @@ public sealed record EdgeTpuCompileResult
 
     public int? OperationsOnCpu => OperationsTotal is { } t && OperationsMapped is { } m ? t - m : null;
 
-    /// <summary>The Artifacts layer's meta.json entry (<see cref="LayoutRequest.EdgeTpu"/> values).</summary>
+    /// <summary>The meta.json entry (the layout records it per model).</summary>
     public EdgeTpuModelResult ToModelResult() => new(
         Status, CompiledFile, LogFile, CompilerVersion, OnChipMemoryUsedMiB, OnChipMemoryRemainingMiB, OffChipMemoryUsedMiB, OperationsMapped, OperationsTotal,
         EdgeTpuSubgraphs, Operators.Select(o => new EdgeTpuOperatorEntry(o.Operator, o.Count, o.Status)).ToList(), Message);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using ModelBuild.Core.Diagnostics;
+using ModelBuild.Core.Files;
 
 namespace ModelBuild.Core.EdgeTpu;
 
@@ -23,34 +24,6 @@ public sealed class EdgeTpuCompilerDriver
     public EdgeTpuCompiler Compiler { get; }
 
     public EdgeTpuCompileOptions Options { get; }
-
-    /// <summary>
-    /// The whole Edge TPU step for a mode: Off → "off" results; no compiler → MB4001 warning and "skipped" results
-    /// (Auto) or MB4001 error (Required); else compiles every model. <paramref name="locator"/> decides where to look.
-    /// </summary>
-    public static async Task<IReadOnlyList<EdgeTpuCompileResult>> RunAsync(
-        EdgeTpuMode mode, EdgeTpuCompilerLocator locator, IReadOnlyList<string> models, string outputDirectory, IBuildLog log,
-        EdgeTpuCompileOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        if (mode == EdgeTpuMode.Off)
-            return models.Select(m => new EdgeTpuCompileResult { Model = Path.GetFileName(m), Status = EdgeTpuCompileResult.Off, Message = "EdgeTpu=Off" }).ToList();
-        var compiler = locator.Locate();
-        if (compiler is null)
-        {
-            var names = string.Join(", ", models.Select(Path.GetFileName));
-            if (mode == EdgeTpuMode.Required)
-                throw new ModelBuildException(EdgeTpuCodes.CompilerRequired, null,
-                    $"EdgeTpu=Required but {EdgeTpuCompilerLocator.ExecutableName} was not found (EdgeTpuCompilerPath property, {EdgeTpuCompilerLocator.EnvironmentVariable}, PATH). {EdgeTpuCompilerLocator.InstallHint}");
-            log.Warning(EdgeTpuCodes.CompilerNotFound, null,
-                $"{EdgeTpuCompilerLocator.ExecutableName} not found (EdgeTpuCompilerPath property, {EdgeTpuCompilerLocator.EnvironmentVariable}, PATH): skipped Edge TPU compilation of {models.Count} model(s) ({names}); the CPU .tflite models are built. {EdgeTpuCompilerLocator.InstallHint} Set EdgeTpu=\"Off\" to silence this.");
-            return models.Select(m => new EdgeTpuCompileResult
-            {
-                Model = Path.GetFileName(m), Status = EdgeTpuCompileResult.Skipped, Message = $"{EdgeTpuCompilerLocator.ExecutableName} not found",
-            }).ToList();
-        }
-
-        return await new EdgeTpuCompilerDriver(compiler, options).CompileAsync(models, outputDirectory, log, cancellationToken).ConfigureAwait(false);
-    }
 
     /// <summary>Compiles every model into <paramref name="outputDirectory"/>; results come back in the order of <paramref name="models"/>.</summary>
     public async Task<IReadOnlyList<EdgeTpuCompileResult>> CompileAsync(
@@ -108,46 +81,36 @@ public sealed class EdgeTpuCompilerDriver
     private async Task<EdgeTpuCompileResult> CompileOneAsync(string model, string outputDirectory, IBuildLog log, CancellationToken ct)
     {
         var name = Path.GetFileName(model);
-        var staging = Path.Combine(outputDirectory, $".staging-{Path.GetFileNameWithoutExtension(model)}-{Environment.ProcessId}");
-        if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
-        Directory.CreateDirectory(staging);
-        try
-        {
-            var run = await RunAsync(Path.GetFullPath(model), staging, ct).ConfigureAwait(false);
-            if (run.TimedOut)
-                return Failure(name, EdgeTpuCodes.CompilerTimedOut, Options.CompilerTimeoutSeconds is { } t
-                    ? $"{EdgeTpuCompilerLocator.ExecutableName} did not finish compiling {name} within {t} s: its own timer (-t {t}) did not stop it, so ModelBuild killed it after {Options.ProcessTimeout.TotalSeconds:0} s. Raise EdgeTpuTimeoutSeconds, or check the compiler."
-                    : $"{EdgeTpuCompilerLocator.ExecutableName} did not finish compiling {name} within {Options.ProcessTimeout.TotalSeconds:0} s and was stopped. Raise EdgeTpuTimeoutSeconds, or check the compiler.");
-            if (run.ExitCode != 0 && EdgeTpuCompilerOutputParser.ReportsTimeout(run.Stdout))
-                return Failure(name, EdgeTpuCodes.CompilerTimedOut,
-                    $"{EdgeTpuCompilerLocator.ExecutableName} stopped compiling {name} at its own timeout{(Options.CompilerTimeoutSeconds is { } own ? $" of {own} s (-t)" : "")}: " +
-                    $"{EdgeTpuCompilerOutputParser.FailureMessage(run.Stdout, run.Stderr)} Raise EdgeTpuTimeoutSeconds.");
-            if (run.ExitCode != 0)
-                return Failure(name, EdgeTpuCodes.CompilerFailed,
-                    $"{EdgeTpuCompilerLocator.ExecutableName} failed on {name} (exit code {run.ExitCode}): {EdgeTpuCompilerOutputParser.FailureMessage(run.Stdout, run.Stderr)}");
+        using var staging = StagingDirectory.For(Path.Combine(outputDirectory, Path.GetFileNameWithoutExtension(model)));
+        var run = await RunAsync(Path.GetFullPath(model), staging.Path, ct).ConfigureAwait(false);
+        if (run.TimedOut)
+            return Failure(name, EdgeTpuCodes.CompilerTimedOut, Options.CompilerTimeoutSeconds is { } t
+                ? $"{EdgeTpuCompilerLocator.ExecutableName} did not finish compiling {name} within {t} s: its own timer (-t {t}) did not stop it, so ModelBuild killed it after {Options.ProcessTimeout.TotalSeconds:0} s. Raise EdgeTpuTimeoutSeconds, or check the compiler."
+                : $"{EdgeTpuCompilerLocator.ExecutableName} did not finish compiling {name} within {Options.ProcessTimeout.TotalSeconds:0} s and was stopped. Raise EdgeTpuTimeoutSeconds, or check the compiler.");
+        if (run.ExitCode != 0 && EdgeTpuCompilerOutputParser.ReportsTimeout(run.Stdout))
+            return Failure(name, EdgeTpuCodes.CompilerTimedOut,
+                $"{EdgeTpuCompilerLocator.ExecutableName} stopped compiling {name} at its own timeout{(Options.CompilerTimeoutSeconds is { } own ? $" of {own} s (-t)" : "")}: " +
+                $"{EdgeTpuCompilerOutputParser.FailureMessage(run.Stdout, run.Stderr)} Raise EdgeTpuTimeoutSeconds.");
+        if (run.ExitCode != 0)
+            return Failure(name, EdgeTpuCodes.CompilerFailed,
+                $"{EdgeTpuCompilerLocator.ExecutableName} failed on {name} (exit code {run.ExitCode}): {EdgeTpuCompilerOutputParser.FailureMessage(run.Stdout, run.Stderr)}");
 
-            var compiled = CompiledFileName(model);
-            var logName = LogFileName(model);
-            var stagedModel = Path.Combine(staging, compiled);
-            if (!File.Exists(stagedModel) || new FileInfo(stagedModel).Length == 0)
-                return Failure(name, EdgeTpuCodes.CompilerWroteNoOutput,
-                    $"{EdgeTpuCompilerLocator.ExecutableName} exited 0 for {name} but wrote no {compiled}. Its output: {EdgeTpuCompilerOutputParser.FailureMessage(run.Stdout, run.Stderr)}");
+        var compiled = CompiledFileName(model);
+        var logName = LogFileName(model);
+        var stagedModel = Path.Combine(staging.Path, compiled);
+        if (!File.Exists(stagedModel) || new FileInfo(stagedModel).Length == 0)
+            return Failure(name, EdgeTpuCodes.CompilerWroteNoOutput,
+                $"{EdgeTpuCompilerLocator.ExecutableName} exited 0 for {name} but wrote no {compiled}. Its output: {EdgeTpuCompilerOutputParser.FailureMessage(run.Stdout, run.Stderr)}");
 
-            var stagedLog = Path.Combine(staging, logName);
-            string? logText = File.Exists(stagedLog) ? await File.ReadAllTextAsync(stagedLog, ct).ConfigureAwait(false) : null;
-            var report = EdgeTpuCompilerOutputParser.Parse(run.Stdout, logText);
+        var stagedLog = Path.Combine(staging.Path, logName);
+        string? logText = File.Exists(stagedLog) ? await File.ReadAllTextAsync(stagedLog, ct).ConfigureAwait(false) : null;
+        var report = EdgeTpuCompilerOutputParser.Parse(run.Stdout, logText);
 
-            File.Move(stagedModel, Path.Combine(outputDirectory, compiled), overwrite: true);
-            if (logText is not null) File.Move(stagedLog, Path.Combine(outputDirectory, logName), overwrite: true);
-            var result = FromReport(name, compiled, logText is null ? null : logName, report);
-            Report(result, report, log);
-            return result;
-        }
-        finally
-        {
-            try { Directory.Delete(staging, recursive: true); }
-            catch (IOException) { }
-        }
+        File.Move(stagedModel, Path.Combine(outputDirectory, compiled), overwrite: true);
+        if (logText is not null) File.Move(stagedLog, Path.Combine(outputDirectory, logName), overwrite: true);
+        var result = FromReport(name, compiled, logText is null ? null : logName, report);
+        Report(result, report, log);
+        return result;
     }
 
     private EdgeTpuCompileResult FromReport(string name, string compiled, string? logName, EdgeTpuCompilerReport r)

@@ -96,7 +96,7 @@ public sealed class EdgeTpuCompilerLocator
 
     private static string RequireExecutable(string path, string origin)
     {
-        var full = System.IO.Path.GetFullPath(path.Trim());
+        var full = System.IO.Path.GetFullPath(path.Trim().Trim('"'));
         if (Directory.Exists(full)) full = System.IO.Path.Combine(full, ExecutableName);
         if (!File.Exists(full))
             throw new ModelBuildException(EdgeTpuCodes.CompilerPathMissing, full,

@@ -30,6 +30,8 @@ public static class EdgeTpuOperatorRules
         ["RESIZE_NEAREST_NEIGHBOR"] = 3, ["RSQRT"] = 2, ["SLICE"] = 4, ["SOFTMAX"] = 3, ["SPACE_TO_DEPTH"] = 2, ["SPLIT"] = 4,
         ["SQUEEZE"] = 1, ["STRIDED_SLICE"] = 5, ["SUB"] = 5, ["SUM"] = 2, ["SQUARED_DIFFERENCE"] = 2, ["TANH"] = 3, ["TRANSPOSE"] = 5,
         ["TRANSPOSE_CONV"] = 3,
+        // The table's "LSTM: unidirectional only" is the operator TFLite's Keras converter writes for a Keras LSTM layer.
+        ["UNIDIRECTIONAL_SEQUENCE_LSTM"] = 3,
     };
 
     /// <summary>Softmax: "supports only 1-D input tensor with a max of 16,000 elements".</summary>
@@ -40,6 +42,8 @@ public static class EdgeTpuOperatorRules
     {
         if (code.IsCustom) return new(NotSupported, $"custom operator '{code.CustomCode}' is not an Edge TPU operation");
         var name = TfLiteBuiltinNames.Name(code.BuiltinCode);
+        if (IsInputQuantize(sg, op, code))
+            return new(UnspecifiedLimitation, "QUANTIZE from the float model input runs on the CPU; the Edge TPU part starts at its 8-bit output");
         if (name == "DEQUANTIZE") return new(UnsupportedDataType, "DEQUANTIZE produces float32; the Edge TPU runs only 8-bit tensors");
         if (!SupportedMaxVersion.TryGetValue(name, out int maxVersion))
             return new(NotSupported, $"{name} is not in the Edge TPU's supported-operations table");
@@ -62,7 +66,9 @@ public static class EdgeTpuOperatorRules
                 continue;
             }
 
-            if (t.Type is not (TfLiteFlatTensorType.Int8 or TfLiteFlatTensorType.UInt8))
+            // A quantized LSTM keeps its cell state in a 16-bit variable tensor.
+            bool lstmState = name == "UNIDIRECTIONAL_SEQUENCE_LSTM" && t.Type == TfLiteFlatTensorType.Int16;
+            if (t.Type is not (TfLiteFlatTensorType.Int8 or TfLiteFlatTensorType.UInt8) && !lstmState)
                 return new(UnsupportedDataType, $"tensor '{t.Name}' is {t.Type}; the Edge TPU runs only int8/uint8 tensors");
             if (t.Shape.Any(d => d <= 0))
                 return new(UnspecifiedLimitation, $"tensor '{t.Name}' has a dynamic shape [{string.Join(',', t.Shape)}]; the Edge TPU needs static shapes");
@@ -84,10 +90,12 @@ public static class EdgeTpuOperatorRules
                 new(UnspecifiedLimitation, $"CONCATENATION with a fused {c.Activation} activation"),
             "CONCATENATION" when ConstantConcatInputViolates(model, inputs) =>
                 new(UnspecifiedLimitation, "CONCATENATION with a constant input must have exactly 2 inputs and the constant all zeros"),
-            "CONV_2D" when options is Conv2DOptions c && c.DilationH != c.DilationW =>
+            "CONV_2D" when options is Conv2DOptions c && c.DilationH != c.DilationW && KernelSpansXAndY(inputs) =>
                 new(UnspecifiedLimitation, $"CONV_2D dilation {c.DilationH}x{c.DilationW} differs between x and y"),
-            "DEPTHWISE_CONV_2D" when options is DepthwiseConv2DOptions d && d.DilationH != d.DilationW =>
+            "DEPTHWISE_CONV_2D" when options is DepthwiseConv2DOptions d && d.DilationH != d.DilationW && KernelSpansXAndY(inputs) =>
                 new(UnspecifiedLimitation, $"DEPTHWISE_CONV_2D dilation {d.DilationH}x{d.DilationW} differs between x and y"),
+            "RESIZE_BILINEAR" or "RESIZE_NEAREST_NEIGHBOR" when input is not null && output is not null && BroadcastsOneByOne(input, output) =>
+                new(UnspecifiedLimitation, $"{name} from a 1x1 input [{string.Join(',', input.Shape)}] to [{string.Join(',', output.Shape)}] (the compiler leaves such resizes to the CPU)"),
             "FULLY_CONNECTED" when output is not null && output.Shape.Count(d => d != 1) > 1 =>
                 new(UnspecifiedLimitation, $"FULLY_CONNECTED output [{string.Join(',', output.Shape)}] is not one-dimensional"),
             "MEAN" or "SUM" when input is not null && ReducesOtherThanXY(model, inputs, input.Shape.Length) =>
@@ -101,6 +109,29 @@ public static class EdgeTpuOperatorRules
             _ => null,
         };
     }
+
+    /// <summary>
+    /// A QUANTIZE reading the float input of the model: the compiler leaves it to the CPU and maps what follows
+    /// (the DEQUANTIZE to a float output is rejected by its data type and has nothing after it).
+    /// </summary>
+    public static bool IsInputQuantize(TfLiteFlatSubGraph sg, TfLiteFlatOperator op, TfLiteFlatOperatorCode? code) =>
+        code is { IsCustom: false } && TfLiteBuiltinNames.Name(code.BuiltinCode) == "QUANTIZE" && op.Inputs.Length > 0
+        && op.Inputs[0] >= 0 && op.Inputs[0] < sg.Tensors.Count && sg.Inputs.Contains(op.Inputs[0])
+        && sg.Tensors[op.Inputs[0]].Type is TfLiteFlatTensorType.Float32 or TfLiteFlatTensorType.Float16;
+
+    /// <summary>
+    /// Unequal x/y dilation only matters when the kernel extends along both: a 3x1 kernel dilated 2x1 is a 3x1 kernel
+    /// dilated 2x2 (the real compiler maps such TCN convolutions, shared pair S06).
+    /// </summary>
+    private static bool KernelSpansXAndY(TfLiteFlatTensor?[] inputs) =>
+        inputs.Length < 2 || inputs[1] is not { Shape.Length: 4 } k || (k.Shape[1] > 1 && k.Shape[2] > 1);
+
+    /// <summary>
+    /// Coral: resizes "may not be mapped ... to avoid loss in precision", depending on sizes, without the limits. The one
+    /// limit observed on a real compilation (shared pair S11, DeepLabV3): a 1x1 input spread over a larger x/y stays on the CPU.
+    /// </summary>
+    private static bool BroadcastsOneByOne(TfLiteFlatTensor input, TfLiteFlatTensor output) =>
+        input.Shape.Length == 4 && output.Shape.Length == 4 && input.Shape[1] == 1 && input.Shape[2] == 1 && output.Shape[1] * output.Shape[2] > 1;
 
     private static bool ConstantConcatInputViolates(TfLiteFlatModel model, TfLiteFlatTensor?[] inputs)
     {

@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using System.Globalization;
-using ModelBuild.Core.Artifacts;
 using ModelBuild.Core.Diagnostics;
 using ModelBuild.Core.Graph;
 using ModelBuild.Core.TfLite;
@@ -35,8 +34,9 @@ public static class EdgeTpuStaticCheck
         var sg = model.Subgraphs[0];
         var findings = new List<EdgeTpuOpFinding>();
         int customOps = 0, supported = 0, onTpu = 0;
-        bool cut = false;
         var parameterBuffers = new HashSet<uint>();
+        // Tensors produced on the CPU: an operation reading one follows a rejected operation on its path, so stays there too.
+        var cpuTensors = new HashSet<int>();
         var table = new List<(string Operator, string Status, int Count)>();
         void Count(string opName, string status)
         {
@@ -49,7 +49,7 @@ public static class EdgeTpuStaticCheck
         {
             var op = sg.Operators[i];
             var code = op.OpcodeIndex < model.OperatorCodes.Count ? model.OperatorCodes[(int)op.OpcodeIndex] : null;
-            string opName = code is null ? "UNKNOWN" : code.IsCustom ? code.CustomCode ?? "CUSTOM" : TfLiteBuiltinNames.Name(code.BuiltinCode);
+            string opName = OperatorName(code);
             string output = op.Outputs.Length > 0 && op.Outputs[0] >= 0 && op.Outputs[0] < sg.Tensors.Count ? sg.Tensors[op.Outputs[0]].Name : "";
             if (code is { IsCustom: true } && code.CustomCode == EdgeTpuCustomOp)
             {
@@ -58,28 +58,23 @@ public static class EdgeTpuStaticCheck
             }
 
             var reason = code is null ? new EdgeTpuRuleViolation(EdgeTpuOperatorRules.NotSupported, "operator code index out of range") : EdgeTpuOperatorRules.Check(model, sg, op, code);
-            if (reason is null)
+            bool followsCpu = op.Inputs.Any(cpuTensors.Contains);
+            if (reason is null) supported++;
+            if (reason is null && !followsCpu)
             {
-                supported++;
-                if (!cut)
-                {
-                    onTpu++;
-                    Count(opName, EdgeTpuOperatorRow.MappedStatus);
-                    foreach (var t in op.Inputs)
-                        if (t >= 0 && t < sg.Tensors.Count && IsConstant(model, sg.Tensors[t])) parameterBuffers.Add(sg.Tensors[t].Buffer);
-                }
-                else
-                {
-                    findings.Add(new EdgeTpuOpFinding(i, opName, output, EdgeTpuOperatorRules.MoreThanOneSubgraph, EdgeTpuOperatorRules.MoreThanOneSubgraph));
-                    Count(opName, EdgeTpuOperatorRules.MoreThanOneSubgraph);
-                }
+                onTpu++;
+                Count(opName, EdgeTpuOperatorRow.MappedStatus);
+                foreach (var t in op.Inputs)
+                    if (t >= 0 && t < sg.Tensors.Count && IsConstant(model, sg.Tensors[t])) parameterBuffers.Add(sg.Tensors[t].Buffer);
+                continue;
             }
-            else
-            {
-                cut = true;
-                findings.Add(new EdgeTpuOpFinding(i, opName, output, reason.Detail, reason.CompilerStatus));
-                Count(opName, reason.CompilerStatus);
-            }
+
+            reason ??= new EdgeTpuRuleViolation(EdgeTpuOperatorRules.MoreThanOneSubgraph, EdgeTpuOperatorRules.MoreThanOneSubgraph);
+            findings.Add(new EdgeTpuOpFinding(i, opName, output, reason.Detail, reason.CompilerStatus));
+            Count(opName, reason.CompilerStatus);
+            // A QUANTIZE from the float model input runs on the CPU in front of the Edge TPU part; what reads it still maps.
+            if (!EdgeTpuOperatorRules.IsInputQuantize(sg, op, code))
+                foreach (var t in op.Outputs) cpuTensors.Add(t);
         }
 
         int total = sg.Operators.Count;
@@ -128,6 +123,10 @@ public static class EdgeTpuStaticCheck
                 $"{result.Model}: about {result.ParameterMiB:0.00} MiB ({result.ParameterBytes} bytes) of parameters would run on the Edge TPU, more than its " +
                 $"{OnChipCapacityBytes / (1024 * 1024)} MiB on-chip cache (ModelBuild's own estimate); the excess streams from host memory on every inference. Lower BudgetMiB."));
     }
+
+    /// <summary>The compiler's name for an operator: the TFLite builtin name, or the custom operator's own name.</summary>
+    public static string OperatorName(TfLiteFlatOperatorCode? code) =>
+        code is null ? "UNKNOWN" : code.IsCustom ? code.CustomCode ?? "CUSTOM" : TfLiteBuiltinNames.Name(code.BuiltinCode);
 
     /// <summary>A tensor with data in a non-empty buffer (weights, biases, shapes).</summary>
     public static bool IsConstant(TfLiteFlatModel model, TfLiteFlatTensor t) =>

@@ -1,5 +1,3 @@
-using ModelBuild.Core.Artifacts;
-
 namespace ModelBuild.Core.EdgeTpu;
 
 /// <summary>

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using ModelBuild.Core.Artifacts;
 using ModelBuild.Core.Diagnostics;
+using ModelBuild.Core.Slicing;
 using ModelBuild.Core.TfLite;
 
 namespace ModelBuild.Core.EdgeTpu;

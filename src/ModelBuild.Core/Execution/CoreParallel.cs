@@ -31,6 +31,25 @@ internal static class CoreParallel
             RunCapped(fromInclusive, toExclusive, body);
     }
 
+    /// <summary>Elements a range should hold at least, so forking costs little next to the work.</summary>
+    private const int MinElementsPerRange = 1 << 16;
+
+    /// <summary>
+    /// Runs <paramref name="body"/>(from, to) over [0, <paramref name="count"/>) in contiguous ranges, in parallel when
+    /// the work (count × <paramref name="elementsPerItem"/>) is large enough to pay for it; at most four ranges per core.
+    /// </summary>
+    public static void ForRanges(int count, Action<int, int> body, long elementsPerItem = 1)
+    {
+        int ranges = (int)Math.Min(Math.Min(4L * Environment.ProcessorCount, count * elementsPerItem / MinElementsPerRange), count);
+        if (ranges <= 1)
+        {
+            if (count > 0) body(0, count);
+            return;
+        }
+
+        For(0, ranges, k => body((int)((long)count * k / ranges), (int)((long)count * (k + 1) / ranges)));
+    }
+
     /// <summary>Parallel.For capped at the core count; a job's exception reaches the caller as itself, as from the team.</summary>
     private static void RunCapped(int fromInclusive, int toExclusive, Action<int> body)
     {

@@ -1,4 +1,6 @@
+using ModelBuild.Core.Execution.Int8;
 using ModelBuild.Core.Graph;
+using ModelBuild.Core.Operators;
 
 namespace ModelBuild.Core.Execution;
 
@@ -79,34 +81,6 @@ public sealed class Int8Executor
         foreach (var t in node.Inputs.Concat(node.Outputs))
             if (t is { IsConstant: false, Type: not DataType.Int8 })
                 throw new NotSupportedException($"Node '{node.Name}' ({node.Op}): tensor '{t.Name}' is {t.Type}; the int8 executor runs int8 activations only.");
-        return node.Op switch
-        {
-            OpType.Conv2D => new Int8Conv2DKernel(node),
-            OpType.DepthwiseConv2D => new Int8DepthwiseConv2DKernel(node),
-            OpType.FullyConnected => new Int8FullyConnectedKernel(node),
-            OpType.Add => new Int8AddSubKernel(node, subtract: false),
-            OpType.Sub => new Int8AddSubKernel(node, subtract: true),
-            OpType.Mul => new Int8MulKernel(node),
-            OpType.Maximum => new Int8MinMaxKernel(node, max: true),
-            OpType.Minimum => new Int8MinMaxKernel(node, max: false),
-            OpType.Concatenation => new Int8ConcatKernel(node),
-            OpType.Pad => new Int8PadKernel(node),
-            OpType.MaxPool2D => new Int8PoolKernel(node, average: false),
-            OpType.AveragePool2D => new Int8PoolKernel(node, average: true),
-            OpType.Mean => new Int8MeanKernel(node),
-            OpType.ReduceMax => new Int8ReduceMaxKernel(node),
-            OpType.Reshape => new Int8ReshapeKernel(node),
-            OpType.Softmax => new Int8SoftmaxKernel(node),
-            OpType.Logistic => new Int8LookupTableKernel(node, Int8LookupTableKernel.Sigmoid),
-            OpType.Tanh => new Int8LookupTableKernel(node, MathF.Tanh),
-            OpType.Relu => new Int8ReluKernel(node, 0f, float.PositiveInfinity),
-            OpType.Relu6 => new Int8ReluKernel(node, 0f, 6f),
-            OpType.ReluN1To1 => new Int8ReluKernel(node, -1f, 1f),
-            OpType.LeakyRelu => new Int8LeakyReluKernel(node),
-            OpType.HardSwish => new Int8HardSwishKernel(node),
-            OpType.ResizeNearestNeighbor => new Int8ResizeNearestKernel(node),
-            OpType.Quantize => new Int8RequantizeKernel(node),
-            _ => throw new NotSupportedException($"Node '{node.Name}': {node.Op} is not supported by the int8 executor."),
-        };
+        return OperatorRegistry.For(node).CreateInt8Kernel(node);
     }
 }

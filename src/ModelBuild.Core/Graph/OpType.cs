@@ -33,4 +33,5 @@ public enum OpType
     ResizeNearestNeighbor, // inputs: x, size int32 [2]                               options: ResizeOptions
     Quantize,              // inputs: x (float or int8) -> int8
     Dequantize,            // inputs: x int8 -> float
+    Slice,                 // inputs: x, begin int32 [rank], size int32 [rank]
 }

@@ -8,7 +8,7 @@ namespace ModelBuild.Core.Keras;
 /// Walks a Keras model config (Sequential or Functional, Keras 2 or 3, nested models, shared layers) and
 /// converts every layer call into IR nodes.
 /// </summary>
-internal sealed class KerasGraphBuilder(string file, KerasWeightStore weights)
+internal sealed class KerasGraphBuilder(string file, IKerasWeightSource weights)
 {
     private readonly GraphEmitter _g = new();
     private LayerConverter Converter => _converter ??= new LayerConverter(file, _g);
@@ -16,7 +16,7 @@ internal sealed class KerasGraphBuilder(string file, KerasWeightStore weights)
 
     public ModelGraph Build(JsonObject modelJson)
     {
-        var (inputs, outputs) = BuildModel(modelJson, null, null);
+        var (inputs, outputs) = BuildModel(modelJson, null, KerasLayerPath.Root);
         var cfg = modelJson["config"] as JsonObject;
         var name = cfg?["name"]?.GetValue<string>() ?? Path.GetFileNameWithoutExtension(file);
         return new ModelGraph(name, inputs, outputs, _g.Nodes);
@@ -25,17 +25,18 @@ internal sealed class KerasGraphBuilder(string file, KerasWeightStore weights)
     private static bool IsModel(string className) => className is "Sequential" or "Functional" or "Model";
 
     /// <summary>Converts a model; with <paramref name="callInputs"/> it is a nested model applied to those tensors.</summary>
-    private (List<Tensor> Inputs, List<Tensor> Outputs) BuildModel(JsonObject modelJson, IReadOnlyList<Tensor>? callInputs, string? weightGroup)
+    /// <param name="scope">The model layer itself and those enclosing it (empty for the outermost model).</param>
+    private (List<Tensor> Inputs, List<Tensor> Outputs) BuildModel(JsonObject modelJson, IReadOnlyList<Tensor>? callInputs, KerasLayerPath scope)
     {
         var className = modelJson["class_name"]?.GetValue<string>() ?? "";
         var cfg = modelJson["config"] as JsonObject ?? throw Malformed("a model entry has no config");
         var layers = cfg["layers"] as JsonArray ?? throw Malformed("a model config has no layers list");
         return className == "Sequential"
-            ? BuildSequential(modelJson, cfg, layers, callInputs, weightGroup)
-            : BuildFunctional(cfg, layers, callInputs, weightGroup);
+            ? BuildSequential(modelJson, cfg, layers, callInputs, scope)
+            : BuildFunctional(cfg, layers, callInputs, scope);
     }
 
-    private (List<Tensor>, List<Tensor>) BuildSequential(JsonObject modelJson, JsonObject cfg, JsonArray layers, IReadOnlyList<Tensor>? callInputs, string? weightGroup)
+    private (List<Tensor>, List<Tensor>) BuildSequential(JsonObject modelJson, JsonObject cfg, JsonArray layers, IReadOnlyList<Tensor>? callInputs, KerasLayerPath scope)
     {
         Tensor x;
         int start = 0;
@@ -59,22 +60,25 @@ internal sealed class KerasGraphBuilder(string file, KerasWeightStore weights)
         }
 
         var input = x;
+        // Sequential.layers (what Keras 3 numbers when saving) leaves out the InputLayer.
+        var keys = SavingKeys(layers.Skip(start));
         for (int i = start; i < layers.Count; i++)
         {
             var layer = (JsonObject)layers[i]!;
-            x = Apply(layer, [x], weightGroup, 0)[0];
+            x = Apply(layer, [x], scope, keys, 0)[0];
         }
 
         return ([input], [x]);
     }
 
-    private (List<Tensor>, List<Tensor>) BuildFunctional(JsonObject cfg, JsonArray layers, IReadOnlyList<Tensor>? callInputs, string? weightGroup)
+    private (List<Tensor>, List<Tensor>) BuildFunctional(JsonObject cfg, JsonArray layers, IReadOnlyList<Tensor>? callInputs, KerasLayerPath scope)
     {
         // (layer name, node index, tensor index) → tensor
         var produced = new Dictionary<(string, int, int), Tensor>();
         var inputRefs = RefList(cfg["input_layers"]);
         var outputRefs = RefList(cfg["output_layers"]);
         var modelInputs = new List<Tensor>();
+        var keys = SavingKeys(layers);
 
         foreach (var (ri, r) in inputRefs.Select((r, i) => (i, r)))
         {
@@ -107,7 +111,7 @@ internal sealed class KerasGraphBuilder(string file, KerasWeightStore weights)
                 {
                     var (refs, kwargs) = calls[done];
                     if (!refs.All(r => produced.ContainsKey((r.Layer, r.Node, r.Tensor)))) break;
-                    var outs = Apply(layer, refs.Select(r => produced[(r.Layer, r.Node, r.Tensor)]).ToList(), weightGroup, done, kwargs);
+                    var outs = Apply(layer, refs.Select(r => produced[(r.Layer, r.Node, r.Tensor)]).ToList(), scope, keys, done, kwargs);
                     for (int k = 0; k < outs.Count; k++) produced[(name, done, k)] = outs[k];
                     done++;
                     progressed = true;
@@ -125,16 +129,16 @@ internal sealed class KerasGraphBuilder(string file, KerasWeightStore weights)
         return (modelInputs, outputs);
     }
 
-    private List<Tensor> Apply(JsonObject layer, IReadOnlyList<Tensor> inputs, string? weightGroup, int callIndex, JsonObject? kwargs = null)
+    private List<Tensor> Apply(JsonObject layer, IReadOnlyList<Tensor> inputs, KerasLayerPath scope, Dictionary<string, string> keys, int callIndex, JsonObject? kwargs = null)
     {
         var name = LayerName(layer);
         var className = LayerClass(layer);
-        var group = weightGroup ?? name;
+        var path = scope.Child(name, keys.GetValueOrDefault(name, name));
         if (IsModel(className))
-            return BuildModel(layer, inputs, group).Outputs;
+            return BuildModel(layer, inputs, path).Outputs;
 
         var cfg = new KerasConfig(layer["config"] as JsonObject ?? new JsonObject());
-        var layerWeights = new LayerWeights(file, name, className, weights, weights.WeightsOf(group, name));
+        var layerWeights = new LayerWeights(file, name, className, weights, weights.WeightsOf(path, className, cfg));
         return [Converter.Convert(callIndex == 0 ? name : $"{name}_call{callIndex}", className, cfg, inputs, layerWeights, kwargs)];
     }
 
@@ -149,6 +153,9 @@ internal sealed class KerasGraphBuilder(string file, KerasWeightStore weights)
     /// <summary>A [null, 28, 28, 1] style shape (batch first), or null when absent.</summary>
     private static int?[]? ShapeList(JsonNode? node) =>
         node is JsonArray a && a.All(e => e is null or JsonValue) ? a.Select(e => e is null ? (int?)null : (int)e.GetValue<double>()).ToArray() : null;
+
+    private static Dictionary<string, string> SavingKeys(IEnumerable<JsonNode?> layers) =>
+        KerasLayerPath.SavingKeys(layers.OfType<JsonObject>().Select(l => (LayerName(l), LayerClass(l))));
 
     private static string LayerClass(JsonObject layer) => layer["class_name"]?.GetValue<string>() ?? "";
 

@@ -8,13 +8,14 @@ using PureHDF.VOL.Native;
 
 namespace ModelBuild.Core.Keras;
 
-/// <summary>Reads a Keras full-model .h5 (Keras 2.x, and Keras 3's legacy .h5) into a float IR graph.</summary>
+/// <summary>Reads a Keras model into a float IR graph: a full-model .h5 (Keras 2.x, and Keras 3's legacy .h5) or a Keras 3 .keras archive, told apart by their first bytes.</summary>
 public static class KerasModelReader
 {
     /// <summary>Reads the model and applies the standard rewrites (BatchNorm folding, activation fusion, identity removal).</summary>
     public static ModelGraph Read(string h5Path)
     {
         var graph = ReadUnoptimized(h5Path);
+        RescalingFolding.Apply(graph);
         GraphRewrites.Apply(graph);
         return graph;
     }
@@ -25,6 +26,7 @@ public static class KerasModelReader
         if (!File.Exists(h5Path))
             throw new ModelBuildException("MB1001", h5Path, $"the Keras model file does not exist ({Path.GetFullPath(h5Path)}); check the KerasModel item's path.");
 
+        if (KerasFileFormat.IsZip(h5Path)) return KerasArchiveModel.ReadUnoptimized(h5Path);
         CheckNotTruncated(h5Path);
         NativeFile file;
         try
@@ -34,7 +36,7 @@ public static class KerasModelReader
         catch (Exception e)
         {
             throw new ModelBuildException("MB1002", h5Path,
-                $"is not a readable HDF5 file ({e.Message.Split('\n')[0]}); it may be truncated or not a Keras .h5 — save the model again with model.save(\"model.h5\").", e);
+                $"is not a readable HDF5 file nor a .keras archive ({e.Message.Split('\n')[0]}); it may be truncated or not a Keras model — save the model again with model.save(\"model.keras\") or model.save(\"model.h5\").", e);
         }
 
         using (file)
@@ -81,6 +83,9 @@ public static class KerasModelReader
 
     private static JsonObject ReadConfig(NativeFile file, string path)
     {
+        if (!file.AttributeExists("model_config") && file.LinkExists("layers") && file.LinkExists("vars"))
+            throw new ModelBuildException("MB1014", path,
+                "is a Keras 3 weights-only file (model.save_weights(\"….weights.h5\")): it holds weights but not the model; save the whole model with model.save(\"model.keras\").");
         if (!file.AttributeExists("model_config"))
             throw new ModelBuildException("MB1004", path,
                 "is an HDF5 file but has no Keras 'model_config' attribute (a weights-only file from save_weights(), or not Keras); save the whole model with model.save(\"model.h5\").");

@@ -8,7 +8,7 @@ namespace ModelBuild.Core.Keras;
 /// dataset paths. Names may differ from layer names (old files: `batch_normalization_1_1/beta:0`), Keras 3 drops
 /// the `:0`, and a nested model's weights all live under its outermost layer's group.
 /// </summary>
-internal sealed class KerasWeightStore
+internal sealed class KerasWeightStore : IKerasWeightSource
 {
     private readonly string _file;
     private readonly Dictionary<string, List<(string Name, IH5Dataset Dataset)>> _byGroup = new();
@@ -32,6 +32,9 @@ internal sealed class KerasWeightStore
         }
     }
 
+    public List<(string ShortName, IH5Dataset Dataset)> WeightsOf(KerasLayerPath path, string className, KerasConfig config) =>
+        WeightsOf(path.Outermost, path.Layer);
+
     /// <summary>The weights of one layer, by short name (kernel, bias, gamma, ...), in file order.</summary>
     /// <param name="groupName">The top-level layer group holding the weights (the outermost model layer for nested models).</param>
     /// <param name="layerName">The layer itself; equal to <paramref name="groupName"/> for top-level layers.</param>
@@ -48,12 +51,7 @@ internal sealed class KerasWeightStore
     {
         try
         {
-            var type = dataset.Type;
-            if (type.Class == H5DataTypeClass.FloatingPoint && type.Size == 8)
-                return dataset.Read<double[]>().Select(d => (float)d).ToArray();
-            if (type.Class == H5DataTypeClass.FloatingPoint && type.Size == 2)
-                return dataset.Read<Half[]>().Select(h => (float)h).ToArray();
-            return dataset.Read<float[]>();
+            return Hdf5Floats.Read(dataset);
         }
         catch (Exception e) when (e is not ModelBuildException)
         {
@@ -61,8 +59,6 @@ internal sealed class KerasWeightStore
                 $"layer '{layer}' ({className}): weight '{dataset.Name}' could not be read ({e.Message}); the file is damaged or truncated — save the model again.", e);
         }
     }
-
-    public static int[] ShapeOf(IH5Dataset dataset) => dataset.Space.Dimensions.Select(d => (int)d).ToArray();
 
     private static string LayerPartOf(string weightName)
     {

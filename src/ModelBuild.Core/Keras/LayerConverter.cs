@@ -9,10 +9,10 @@ internal sealed partial class LayerConverter(string file, GraphEmitter g)
     public static readonly string[] SupportedLayers =
     [
         "InputLayer", "Conv2D", "DepthwiseConv2D", "SeparableConv2D", "Dense", "BatchNormalization", "Activation",
-        "ReLU", "LeakyReLU", "Softmax", "Add", "Subtract", "Multiply", "Maximum", "Minimum", "Average", "Concatenate", "ZeroPadding2D",
+        "ReLU", "LeakyReLU", "Softmax", "Add", "Subtract", "Multiply", "Maximum", "Minimum", "Average", "Concatenate", "ZeroPadding2D", "Cropping2D", "CenterCrop",
         "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Flatten", "Reshape",
-        "UpSampling2D", "Rescaling", "Normalization", "TFOpLambda (add, subtract, multiply, truediv by a constant, maximum, minimum, relu, relu6, sigmoid, tanh, swish)", "Dropout", "SpatialDropout2D", "GaussianNoise", "GaussianDropout",
-        "ActivityRegularization", "Sequential", "Functional", "Model",
+        "UpSampling2D", "Normalization", "TFOpLambda (add, subtract, multiply, truediv by a constant, maximum, minimum, relu, relu6, sigmoid, tanh, swish)", "Dropout", "SpatialDropout2D", "GaussianNoise", "GaussianDropout",
+        "ActivityRegularization", "Sequential", "Functional", "Model", .. PreprocessingLayers,
     ];
 
     private static readonly HashSet<string> Identities =
@@ -27,6 +27,7 @@ internal sealed partial class LayerConverter(string file, GraphEmitter g)
         _class = className;
         g.Current = (layer, className);
         if (Identities.Contains(className)) return inputs[0];
+        if (TryPreprocessing(className, cfg, inputs, out var preprocessed)) return preprocessed;
         return className switch
         {
             "Conv2D" or "Convolution2D" => Conv2D(cfg, inputs[0], w),
@@ -46,6 +47,7 @@ internal sealed partial class LayerConverter(string file, GraphEmitter g)
             "Average" => Average(inputs),
             "Concatenate" => Concatenate(cfg, inputs),
             "ZeroPadding2D" => ZeroPadding(cfg, inputs[0]),
+            "Cropping2D" or "CenterCrop" => Crop(cfg, inputs[0]),
             "MaxPooling2D" or "MaxPool2D" => Pool(OpType.MaxPool2D, cfg, inputs[0]),
             "AveragePooling2D" or "AvgPool2D" => Pool(OpType.AveragePool2D, cfg, inputs[0]),
             "GlobalAveragePooling2D" or "GlobalAvgPool2D" => GlobalPool(OpType.Mean, cfg, inputs[0]),
@@ -53,7 +55,6 @@ internal sealed partial class LayerConverter(string file, GraphEmitter g)
             "Flatten" => Reshape(inputs[0], [1, (int)(inputs[0].ElementCount / inputs[0].Shape[0])]),
             "Reshape" => ReshapeLayer(cfg, inputs[0]),
             "UpSampling2D" => UpSampling(cfg, inputs[0]),
-            "Rescaling" => Rescaling(cfg, inputs[0]),
             "Normalization" => Normalization(cfg, inputs[0], w),
             "TFOpLambda" => TfOp(cfg, inputs, kwargs),
             _ => throw Unsupported(),
@@ -361,14 +362,6 @@ internal sealed partial class LayerConverter(string file, GraphEmitter g)
 
         var shape = x.ElementCount >= y.ElementCount ? x.Shape : y.Shape;
         return g.Emit(op.Value, _layer, shape, [x, y], op is OpType.Maximum or OpType.Minimum ? null : new ElementwiseOptions());
-    }
-
-    private Tensor Rescaling(KerasConfig cfg, Tensor x)
-    {
-        var scale = ConstantList(cfg, "scale", 1, x);
-        var offset = ConstantList(cfg, "offset", 0, x);
-        var scaled = g.Emit(OpType.Mul, _layer + "/scale", x.Shape, [x, g.Constant(_layer + "/multiplier", [scale.Length], scale)], new ElementwiseOptions());
-        return g.Emit(OpType.Add, _layer, x.Shape, [scaled, g.Constant(_layer + "/offset", [offset.Length], offset)], new ElementwiseOptions());
     }
 
     /// <summary>A number or a per-channel list from the config (Rescaling's scale/offset, Normalization's mean/variance).</summary>

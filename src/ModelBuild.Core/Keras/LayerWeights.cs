@@ -4,7 +4,7 @@ using PureHDF;
 namespace ModelBuild.Core.Keras;
 
 /// <summary>The weights of one layer, looked up by short name (kernel, bias, gamma ...), with shape checks.</summary>
-internal sealed class LayerWeights(string file, string layer, string className, KerasWeightStore store, List<(string ShortName, IH5Dataset Dataset)> weights)
+internal sealed class LayerWeights(string file, string layer, string className, IKerasWeightSource store, List<(string ShortName, IH5Dataset Dataset)> weights)
 {
     public bool Has(string shortName) => weights.Any(w => w.ShortName == shortName);
 
@@ -15,7 +15,7 @@ internal sealed class LayerWeights(string file, string layer, string className, 
         if (w.Dataset is null)
             throw new ModelBuildException("MB1005", file,
                 $"layer '{layer}' ({className}): weight '{shortName}' is missing (found: {(weights.Count == 0 ? "none" : string.Join(", ", weights.Select(x => x.ShortName)))}); save the model with its weights (model.save(), not model.to_json()).");
-        var shape = KerasWeightStore.ShapeOf(w.Dataset);
+        var shape = ShapeOf(w.Dataset);
         if (!shape.SequenceEqual(expectedShape))
             throw new ModelBuildException("MB1006", file,
                 $"layer '{layer}' ({className}): weight '{shortName}' has shape [{string.Join(", ", shape)}] but the layer's config needs [{string.Join(", ", expectedShape)}]; the weights do not belong to this model config.");
@@ -27,10 +27,12 @@ internal sealed class LayerWeights(string file, string layer, string className, 
     {
         var w = weights.FirstOrDefault(x => x.ShortName == shortName);
         if (w.Dataset is null) return Get(shortName, [channels]);
-        var shape = KerasWeightStore.ShapeOf(w.Dataset);
+        var shape = ShapeOf(w.Dataset);
         var count = shape.Aggregate(1L, (a, d) => a * d);
         return count == 1 || count == channels ? store.Read(w.Dataset, layer, className) : Get(shortName, [channels]);
     }
+
+    private static int[] ShapeOf(IH5Dataset dataset) => dataset.Space.Dimensions.Select(d => (int)d).ToArray();
 
     public float[]? GetOptional(string shortName, int[] expectedShape) => Has(shortName) ? Get(shortName, expectedShape) : null;
 }

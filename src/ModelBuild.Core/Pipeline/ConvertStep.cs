@@ -1,31 +1,30 @@
 using System.Diagnostics;
-using System.Text.Json;
-using ModelBuild.Core.Artifacts;
 using ModelBuild.Core.Cache;
-using ModelBuild.Core.Calibration;
 using ModelBuild.Core.Diagnostics;
+using ModelBuild.Core.Files;
 using ModelBuild.Core.Keras;
+using ModelBuild.Core.Layout;
+using ModelBuild.Core.Quantization.Calibration;
 using ModelBuild.Core.Quantization;
+using ModelBuild.Core.Slicing;
 
 namespace ModelBuild.Core.Pipeline;
 
 /// <summary>ConvertInt8: calibrate the float model once, quantize it, write every distinct segment and tail.</summary>
 public static class ConvertStep
 {
-    public const string CalibrationFile = "calibration.json";
-
-    public static IReadOnlyList<ModelFileInfo> Run(ModelBuildSettings settings, string planFile, string storeDirectory, IBuildLog log, CancellationToken cancel = default, ModelCache? cache = null)
+    public static IReadOnlyList<ModelFileInfo> Run(ModelBuildSettings settings, WorkFolder work, IBuildLog log, CancellationToken cancel = default, ModelCache? cache = null)
     {
-        var cached = CachedStep.Start(cache, c => StepCacheKeys.Int8(settings, planFile, c), settings.ModelFile, log);
-        if (cached.TryRestoreDirectory(storeDirectory)) return ModelStore.ReadManifest(storeDirectory);
-        var models = Build(settings, planFile, storeDirectory, cached, cancel);
-        cached.PublishDirectory(storeDirectory);
+        var cached = CachedStep.Start(cache, c => StepCacheKeys.Int8(settings, work, c), settings.ModelFile, log);
+        if (cached.TryRestoreDirectory(work.StoreDirectory)) return ModelStore.ReadManifest(work.StoreDirectory);
+        var models = Build(settings, work, cached, cancel);
+        cached.PublishDirectory(work.StoreDirectory);
         return models;
     }
 
-    private static IReadOnlyList<ModelFileInfo> Build(ModelBuildSettings settings, string planFile, string storeDirectory, IBuildLog log, CancellationToken cancel)
+    private static IReadOnlyList<ModelFileInfo> Build(ModelBuildSettings settings, WorkFolder work, IBuildLog log, CancellationToken cancel)
     {
-        var plan = CutStep.ReadPlan(planFile);
+        var plan = work.ReadPlan();
         var graph = ModelGraphHandoff.Read(settings.ModelFile);
         var name = Path.GetFileName(settings.ModelFile);
         var options = new CalibrationOptions { Preprocessing = settings.Preprocessing, MaxSamples = settings.CalibrationSamples };
@@ -39,7 +38,7 @@ public static class ConvertStep
                 return s;
             });
         log.Progress($"{name}: calibrating with up to {options.MaxSamples} samples from {CalibrationDataLoader.Describe(settings.CalibrationData)}");
-        var ranges = Calibrator.Calibrate(graph, samples, log);
+        var ranges = Calibrator.Calibrate(graph, samples, log, new CalibrationSettings { ExpectedSamples = CalibrationDataLoader.ExpectedCount(settings.CalibrationData, options) });
         log.Progress($"{name}: calibrated on {count} samples in {clock.Elapsed.TotalSeconds:F1} s");
         cancel.ThrowIfCancellationRequested();
 
@@ -48,25 +47,12 @@ public static class ConvertStep
         // with: free them now, so the model store's write buffers reuse that memory instead of raising the peak.
         graph = null!;
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
-        var staging = storeDirectory.TrimEnd('/', '\\') + ".staging-" + Guid.NewGuid().ToString("N")[..8];
-        try
-        {
-            var models = ModelStore.Write(int8, plan, staging, log, settings.ModelFile, cancel);
-            var calibration = new CalibrationInfo(CalibrationDataLoader.Describe(settings.CalibrationData), count, settings.Preprocessing.ToString().ToLowerInvariant());
-            AtomicFiles.WriteAllText(Path.Combine(staging, CalibrationFile), JsonSerializer.Serialize(calibration));
-            AtomicFiles.ReplaceDirectory(staging, storeDirectory);
-            log.Progress($"{name}: wrote {models.Count} int8 models in {clock.Elapsed.TotalSeconds:F1} s");
-            return models;
-        }
-        finally
-        {
-            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
-        }
-    }
-
-    public static CalibrationInfo ReadCalibration(string storeDirectory)
-    {
-        var path = Path.Combine(storeDirectory, CalibrationFile);
-        return File.Exists(path) ? JsonSerializer.Deserialize<CalibrationInfo>(File.ReadAllText(path))! : new CalibrationInfo("unknown", 0, "none");
+        using var staging = StagingDirectory.For(work.StoreDirectory);
+        var models = ModelStore.Write(int8, plan, staging.Path, log, settings.ModelFile, cancel);
+        var calibration = new CalibrationInfo(CalibrationDataLoader.Describe(settings.CalibrationData), count, settings.Preprocessing.ToString().ToLowerInvariant());
+        WorkFolder.WriteCalibration(staging.Path, calibration);
+        staging.Commit();
+        log.Progress($"{name}: wrote {models.Count} int8 models in {clock.Elapsed.TotalSeconds:F1} s");
+        return models;
     }
 }

@@ -1,5 +1,5 @@
-using ModelBuild.Core.Calibration;
 using ModelBuild.Core.Diagnostics;
+using ModelBuild.Core.Quantization.Calibration;
 
 namespace ModelBuild.Core.Pipeline;
 
@@ -8,7 +8,7 @@ public sealed record ModelBuildSettings
 {
     public required string ModelFile { get; init; }
 
-    public double BudgetMiB { get; init; } = 7;
+    public double BudgetMiB { get; init; } = ModelBuildDefaults.BudgetMiB;
 
     public bool PerChannel { get; init; } = true;
 
@@ -18,7 +18,7 @@ public sealed record ModelBuildSettings
 
     public string? CalibrationData { get; init; }
 
-    public int CalibrationSamples { get; init; } = CalibrationOptions.DefaultMaxSamples;
+    public int CalibrationSamples { get; init; } = ModelBuildDefaults.CalibrationSamples;
 
     public Preprocessing Preprocessing { get; init; } = Preprocessing.None;
 
@@ -41,7 +41,7 @@ public sealed record ModelBuildSettings
 
     public static int ParseSamples(string? text, string modelFile)
     {
-        if (string.IsNullOrWhiteSpace(text)) return CalibrationOptions.DefaultMaxSamples;
+        if (string.IsNullOrWhiteSpace(text)) return ModelBuildDefaults.CalibrationSamples;
         if (int.TryParse(text, out var n) && n > 0) return n;
         throw new ModelBuildException("MB3056", modelFile, $"CalibrationSamples='{text}' is not a positive whole number.");
     }

@@ -1,8 +1,7 @@
 using System.Text.Json;
-using ModelBuild.Core.Artifacts;
 using ModelBuild.Core.Cache;
-using ModelBuild.Core.Calibration;
 using ModelBuild.Core.EdgeTpu;
+using ModelBuild.Core.Quantization.Calibration;
 
 namespace ModelBuild.Core.Pipeline;
 
@@ -23,12 +22,12 @@ public static class StepCacheKeys
         .Add("candidatePattern", settings.CandidatePattern);
 
     /// <summary>The model, its plan (which carries the cut settings), every other setting, and the calibration files by content and name.</summary>
-    public static CacheKeyBuilder Int8(ModelBuildSettings settings, string planFile, ModelCache cache)
+    public static CacheKeyBuilder Int8(ModelBuildSettings settings, WorkFolder work, ModelCache cache)
     {
         var key = new CacheKeyBuilder("int8")
             .Add("engine", cache.Engine)
             .AddFile("model", settings.ModelFile)
-            .AddFile("plan", planFile)
+            .AddFile("plan", work.PlanFile)
             .Add("settings", JsonSerializer.Serialize(settings with { ModelFile = "", BudgetMiB = 0, Cuts = [], CandidatePattern = null }));
         if (!string.IsNullOrWhiteSpace(settings.CalibrationData))
             foreach (var file in CalibrationDataLoader.ResolveFiles(settings.CalibrationData))
@@ -37,11 +36,11 @@ public static class StepCacheKeys
     }
 
     /// <summary>The int8 models (models.json holds each one's SHA-256), the mode, and the compiler's version and executable by content.</summary>
-    public static CacheKeyBuilder EdgeTpu(string storeDirectory, EdgeTpuMode mode, EdgeTpuCompiler? compiler, ModelCache cache)
+    public static CacheKeyBuilder EdgeTpu(WorkFolder work, EdgeTpuMode mode, EdgeTpuCompiler? compiler, ModelCache cache)
     {
         var key = new CacheKeyBuilder("edgetpu")
             .Add("engine", cache.Engine)
-            .AddFile("models", Path.Combine(storeDirectory, ModelStore.ManifestFile))
+            .AddFile("models", Path.Combine(work.StoreDirectory, WorkFolder.StoreManifestFileName))
             .Add("mode", mode.ToString());
         return compiler is null
             ? key.Add("compiler", "none")

@@ -1,13 +1,13 @@
 using ModelBuild.Core.Diagnostics;
 using ModelBuild.Core.Graph;
+using ModelBuild.Core.Operators;
 
 namespace ModelBuild.Core.Quantization;
 
 /// <summary>
-/// Decides the (scale, zero point) of every runtime tensor. Ops whose int8 kernels cannot rescale (pools, RESHAPE,
-/// PAD, RESIZE_NEAREST, CONCATENATION, MAXIMUM/MINIMUM, REDUCE_MAX) tie their inputs and outputs into one group that
-/// shares parameters, computed from the union of the group's calibrated ranges. SOFTMAX and LOGISTIC outputs are
-/// fixed at 1/256, -128 and TANH at 1/128, 0, as TFLite's kernels require.
+/// Decides the (scale, zero point) of every runtime tensor. Ops whose int8 kernels cannot rescale (their
+/// <see cref="QuantizationRule"/> ties inputs to the output) form one group that shares parameters, computed from the
+/// union of the group's calibrated ranges; ops with a fixed output (SOFTMAX, LOGISTIC, TANH) give their group those.
 /// </summary>
 internal sealed class ActivationParamSolver
 {
@@ -25,21 +25,12 @@ internal sealed class ActivationParamSolver
         foreach (var n in graph.Nodes)
         {
             var ins = n.Inputs.Where(t => t is { IsConstant: false }).Select(t => t!).ToList();
-            switch (n.Op)
-            {
-                case OpType.MaxPool2D or OpType.AveragePool2D or OpType.Reshape or OpType.Pad or OpType.ResizeNearestNeighbor or OpType.ReduceMax:
-                    Union(ins[0], n.Outputs[0]);
-                    break;
-                case OpType.Concatenation or OpType.Maximum or OpType.Minimum:
-                    foreach (var t in ins) Union(t, n.Outputs[0]);
-                    break;
-                case OpType.Softmax or OpType.Logistic:
-                    fixedParams[n.Outputs[0]] = QuantParams.PerTensor(1f / 256, -128);
-                    break;
-                case OpType.Tanh:
-                    fixedParams[n.Outputs[0]] = QuantParams.PerTensor(1f / 128, 0);
-                    break;
-            }
+            var rule = OperatorRegistry.For(n).Quantization;
+            if (rule is null) continue;
+            if (rule.Tie == ActivationTie.FirstInput) Union(ins[0], n.Outputs[0]);
+            if (rule.Tie == ActivationTie.AllInputs)
+                foreach (var t in ins) Union(t, n.Outputs[0]);
+            if (rule.FixedOutput is { } f) fixedParams[n.Outputs[0]] = QuantParams.PerTensor(f.Scale, f.ZeroPoint);
         }
 
         var groups = runtime.GroupBy(Find, ReferenceEqualityComparer.Instance).ToList();

@@ -28,6 +28,7 @@ public static class Calibrator
         int inBatch = 0, count = 0;
         var clock = Stopwatch.StartNew();
         var lastReport = TimeSpan.Zero;
+        int reportedTenths = 0;
 
         void Flush()
         {
@@ -36,7 +37,17 @@ public static class Calibrator
             executor.Run(new Dictionary<Tensor, float[]> { [input] = data }, inBatch, observer);
             count += inBatch;
             inBatch = 0;
-            if (clock.Elapsed - lastReport >= settings.ProgressInterval)
+            if (settings.ExpectedSamples is int total and > 0)
+            {
+                // Every tenth of the total at most: ten lines however many samples, however fast.
+                int tenth = Math.Min(10, count * 10 / total);
+                if (tenth > reportedTenths)
+                {
+                    reportedTenths = tenth;
+                    log.Progress($"{floatGraph.Name}: calibration {count}/{total} samples, {clock.Elapsed.TotalSeconds:F1} s");
+                }
+            }
+            else if (clock.Elapsed - lastReport >= settings.ProgressInterval)
             {
                 lastReport = clock.Elapsed;
                 log.Progress($"{floatGraph.Name}: calibration {count} samples, {clock.Elapsed.TotalSeconds:F1} s");
@@ -92,5 +103,9 @@ public sealed record CalibrationSettings
     /// <summary>Samples run through the float executor together (bounded memory, better throughput).</summary>
     public int BatchSize { get; init; } = 4;
 
+    /// <summary>Without <see cref="ExpectedSamples"/>: a progress line (samples so far) at most this often.</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The samples the source will give, when known: progress is then "done/total" at each tenth of it.</summary>
+    public int? ExpectedSamples { get; init; }
 }

@@ -63,38 +63,29 @@ public sealed class MovingAverageMinMaxObserver(float momentum = 0.9f) : ITensor
 
 internal static class SpanRange
 {
-    private const int ParallelThreshold = 1 << 20;
-
     /// <summary>Minimum and maximum of a non-empty span (NaN propagates, so the quantizer can reject it).</summary>
-    public static (float Min, float Max) Of(ReadOnlySpan<float> values)
+    public static unsafe (float Min, float Max) Of(ReadOnlySpan<float> values)
     {
-        if (values.Length >= ParallelThreshold && Environment.ProcessorCount > 1)
-            unsafe
+        // Large activations (a calibration batch of early ResNet layers is 12M values) are split over the cores.
+        float lo = float.PositiveInfinity, hi = float.NegativeInfinity;
+        bool nan = false;
+        var gate = new object();
+        fixed (float* p = values)
+        {
+            float* start = p;
+            ModelBuild.Core.Execution.CoreParallel.ForRanges(values.Length, (from, to) =>
             {
-                // Large activations (a calibration batch of early ResNet layers is 12M values): one chunk per core.
-                fixed (float* p = values)
+                var (rl, rh) = Sequential(new ReadOnlySpan<float>(start + from, to - from));
+                lock (gate)
                 {
-                    float* start = p;
-                    int length = values.Length, chunks = Environment.ProcessorCount;
-                    var parts = new (float Min, float Max)[chunks];
-                    ModelBuild.Core.Execution.CoreParallel.For(0, chunks, k =>
-                    {
-                        long from = (long)length * k / chunks, to = (long)length * (k + 1) / chunks;
-                        parts[k] = Sequential(new ReadOnlySpan<float>(start + from, (int)(to - from)));
-                    });
-                    float lo = float.PositiveInfinity, hi = float.NegativeInfinity;
-                    foreach (var (pl, ph) in parts)
-                    {
-                        if (float.IsNaN(pl) || float.IsNaN(ph)) return (float.NaN, float.NaN);
-                        lo = Math.Min(lo, pl);
-                        hi = Math.Max(hi, ph);
-                    }
-
-                    return (lo, hi);
+                    nan |= float.IsNaN(rl) || float.IsNaN(rh);
+                    lo = Math.Min(lo, rl);
+                    hi = Math.Max(hi, rh);
                 }
-            }
+            });
+        }
 
-        return Sequential(values);
+        return nan ? (float.NaN, float.NaN) : (lo, hi);
     }
 
     private static (float Min, float Max) Sequential(ReadOnlySpan<float> values)

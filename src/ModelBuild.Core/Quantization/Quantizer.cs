@@ -1,5 +1,6 @@
 using ModelBuild.Core.Diagnostics;
 using ModelBuild.Core.Graph;
+using ModelBuild.Core.Operators;
 
 namespace ModelBuild.Core.Quantization;
 
@@ -11,22 +12,14 @@ namespace ModelBuild.Core.Quantization;
 /// </summary>
 public static class Quantizer
 {
-    private static readonly HashSet<OpType> Supported =
-    [
-        OpType.Conv2D, OpType.DepthwiseConv2D, OpType.FullyConnected, OpType.Add, OpType.Sub, OpType.Mul,
-        OpType.Maximum, OpType.Minimum, OpType.Concatenation, OpType.Pad, OpType.MaxPool2D, OpType.AveragePool2D,
-        OpType.Mean, OpType.ReduceMax, OpType.Reshape, OpType.Softmax, OpType.Logistic, OpType.Tanh, OpType.Relu,
-        OpType.Relu6, OpType.ReluN1To1, OpType.LeakyRelu, OpType.HardSwish, OpType.ResizeNearestNeighbor,
-    ];
-
     public static ModelGraph Quantize(ModelGraph floatGraph, CalibrationResult ranges, QuantizationOptions? options = null)
     {
         options ??= new QuantizationOptions();
         foreach (var n in floatGraph.Nodes)
         {
-            if (!Supported.Contains(n.Op))
+            if (OperatorRegistry.For(n).Quantization is null)
                 throw new ModelBuildException("MB3002", null,
-                    $"layer '{n.SourceLayer ?? n.Name}' ({n.SourceClass ?? n.Op.ToString()}) becomes {n.Op}, which has no int8 form here; supported ops: {string.Join(", ", Supported.Order())}.");
+                    $"layer '{n.SourceLayer ?? n.Name}' ({n.SourceClass ?? n.Op.ToString()}) becomes {n.Op}, which has no int8 form here; supported ops: {string.Join(", ", OperatorRegistry.All.Where(d => d.Quantization is not null).Select(d => d.Op))}.");
             foreach (var t in n.Inputs.Concat(n.Outputs))
                 if (t is { IsConstant: false, Type: not DataType.Float32 })
                     throw new ModelBuildException("MB3005", null,
@@ -63,10 +56,11 @@ public static class Quantizer
             }
 
             // TFLite 2.9's DEPTHWISE_CONV_2D needs its bias input (and the converter always gives one): add zeros.
-            if (n.Op is OpType.Conv2D or OpType.DepthwiseConv2D or OpType.FullyConnected && (inputs.Count < 3 || inputs[2] is null))
+            var rule = OperatorRegistry.For(n).Quantization!;
+            if (rule.Weighted && (inputs.Count < 3 || inputs[2] is null))
             {
                 var w = inputs[1]!;
-                int channels = n.Op == OpType.DepthwiseConv2D ? w.Shape[^1] : w.Shape[0];
+                int channels = w.Shape[rule.WeightChannelDim ?? 0];
                 var zero = new Tensor(n.Name + "/bias", [channels], DataType.Float32, new float[channels]);
                 var bias = Cached(zero, "bias", () => WeightQuantizer.Bias(zero, Int8Scale(inputs[0]!), w.Quant!.Scale));
                 if (inputs.Count < 3) inputs.Add(bias);
@@ -87,10 +81,11 @@ public static class Quantizer
             if (t.Type != DataType.Float32)
                 throw new ModelBuildException("MB3005", null, $"constant '{t.Name}' of layer '{n.SourceLayer ?? n.Name}' is {t.Type}; the quantizer takes a float graph.");
 
-            bool weightOp = n.Op is OpType.Conv2D or OpType.DepthwiseConv2D or OpType.FullyConnected;
+            var rule = OperatorRegistry.For(n).Quantization!;
+            bool weightOp = rule.Weighted;
             if (weightOp && index == 1)
             {
-                int? dim = !perChannel || n.Op == OpType.FullyConnected ? null : n.Op == OpType.Conv2D ? 0 : 3;
+                int? dim = perChannel ? rule.WeightChannelDim : null;
                 return Cached(t, $"w{dim}", () => WeightQuantizer.Weights(t, dim));
             }
 
@@ -104,7 +99,7 @@ public static class Quantizer
             // A constant operand of an element-wise op (e.g. a per-channel MUL/ADD left from an unfoldable
             // BatchNormalization): same-scale ops need the group's parameters, others get their own range.
             var other = n.Inputs.FirstOrDefault(x => x is { IsConstant: false });
-            if (n.Op is OpType.Maximum or OpType.Minimum or OpType.Concatenation && other is not null)
+            if (rule.Tie == ActivationTie.AllInputs && other is not null)
                 return Cached(t, "shared", () => WeightQuantizer.Affine(t, activation[other]));
             return Cached(t, "own", () =>
             {

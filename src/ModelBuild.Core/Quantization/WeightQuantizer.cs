@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+using ModelBuild.Core.Execution;
 using ModelBuild.Core.Graph;
 
 namespace ModelBuild.Core.Quantization;
@@ -23,17 +24,17 @@ internal static class WeightQuantizer
             var scales = maxAbs.Select(QuantParamMath.SymmetricScale).ToArray();
             // Runs of `inner` values share a channel (channel = run index mod channels): no division per value.
             int runs = data.Length / inner;
-            ForChunks(runs, inner, (r0, r1) =>
+            CoreParallel.ForRanges(runs, (r0, r1) =>
             {
                 for (int r = r0; r < r1; r++)
                     Quantize(data.AsSpan(r * inner, inner), scales[r % channels], q.AsSpan(r * inner, inner));
-            });
+            }, inner);
             p = new QuantParams(scales, new long[channels], dim);
         }
         else
         {
             float scale = QuantParamMath.SymmetricScale(data.Length == 0 ? 0 : MathF.Abs(TensorPrimitives.MaxMagnitude(data)));
-            ForChunks(data.Length, 1, (i0, i1) => Quantize(data.AsSpan(i0, i1 - i0), scale, q.AsSpan(i0, i1 - i0)));
+            CoreParallel.ForRanges(data.Length, (i0, i1) => Quantize(data.AsSpan(i0, i1 - i0), scale, q.AsSpan(i0, i1 - i0)));
             p = QuantParams.PerTensor(scale, 0);
         }
 
@@ -97,19 +98,6 @@ internal static class WeightQuantizer
         }
 
         for (; i < values.Length; i++) q[i] = QuantParamMath.QuantizeSymmetric(values[i], scale);
-    }
-
-    /// <summary>Splits [0, count) over the cores when count × weight is large (big weight tensors); each value is independent.</summary>
-    private static void ForChunks(int count, int weight, Action<int, int> body)
-    {
-        int chunks = (int)Math.Min(Math.Min(4L * Environment.ProcessorCount, (long)count * weight / (1 << 18)), count);
-        if (chunks <= 1)
-        {
-            body(0, count);
-            return;
-        }
-
-        ModelBuild.Core.Execution.CoreParallel.For(0, chunks, k => body((int)((long)count * k / chunks), (int)((long)count * (k + 1) / chunks)));
     }
 
     /// <summary>int32 bias with scale input_scale × weight_scale[c] (per channel when the weights are), zero point 0.</summary>

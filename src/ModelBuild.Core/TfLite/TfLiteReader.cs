@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using ModelBuild.Core.Graph;
+using ModelBuild.Core.Operators;
 
 namespace ModelBuild.Core.TfLite;
 
@@ -30,12 +31,12 @@ public static class TfLiteReader
                 throw new InvalidDataException($"TFLite model '{name}': operator code index {op.OpcodeIndex} out of range.");
             var code = flat.OperatorCodes[(int)op.OpcodeIndex];
             var outputs = op.Outputs.Select(At).ToArray();
-            if (code.IsCustom || !TfLiteOperatorCodes.TryGetOpType(code.BuiltinCode, out var opType))
+            if (code.IsCustom || !OperatorRegistry.TryGet((TfLiteBuiltinOperator)code.BuiltinCode, out var definition))
                 throw new NotSupportedException(
                     $"TFLite model '{name}': operator {code.DisplayName} (producing '{outputs.FirstOrDefault()?.Name}') has no ModelBuild IR equivalent.");
             var inputs = op.Inputs.Select(i => i < 0 ? null : At(i)).ToArray();
-            var options = TfLiteOptionsCodec.Read(opType, op.Options, outputs.Length > 0 ? outputs[0].Shape : []);
-            nodes.Add(new Node(outputs.FirstOrDefault()?.Name ?? $"op{nodes.Count}", opType, inputs, outputs, options));
+            var options = definition.ReadOptions(new TfLiteOptionsTable(op.Options), outputs.Length > 0 ? outputs[0].Shape : []);
+            nodes.Add(new Node(outputs.FirstOrDefault()?.Name ?? $"op{nodes.Count}", definition.Op, inputs, outputs, options));
         }
 
         return new ModelGraph(name, sg.Inputs.Select(At), sg.Outputs.Select(At), nodes);

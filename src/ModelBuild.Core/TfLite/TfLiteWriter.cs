@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Google.FlatBuffers;
 using ModelBuild.Core.Graph;
+using ModelBuild.Core.Operators;
 using S = ModelBuild.Core.TfLite.TfLiteSchema;
 
 namespace ModelBuild.Core.TfLite;
@@ -19,7 +20,7 @@ public static class TfLiteWriter
     public static byte[] Write(ModelGraph graph)
     {
         Validate(graph);
-        var nodeInputs = graph.Nodes.Select(RuntimeInputs).ToList();
+        var nodeInputs = graph.Nodes.Select(n => OperatorRegistry.For(n).TfLiteInputs(n)).ToList();
         var tensors = graph.Tensors.ToList();
         var known = new HashSet<Tensor>(tensors, ReferenceEqualityComparer.Instance);
         foreach (var inputs in nodeInputs)
@@ -36,8 +37,9 @@ public static class TfLiteWriter
         for (int n = 0; n < graph.Nodes.Count; n++)
         {
             var node = graph.Nodes[n];
-            var code = TfLiteOperatorCodes.Builtin(node.Op);
-            var version = TfLiteOperatorVersions.Version(node);
+            var definition = OperatorRegistry.For(node);
+            var code = definition.Builtin;
+            var version = definition.Version(node);
             int idx = opcodes.FindIndex(c => c.Op == code);
             if (idx < 0)
             {
@@ -202,46 +204,12 @@ public static class TfLiteWriter
         return b.EndTable();
     }
 
-    /// <summary>
-    /// The operator's inputs as written. FULLY_CONNECTED with two inputs would need version 6, so a missing bias is
-    /// an explicit -1; TFLite 2.9's CONV_2D and DEPTHWISE_CONV_2D refuse a -1 bias, so they get a zero one (int32
-    /// with scale input × weight per channel in an int8 graph), as Google's converter always writes one.
-    /// </summary>
-    private static List<Tensor?> RuntimeInputs(Node node)
-    {
-        var inputs = node.Inputs.ToList();
-        if (node.Op == OpType.FullyConnected && inputs.Count == 2) inputs.Add(null);
-        if (node.Op is OpType.Conv2D or OpType.DepthwiseConv2D && (inputs.Count < 3 || inputs[2] is null))
-        {
-            while (inputs.Count < 3) inputs.Add(null);
-            inputs[2] = ZeroBias(node);
-        }
-
-        return inputs;
-    }
-
-    private static Tensor ZeroBias(Node node)
-    {
-        var x = node.Inputs[0]!;
-        var w = node.Inputs[1] ?? throw new ArgumentException($"Node '{node.Name}' ({node.Op}) has no weights.");
-        int channels = node.Outputs[0].Shape[^1];
-        if (w.Type != DataType.Int8)
-            return new Tensor(node.Name + "/zero_bias", [channels], DataType.Float32, new float[channels]);
-        var xq = x.Quant ?? throw new ArgumentException($"Node '{node.Name}': int8 input '{x.Name}' has no quantization.");
-        var wq = w.Quant ?? throw new ArgumentException($"Node '{node.Name}': int8 weights '{w.Name}' have no quantization.");
-        var scales = Enumerable.Range(0, wq.Scale.Length).Select(i => xq.Scale[0] * wq.Scale[i]).ToArray();
-        return new Tensor(node.Name + "/zero_bias", [channels], DataType.Int32, new int[channels])
-        {
-            Quant = new QuantParams(scales, new long[scales.Length], 0),
-        };
-    }
-
-    private static int WriteOperator(FlatBufferBuilder b, Node node, List<Tensor?> nodeInputs, int opcodeIndex, Dictionary<Tensor, int> tensorIndex)
+    private static int WriteOperator(FlatBufferBuilder b, Node node, IReadOnlyList<Tensor?> nodeInputs, int opcodeIndex, Dictionary<Tensor, int> tensorIndex)
     {
         var inputs = nodeInputs.Select(t => t is null ? -1 : tensorIndex[t]).ToArray();
         var inVec = TfLiteOptionsCodec.IntVector(b, inputs);
         var outVec = TfLiteOptionsCodec.IntVector(b, node.Outputs.Select(t => tensorIndex[t]).ToArray());
-        var (optionsType, options) = TfLiteOptionsCodec.Write(b, node);
+        var (optionsType, options) = OperatorRegistry.For(node).WriteOptions(b, node);
         b.StartTable(S.Operator.FieldCount);
         b.AddUint(S.Operator.OpcodeIndex, (uint)opcodeIndex, 0);
         b.AddOffset(S.Operator.Inputs, inVec, 0);

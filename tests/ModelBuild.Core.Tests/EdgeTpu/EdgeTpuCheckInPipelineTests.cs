@@ -1,9 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ModelBuild.Core.Artifacts;
 using ModelBuild.Core.Diagnostics;
 using ModelBuild.Core.EdgeTpu;
+using ModelBuild.Core.Layout;
 using ModelBuild.Core.Pipeline;
+using ModelBuild.Core.Slicing;
 using ModelBuild.Core.Tests.Keras;
 using ModelBuild.TestSupport;
 using static ModelBuild.Core.Tests.Keras.KerasTestModel;
@@ -33,13 +34,13 @@ public sealed class EdgeTpuCheckInPipelineTests
         .Weight("dense", "kernel", 8, 4).Weight("dense", "bias", 4)
         .Write(Path.Combine(folder, "leaky.h5"), "dense");
 
-    private sealed record Work(string H5, ModelBuildSettings Settings, string Plan, string Store, string Tpu, string Output);
+    private sealed record Work(string H5, ModelBuildSettings Settings, WorkFolder Folder, string Output);
 
     private static Work Convert(string folder, string h5, ModelBuildSettings settings, IBuildLog log)
     {
-        var work = new Work(h5, settings, Path.Combine(folder, "plan.json"), Path.Combine(folder, "models"), Path.Combine(folder, "tpu"), Path.Combine(folder, "out"));
-        CutStep.Run(settings, work.Plan, log);
-        ConvertStep.Run(settings, work.Plan, work.Store, log);
+        var work = new Work(h5, settings, new WorkFolder(folder), Path.Combine(folder, "out"));
+        CutStep.Run(settings, work.Folder, log);
+        ConvertStep.Run(settings, work.Folder, log);
         return work;
     }
 
@@ -57,7 +58,7 @@ public sealed class EdgeTpuCheckInPipelineTests
         // The check runs first: a compiler path that does not exist fails the step (MB4007), after the check's warning.
         var before = new RecordingBuildLog();
         var missing = Assert.ThrowsExactly<ModelBuildException>(() =>
-            EdgeTpuStep.Run(h5, work.Store, work.Tpu, EdgeTpuMode.Auto, Path.Combine(folder, "no-such", "edgetpu_compiler"), TimeSpan.FromMinutes(1), before));
+            EdgeTpuStep.Run(h5, work.Folder, EdgeTpuMode.Auto, new EdgeTpuCompilerLocator { ExplicitPath = Path.Combine(folder, "no-such", "edgetpu_compiler") }, TimeSpan.FromMinutes(1), before));
         Assert.AreEqual("MB4007", missing.Code);
         var warning = before.Warnings.Single();
         Assert.AreEqual(("MB4020", h5), (warning.Code, warning.File), "the warning names the .h5");
@@ -66,11 +67,11 @@ public sealed class EdgeTpuCheckInPipelineTests
 
         // EdgeTpu="Off": no compiler, the check still runs ("always on") and warns.
         var log = new RecordingBuildLog();
-        var results = EdgeTpuStep.Run(h5, work.Store, work.Tpu, EdgeTpuMode.Off, null, TimeSpan.FromMinutes(1), log);
+        var results = EdgeTpuStep.Run(h5, work.Folder, EdgeTpuMode.Off, new EdgeTpuCompilerLocator(), TimeSpan.FromMinutes(1), log);
         Assert.AreEqual("MB4020", log.Warnings.Single().Code);
         StringAssert.Contains(log.ProgressMessages.Single(m => m.Contains("Edge TPU check")), "leaky.h5: Edge TPU check of 3 models in ");
         CollectionAssert.AreEquivalent(new[] { "seg1_int8.tflite", "seg2_int8.tflite", "tail_seg2_to_2_int8.tflite" }, results.Checks!.Keys.ToList());
-        EmitStep.Run(work.Settings, work.Plan, work.Store, work.Tpu, work.Output, new RecordingBuildLog());
+        LayoutStep.Run(work.Settings, work.Folder, work.Output, new RecordingBuildLog());
 
         var full = Meta(work, "full_split");
         var seg1 = full.Models[0];
@@ -135,7 +136,7 @@ public sealed class EdgeTpuCheckInPipelineTests
         var work = Convert(folder, h5, new ModelBuildSettings { ModelFile = h5, BudgetMiB = 1, CalibrationSamples = 2 }, new RecordingBuildLog());
 
         var log = new RecordingBuildLog();
-        var results = EdgeTpuStep.Run(h5, work.Store, work.Tpu, EdgeTpuMode.Off, null, TimeSpan.FromMinutes(1), log);
+        var results = EdgeTpuStep.Run(h5, work.Folder, EdgeTpuMode.Off, new EdgeTpuCompilerLocator(), TimeSpan.FromMinutes(1), log);
 
         var w = log.Warnings.Single();
         Assert.AreEqual(("MB4021", h5), (w.Code, w.File));

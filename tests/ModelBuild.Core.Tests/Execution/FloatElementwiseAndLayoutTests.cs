@@ -3,7 +3,7 @@ using static ModelBuild.Core.Tests.Execution.FloatTestGraphs;
 
 namespace ModelBuild.Core.Tests.Execution;
 
-/// <summary>Broadcasting binary ops, pools, reductions, layout ops and activations of the float executor against naive loops.</summary>
+/// <summary>Broadcasting binary ops, pools, reductions, layout ops and activations of the float executor against naive loops (resize: ResizeOracleTests, against TFLite).</summary>
 [TestClass]
 public sealed class FloatElementwiseAndLayoutTests
 {
@@ -174,30 +174,5 @@ public sealed class FloatElementwiseAndLayoutTests
         var expected = FloatNaiveReference.Softmax(x.Data, 11, beta);
         var g = OneOp(OpType.Softmax, [[1, 2, 3, 11]], [], [1, 2, 3, 11], new SoftmaxOptions(beta));
         AssertClose(expected, Run(g, batch, x.Data), "softmax");
-    }
-
-    [TestMethod]
-    [DataRow(3, 4, 6, 8, false, false, 1, DisplayName = "2x upsampling")]
-    [DataRow(3, 3, 5, 5, true, false, 1, DisplayName = "align corners 3 to 5 (rounds halves away from zero)")]
-    [DataRow(3, 4, 5, 7, false, true, 3, DisplayName = "half pixel centers 3 to 5, batch 3")]
-    [DataRow(5, 4, 3, 2, false, false, 1, DisplayName = "downsampling")]
-    [DataRow(4, 5, 7, 9, true, true, 1, DisplayName = "align corners and half pixel")]
-    [DataRow(3, 5, 5, 3, false, true, 1, DisplayName = "half pixel 3 to 5 and 5 to 3")]
-    public void Resize_nearest_neighbor_as_TFLite_2_9(int h, int w, int oh, int ow, bool alignCorners, bool halfPixel, int batch)
-    {
-        var r = new Random(h * 10 + oh);
-        var x = RandomNd(r, [batch, h, w, 3]);
-        var expected = FloatNaiveReference.ResizeNearest(x, oh, ow, alignCorners, halfPixel);
-        var g = OneOp(OpType.ResizeNearestNeighbor, [[1, h, w, 3]], [Int32Constant("size", oh, ow)], [1, oh, ow, 3],
-            new ResizeOptions(alignCorners, halfPixel));
-        AssertClose(expected.Data, Run(g, batch, x.Data), "resize nearest");
-    }
-
-    [TestMethod]
-    public void Resize_align_corners_source_indices_are_TFLite_s()
-    {
-        // TFLite: scale (3-1)/(5-1) = 0.5; outputs 1 and 3 sit on 0.5 and 1.5 and round away from zero to 1 and 2.
-        int[] indices = [.. Enumerable.Range(0, 5).Select(o => FloatNaiveReference.NearestSource(o, 3, 5, true, false))];
-        CollectionAssert.AreEqual(new[] { 0, 1, 1, 2, 2 }, indices);
     }
 }

@@ -278,27 +278,4 @@ internal static class FloatNaiveReference
 
         return y;
     }
-
-    /// <summary>TFLite 2.9 reference_ops::ResizeNearestNeighbor source index (TfLiteRound rounds half away from zero).</summary>
-    public static int NearestSource(int o, int inSize, int outSize, bool alignCorners, bool halfPixel)
-    {
-        // float, not double, like the C++ kernel: the products land exactly on integers in the same places.
-        float scale = alignCorners && outSize > 1 ? (inSize - 1) / (float)(outSize - 1) : inSize / (float)outSize;
-        float v = (o + (halfPixel ? 0.5f : 0f)) * scale;
-        int i = alignCorners ? (int)MathF.Round(v, MidpointRounding.AwayFromZero) : (int)MathF.Floor(v);
-        i = Math.Min(i, inSize - 1);
-        return halfPixel ? Math.Max(0, i) : i;
-    }
-
-    public static Nd ResizeNearest(Nd x, int oh, int ow, bool alignCorners, bool halfPixel)
-    {
-        int n = x.Shape[0], h = x.Shape[1], w = x.Shape[2], c = x.Shape[3];
-        var y = new Nd(new float[n * oh * ow * c], [n, oh, ow, c]);
-        for (int b = 0; b < n; b++)
-            for (int oy = 0; oy < oh; oy++)
-                for (int ox = 0; ox < ow; ox++)
-                    for (int ch = 0; ch < c; ch++)
-                        y.Data[y.Offset(b, oy, ox, ch)] = x[b, NearestSource(oy, h, oh, alignCorners, halfPixel), NearestSource(ox, w, ow, alignCorners, halfPixel), ch];
-        return y;
-    }
 }

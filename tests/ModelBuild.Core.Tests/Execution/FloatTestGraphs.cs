@@ -1,5 +1,6 @@
 using ModelBuild.Core.Execution;
 using ModelBuild.Core.Graph;
+using ModelBuild.TestSupport;
 
 namespace ModelBuild.Core.Tests.Execution;
 
@@ -42,17 +43,7 @@ internal static class FloatTestGraphs
     /// <summary>Max abs difference within 1e-5 of the reference's magnitude (float rounding of sums of a few hundred terms).</summary>
     public static void AssertClose(float[] expected, float[] actual, string what)
     {
-        Assert.HasCount(expected.Length, actual, $"{what}: element count");
-        float scale = Math.Max(1f, expected.Max(Math.Abs));
-        int worst = -1;
-        float maxError = 0;
-        for (int i = 0; i < expected.Length; i++)
-        {
-            float e = Math.Abs(expected[i] - actual[i]);
-            if (e > maxError || float.IsNaN(e)) (maxError, worst) = (float.IsNaN(e) ? float.PositiveInfinity : e, i);
-        }
-
-        Assert.IsLessThanOrEqualTo(1e-5f * scale, maxError,
-            $"{what}: max abs error {maxError:G3} at element {worst} (expected {(worst >= 0 ? expected[worst] : 0)}, got {(worst >= 0 ? actual[worst] : 0)})");
+        NumericAssert.SameLengthAndFinite(expected, actual, what);
+        NumericAssert.Close(expected, actual, 1e-5 * Math.Max(1f, expected.Max(Math.Abs)), what);
     }
 }

@@ -1,6 +1,7 @@
 using ModelBuild.Core.Execution;
 using ModelBuild.Core.Graph;
 using ModelBuild.Core.Quantization;
+using ModelBuild.TestSupport;
 using static ModelBuild.Core.Tests.Execution.Int8TestHelpers;
 
 namespace ModelBuild.Core.Tests.Execution;
@@ -37,6 +38,7 @@ public sealed class Int8ExecutorFloatAgreementTests
             var expected = floatExec.Run(deq)[floatGraph.Outputs[0]];
             var outQ = int8.Outputs[0].Quant!;
             var actual = Dequantize(int8Exec.Run(qIn)[0], outQ);
+            NumericAssert.SameLengthAndFinite(expected, actual, $"{name}: float vs int8 output");
             float maxAbs = expected.Max(Math.Abs);
             double tol = 2.01 * outQ.Scale[0] + 0.02 * maxAbs;
             for (int i = 0; i < expected.Length; i++)

@@ -1,5 +1,5 @@
 using ModelBuild.Core.Graph;
-using static ModelBuild.Core.Execution.Int8FixedPoint;
+using static ModelBuild.Core.Execution.Int8.Int8FixedPoint;
 
 namespace ModelBuild.Core.Tests.Execution;
 

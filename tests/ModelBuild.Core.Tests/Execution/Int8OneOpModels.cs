@@ -45,6 +45,9 @@ internal static class Int8OneOpModels
         yield return ("leaky_relu", Unary(OpType.LeakyRelu, [1, 4, 4, 3], [1, 4, 4, 3], new LeakyReluOptions(0.2f), scale: 3f));
         yield return ("hard_swish", Unary(OpType.HardSwish, [1, 4, 4, 3], [1, 4, 4, 3], scale: 5f));
         yield return ("resize_nearest_2x", Unary(OpType.ResizeNearestNeighbor, [1, 3, 4, 2], [1, 6, 8, 2], new ResizeOptions(), new Tensor("size", [2], DataType.Int32, new[] { 6, 8 })));
+        yield return ("resize_nearest_align_corners", Unary(OpType.ResizeNearestNeighbor, [1, 3, 3, 2], [1, 5, 5, 2], new ResizeOptions(AlignCorners: true), new Tensor("size", [2], DataType.Int32, new[] { 5, 5 })));
+        yield return ("resize_nearest_half_pixel", Unary(OpType.ResizeNearestNeighbor, [1, 3, 5, 2], [1, 5, 3, 2], new ResizeOptions(HalfPixelCenters: true), new Tensor("size", [2], DataType.Int32, new[] { 5, 3 })));
+        yield return ("relu_n1_to_1", Unary(OpType.ReluN1To1, [1, 4, 4, 3], [1, 4, 4, 3], scale: 2f));
         yield return ("maximum", Binary(OpType.Maximum, [1, 4, 4, 3], [1, 4, 4, 3], 1f));
         yield return ("minimum", Binary(OpType.Minimum, [1, 4, 4, 3], [1, 4, 4, 3], 1f));
     }

@@ -36,23 +36,79 @@ public sealed class CalibratorTests
     }
 
     [TestMethod]
+    public void Progress_with_a_known_total_is_done_over_total_at_most_ten_lines_however_many_samples()
+    {
+        foreach (int total in new[] { 3, 37, 1000 })
+        {
+            var log = new RecordingBuildLog();
+            var samples = Enumerable.Range(0, total).Select(i => new[] { i % 5, 1f, -1f, 0f });
+            Calibrator.Calibrate(AddRelu(), samples, log, new CalibrationSettings { BatchSize = 1, ExpectedSamples = total });
+            var progress = log.ProgressMessages.Where(m => m.Contains("calibration ")).ToList();
+            Assert.IsLessThanOrEqualTo(10, progress.Count, $"{total} samples: {string.Join(" | ", progress)}");
+            Assert.IsTrue(progress.All(m => System.Text.RegularExpressions.Regex.IsMatch(m, $@"calibration \d+/{total} samples")), string.Join(" | ", progress));
+            StringAssert.Contains(progress[^1], $"calibration {total}/{total} samples", "the last line says all were done");
+        }
+    }
+
+    [TestMethod]
     public void SamplesAreStreamedNotCollected()
     {
-        // An endless generator: the calibrator must pull samples lazily, holding at most one batch.
-        int produced = 0;
+        // A source that never ends. At every sample it checks that the calibrator has run all but the current batch of
+        // what it was given (a calibrator that collected samples first would fall behind at once); after 1000 batches
+        // it stops the run by throwing, the only way out of an endless source.
+        const int batchSize = 4, stopAfter = 4000;
+        var processed = new ProcessedSamples();
+        int produced = 0, mostAhead = 0;
         IEnumerable<float[]> Endless()
         {
             while (true)
             {
+                mostAhead = Math.Max(mostAhead, produced - processed.Count);
+                if (produced - processed.Count >= batchSize) throw new SourceStopped($"the calibrator holds {produced - processed.Count} samples it has not run");
+                if (produced == stopAfter) throw new SourceStopped("enough");
                 produced++;
                 yield return [produced % 7, 1f, -1f, 0f];
-                if (produced == 1003) yield break;
             }
         }
 
-        var r = Calibrator.Calibrate(AddRelu(), Endless(), new RecordingBuildLog(), new CalibrationSettings { BatchSize = 4 });
-        Assert.AreEqual(1003, r.SampleCount);
-        Assert.AreEqual(6f, r.Ranges["input"].Max);
+        var stopped = Assert.ThrowsExactly<SourceStopped>(() => Calibrator.Calibrate(AddRelu(), Endless(), new RecordingBuildLog(),
+            new CalibrationSettings { BatchSize = batchSize, ObserverFactory = processed.NewObserver }));
+
+        Assert.AreEqual("enough", stopped.Message, "the calibrator never held more than one batch");
+        Assert.AreEqual(stopAfter, processed.Count, "every sample pulled was run before the next batch was pulled");
+        Assert.AreEqual(batchSize - 1, mostAhead, "asked for a sample, it held at most the rest of the current batch");
+    }
+
+    private sealed class SourceStopped(string message) : Exception(message);
+
+    /// <summary>Min/max observers that also count the samples the calibrator has run through the model.</summary>
+    private sealed class ProcessedSamples
+    {
+        private readonly List<Counting> observers = [];
+
+        public int Count => observers.Count == 0 ? 0 : observers.Max(o => o.Samples);
+
+        public ITensorRangeObserver NewObserver()
+        {
+            var o = new Counting();
+            observers.Add(o);
+            return o;
+        }
+
+        private sealed class Counting : ITensorRangeObserver
+        {
+            private readonly MinMaxObserver inner = new();
+
+            public int Samples { get; private set; }
+
+            public TensorRange? Range => inner.Range;
+
+            public void Observe(ReadOnlySpan<float> values, int batch)
+            {
+                inner.Observe(values, batch);
+                Samples += batch;
+            }
+        }
     }
 
     [TestMethod]

@@ -15,6 +15,17 @@ namespace ModelBuild.Core.Tests.Quantization;
 [TestClass]
 public sealed class Int8ModelAccuracyTests
 {
+    /// <summary>
+    /// docs/ACCURACY.md's claims where Google's converter has a model of the same source: our per-channel SQNR, and Google's
+    /// top-1 and SQNR (its .tflite, TFLite 2.9 and these inputs are fixed, so its figures are exact to the printed decimal).
+    /// </summary>
+    private static readonly Dictionary<string, (double OursSqnrDb, int GoogleTop1, double GoogleSqnrDb)> DocumentedAgainstGoogle = new()
+    {
+        ["01_st_mobilenet_v2_0.35_224_food101_k2.8.h5"] = (11.7, 5, 13.3),
+        ["03_mlperf_tiny_resnet8_cifar10_k2.4.h5"] = (15.8, 3, 10.2),
+        ["13_mnist_edgetpu_tutorial_k2.h5"] = (41.3, 6, 30.9),
+    };
+
     [TestMethod]
     [DataRow("01_st_mobilenet_v2_0.35_224_food101_k2.8.h5", 5, 5, 8.0, "01_mobilenet_v2_0.35_224_food101_int8.tflite")]
     [DataRow("02_keras_apps_mobilenet_v1_0.25_224_imagenet_k2.8.h5", 5, 5, 15.0, null)]
@@ -59,6 +70,15 @@ public sealed class Int8ModelAccuracyTests
                           (google is null ? "— | — |" : $"{Top1(google)} | {google.SqnrDb:F1} |"));
         Assert.IsGreaterThanOrEqualTo(minSqnrDb, ours.SqnrDb, $"{model}: {ours}");
         if (classifier) Assert.IsGreaterThanOrEqualTo((ours.Inputs + 1) / 2, ours.Top1Agree, $"{model}: {ours}");
+        Assert.AreEqual(google is not null, DocumentedAgainstGoogle.ContainsKey(model), $"{model}: docs/ACCURACY.md has Google's figures exactly where there is a Google model");
+        if (google is not null)
+        {
+            var documented = DocumentedAgainstGoogle[model];
+            Assert.AreEqual(documented.GoogleTop1, google.Top1Agree, $"{model}: Google's top-1, as docs/ACCURACY.md says");
+            Assert.AreEqual(documented.GoogleSqnrDb, google.SqnrDb, 0.05, $"{model}: Google's SQNR, as docs/ACCURACY.md says");
+            Assert.AreEqual(documented.OursSqnrDb, ours.SqnrDb, 0.05, $"{model}: our SQNR beside Google's, as docs/ACCURACY.md says");
+            Assert.AreEqual(documented.OursSqnrDb > documented.GoogleSqnrDb, ours.SqnrDb > google.SqnrDb, $"{model}: which of ours and Google's is closer to float, as documented");
+        }
     }
 
     /// <summary>Runs a Google-converted model whatever its I/O types (float, uint8 or int8), returning real values.</summary>

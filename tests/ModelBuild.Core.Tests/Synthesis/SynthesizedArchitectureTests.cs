@@ -1,7 +1,7 @@
 using ModelBuild.Core.Graph;
 using ModelBuild.Core.Keras;
 using ModelBuild.Core.Synthesis;
-using ModelBuild.Core.Tests.Artifacts;
+using ModelBuild.Core.Tests.Layout;
 using ModelBuild.TestSupport;
 
 namespace ModelBuild.Core.Tests.Synthesis;

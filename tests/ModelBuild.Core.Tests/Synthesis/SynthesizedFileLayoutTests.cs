@@ -1,5 +1,5 @@
 using ModelBuild.Core.Synthesis;
-using ModelBuild.Core.Tests.Artifacts;
+using ModelBuild.Core.Tests.Layout;
 using ModelBuild.TestSupport;
 using PureHDF;
 

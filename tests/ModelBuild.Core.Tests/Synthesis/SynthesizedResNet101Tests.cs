@@ -1,9 +1,9 @@
 using ModelBuild.Core.Execution;
 using ModelBuild.Core.Graph;
 using ModelBuild.Core.Keras;
-using ModelBuild.Core.Segmentation;
+using ModelBuild.Core.Slicing;
 using ModelBuild.Core.Synthesis;
-using ModelBuild.Core.Tests.Artifacts;
+using ModelBuild.Core.Tests.Layout;
 using ModelBuild.TestSupport;
 
 namespace ModelBuild.Core.Tests.Synthesis;

@@ -1,6 +1,6 @@
 using ModelBuild.Core.Diagnostics;
 using ModelBuild.Core.Synthesis;
-using ModelBuild.Core.Tests.Artifacts;
+using ModelBuild.Core.Tests.Layout;
 using ModelBuild.TestSupport;
 
 namespace ModelBuild.Core.Tests.Synthesis;

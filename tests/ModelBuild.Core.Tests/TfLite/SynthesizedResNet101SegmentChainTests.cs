@@ -1,13 +1,13 @@
 using System.Diagnostics;
-using ModelBuild.Core.Calibration;
 using ModelBuild.Core.Diagnostics;
 using ModelBuild.Core.Graph;
 using ModelBuild.Core.Keras;
+using ModelBuild.Core.Quantization.Calibration;
 using ModelBuild.Core.Quantization;
-using ModelBuild.Core.Segmentation;
-using ModelBuild.Core.TfLite;
+using ModelBuild.Core.Slicing;
 using ModelBuild.Core.Tests.Execution;
 using ModelBuild.Core.Tests.Synthesis;
+using ModelBuild.Core.TfLite;
 using ModelBuild.TestSupport;
 
 namespace ModelBuild.Core.Tests.TfLite;

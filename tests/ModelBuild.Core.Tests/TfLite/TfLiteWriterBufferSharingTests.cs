@@ -1,4 +1,5 @@
 using ModelBuild.Core.Graph;
+using ModelBuild.Core.Slicing;
 using ModelBuild.Core.TfLite;
 
 namespace ModelBuild.Core.Tests.TfLite;

@@ -43,10 +43,7 @@ public sealed class TfLiteWriterInt8RuntimeTests
 
         var actual = TfLiteInterpreter.AsInt8(interpreter.RunArrays(inputs)[0]);
         var expected = new Int8Executor(int8).Run(inputs)[0];
-        int maxDiff = expected.Zip(actual, (a, b) => Math.Abs(a - b)).Max();
-        int differing = expected.Zip(actual, (a, b) => a != b ? 1 : 0).Sum();
-        Console.WriteLine($"{name} per-channel={perChannel}: {differing}/{expected.Length} elements differ, max {maxDiff} step(s)");
-        Assert.AreEqual(0, maxDiff, $"{name}: TFLite vs Int8Executor must be bit-identical ({differing} elements differ)");
+        NumericAssert.Int8Identical(expected, actual, $"{name} per-channel={perChannel}: TFLite vs Int8Executor");
         Assert.IsGreaterThan(1, actual.Distinct().Count(), $"{name}: the output is not a constant");
     }
 

@@ -1,4 +1,4 @@
-using ModelBuild.Core.Artifacts;
+using ModelBuild.Core.Layout;
 
 namespace ModelBuild.TestSupport;
 

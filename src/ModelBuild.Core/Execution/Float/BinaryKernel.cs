@@ -1,3 +1,4 @@
+using ModelBuild.Core.Execution;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using ModelBuild.Core.Graph;
@@ -11,43 +12,21 @@ namespace ModelBuild.Core.Execution.Float;
 /// </summary>
 internal static class BinaryKernel
 {
-    public static void Run(OpType op, float[] a, int[] aShape, float[] b, int[] bShape, float[] output, int[] outShape, FusedActivation activation)
+    public static void Run<TOp>(float[] a, int[] aShape, float[] b, int[] bShape, float[] output, int[] outShape, FusedActivation activation)
+        where TOp : struct, IBinaryOp
     {
         var (lo, hi) = Activations.Range(activation);
         int n = output.Length;
         if (a.Length == n && b.Length == n)
-            Dispatch(op, a, b, output, n, lo, hi);
+            Repeated<TOp>(a, b, output, n, lo, hi);
         else if (a.Length == n && IsTrailing(bShape, outShape))
-            Dispatch(op, a, b, output, b.Length, lo, hi);
-        else if (b.Length == n && IsTrailing(aShape, outShape) && op is OpType.Add or OpType.Mul or OpType.Maximum or OpType.Minimum)
-            Dispatch(op, b, a, output, a.Length, lo, hi); // commutative: the full operand first
+            Repeated<TOp>(a, b, output, b.Length, lo, hi);
+        else if (b.Length == n && IsTrailing(aShape, outShape) && TOp.Commutative)
+            Repeated<TOp>(b, a, output, a.Length, lo, hi); // the full operand first
         else
         {
-            General(Scalar(op), a, aShape, b, bShape, output, outShape);
+            General<TOp>(a, aShape, b, bShape, output, outShape);
             Activations.Clamp(output, activation);
-        }
-    }
-
-    private static Func<float, float, float> Scalar(OpType op) => op switch
-    {
-        OpType.Add => (x, y) => x + y,
-        OpType.Sub => (x, y) => x - y,
-        OpType.Mul => (x, y) => x * y,
-        OpType.Maximum => Math.Max,
-        OpType.Minimum => Math.Min,
-        _ => throw new NotSupportedException(op.ToString()),
-    };
-
-    private static void Dispatch(OpType op, float[] a, float[] b, float[] y, int period, float lo, float hi)
-    {
-        switch (op)
-        {
-            case OpType.Add: Repeated<AddOp>(a, b, y, period, lo, hi); break;
-            case OpType.Sub: Repeated<SubOp>(a, b, y, period, lo, hi); break;
-            case OpType.Mul: Repeated<MulOp>(a, b, y, period, lo, hi); break;
-            case OpType.Maximum: Repeated<MaxOp>(a, b, y, period, lo, hi); break;
-            case OpType.Minimum: Repeated<MinOp>(a, b, y, period, lo, hi); break;
-            default: throw new NotSupportedException(op.ToString());
         }
     }
 
@@ -58,18 +37,18 @@ internal static class BinaryKernel
         if (period == 1)
         {
             float s = b[0];
-            ElementwiseParallel.For(n, (from, to) => Span<TOp>(a.AsSpan(from, to - from), s, y.AsSpan(from, to - from), lo, hi));
+            CoreParallel.ForRanges(n, (from, to) => Span<TOp>(a.AsSpan(from, to - from), s, y.AsSpan(from, to - from), lo, hi));
             return;
         }
 
         if (period == n)
         {
-            ElementwiseParallel.For(n, (from, to) => Span<TOp>(a.AsSpan(from, to - from), b.AsSpan(from, to - from), y.AsSpan(from, to - from), lo, hi));
+            CoreParallel.ForRanges(n, (from, to) => Span<TOp>(a.AsSpan(from, to - from), b.AsSpan(from, to - from), y.AsSpan(from, to - from), lo, hi));
             return;
         }
 
         int rows = n / period;
-        ElementwiseParallel.For(rows, (from, to) =>
+        CoreParallel.ForRanges(rows, (from, to) =>
         {
             for (int r = from; r < to; r++)
                 Span<TOp>(a.AsSpan(r * period, period), b.AsSpan(0, period), y.AsSpan(r * period, period), lo, hi);
@@ -116,7 +95,7 @@ internal static class BinaryKernel
         return s.Length <= full.Length && s.SequenceEqual(full[^s.Length..]);
     }
 
-    private static void General(Func<float, float, float> f, float[] a, int[] aShape, float[] b, int[] bShape, float[] output, int[] outShape)
+    private static void General<TOp>(float[] a, int[] aShape, float[] b, int[] bShape, float[] output, int[] outShape) where TOp : struct, IBinaryOp
     {
         int rank = outShape.Length;
         var aStr = BroadcastStrides(aShape, outShape);
@@ -133,7 +112,7 @@ internal static class BinaryKernel
                 bi += idx[d] * bStr[d];
             }
 
-            output[i] = f(a[ai], b[bi]);
+            output[i] = TOp.Apply(a[ai], b[bi]);
         }
     }
 
@@ -152,43 +131,55 @@ internal static class BinaryKernel
         return strides;
     }
 
-    private interface IBinaryOp
+    internal interface IBinaryOp
     {
+        static abstract bool Commutative { get; }
+
         static abstract float Apply(float a, float b);
 
         static abstract Vector256<float> Apply(Vector256<float> a, Vector256<float> b);
     }
 
-    private readonly struct AddOp : IBinaryOp
+    internal readonly struct AddOp : IBinaryOp
     {
+        public static bool Commutative => true;
+
         public static float Apply(float a, float b) => a + b;
 
         public static Vector256<float> Apply(Vector256<float> a, Vector256<float> b) => a + b;
     }
 
-    private readonly struct SubOp : IBinaryOp
+    internal readonly struct SubOp : IBinaryOp
     {
+        public static bool Commutative => false;
+
         public static float Apply(float a, float b) => a - b;
 
         public static Vector256<float> Apply(Vector256<float> a, Vector256<float> b) => a - b;
     }
 
-    private readonly struct MulOp : IBinaryOp
+    internal readonly struct MulOp : IBinaryOp
     {
+        public static bool Commutative => true;
+
         public static float Apply(float a, float b) => a * b;
 
         public static Vector256<float> Apply(Vector256<float> a, Vector256<float> b) => a * b;
     }
 
-    private readonly struct MaxOp : IBinaryOp
+    internal readonly struct MaxOp : IBinaryOp
     {
+        public static bool Commutative => true;
+
         public static float Apply(float a, float b) => Math.Max(a, b);
 
         public static Vector256<float> Apply(Vector256<float> a, Vector256<float> b) => Vector256.Max(a, b);
     }
 
-    private readonly struct MinOp : IBinaryOp
+    internal readonly struct MinOp : IBinaryOp
     {
+        public static bool Commutative => true;
+
         public static float Apply(float a, float b) => Math.Min(a, b);
 
         public static Vector256<float> Apply(Vector256<float> a, Vector256<float> b) => Vector256.Min(a, b);
