@@ -12,6 +12,9 @@ public sealed class ConvertInt8 : CachedModelBuildTask
     public string? CalibrationData { get; set; }
     public string? CalibrationSamples { get; set; }
     public string? Preprocessing { get; set; }
+    public string? CalibrationAugment { get; set; }
+    public string? MinSqnrDb { get; set; }
+    public string? RangeEstimator { get; set; }
 
     /// <summary>The int8 models written (segments and tails), with FirstSegment, LastSegment, Bytes and Sha256.</summary>
     [Output] public ITaskItem[] Int8Models { get; private set; } = [];
@@ -22,7 +25,8 @@ public sealed class ConvertInt8 : CachedModelBuildTask
         {
             var work = new WorkFolder(WorkDirectory);
             var models = ConvertStep.Run(ModelItemSettings.Parse(ModelFile, quantization: Quantization, calibrationData: CalibrationData,
-                calibrationSamples: CalibrationSamples, preprocessing: Preprocessing), work, BuildLog, Cancellation, Cache);
+                calibrationSamples: CalibrationSamples, preprocessing: Preprocessing,
+                calibrationAugment: CalibrationAugment, minSqnrDb: MinSqnrDb, rangeEstimator: RangeEstimator), work, BuildLog, Cancellation, Cache);
             Int8Models = models.Select(m => TaskItems.File(Path.Combine(work.StoreDirectory, m.File),
                 ("FirstSegment", m.FirstSegment.ToString()), ("LastSegment", m.LastSegment.ToString()), ("Bytes", m.Bytes.ToString()), ("Sha256", m.Sha256))).ToArray();
         }

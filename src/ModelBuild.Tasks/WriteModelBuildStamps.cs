@@ -24,6 +24,9 @@ public sealed class WriteModelBuildStamps : ModelBuildTask
     public string? CalibrationData { get; set; }
     public string? CalibrationSamples { get; set; }
     public string? Preprocessing { get; set; }
+    public string? CalibrationAugment { get; set; }
+    public string? MinSqnrDb { get; set; }
+    public string? RangeEstimator { get; set; }
     public string? EdgeTpu { get; set; }
     public string? CompilerPath { get; set; }
 
@@ -37,7 +40,7 @@ public sealed class WriteModelBuildStamps : ModelBuildTask
         // The engine's identity: the task assembly's and Core's, so a rebuilt Core under the same version counts too.
         var version = Core.Cache.EngineIdentity.Of(typeof(WriteModelBuildStamps).Assembly);
         Write(WorkFolder.CutStampFileName, $"engine={version}\nbudget={BudgetMiB}\nquantization={Quantization}\ncuts={Cuts}\ncandidates={CutCandidates}\n");
-        var convert = new StringBuilder($"engine={version}\nquantization={Quantization}\ncalibration={CalibrationData}\nsamples={CalibrationSamples}\npreprocessing={Preprocessing}\n");
+        var convert = new StringBuilder($"engine={version}\nquantization={Quantization}\ncalibration={CalibrationData}\nsamples={CalibrationSamples}\npreprocessing={Preprocessing}\naugment={CalibrationAugment}\nminSqnr={MinSqnrDb}\nranges={RangeEstimator}\n");
         if (!string.IsNullOrWhiteSpace(CalibrationData))
         {
             try
@@ -67,7 +70,7 @@ public sealed class WriteModelBuildStamps : ModelBuildTask
         var project = string.IsNullOrWhiteSpace(ProjectFile) ? ModelFile : ProjectFile;
         try
         {
-            ModelItemSettings.Parse(ModelFile, BudgetMiB, Quantization, Cuts, CutCandidates, CalibrationData, CalibrationSamples, Preprocessing);
+            ModelItemSettings.Parse(ModelFile, BudgetMiB, Quantization, Cuts, CutCandidates, CalibrationData, CalibrationSamples, Preprocessing, CalibrationAugment, MinSqnrDb, RangeEstimator);
             EdgeTpuModes.Parse(EdgeTpu, ModelFile);
         }
         catch (Core.Diagnostics.ModelBuildException e)

@@ -72,7 +72,10 @@ public sealed class InRepoSampleBuildTests
             var full = ComboMeta.FromJson(File.ReadAllText(Path.Combine(layout, "full_split", "meta.json")));
             // ../shared is beside the repository here, so the sample calibrates on its photos (the 4 in image formats; bird.rgb is raw).
             StringAssert.Contains(full.Calibration.Source, Path.Combine("shared", "images"), "the sample calibrates from ../shared/images");
-            Assert.AreEqual(4, full.Calibration.Samples, "cat.bmp, face.jpg, hot_dog.jpg, marguerite.jpg");
+            Assert.AreEqual(4, full.Calibration.Original, "cat.bmp, face.jpg, hot_dog.jpg, marguerite.jpg");
+            Assert.AreEqual((32, 28), (full.Calibration.Samples, full.Calibration.Derived), "CalibrationAugment=Auto tops four photos up to CalibrationSamples");
+            Assert.IsNotNull(full.Accuracy?.Model.SqnrDb, "the accuracy report is in meta.json");
+            Assert.IsTrue(full.Accuracy!.ChainMatchesModel, "the written segment chain computes the whole int8 model");
             Assert.AreEqual("caffe", full.Calibration.Preprocessing);
             TestProject.AssertOutputLacks(build, "warning MB3060", "real images, so no synthetic-calibration warning");
             // The build planned the file that is there; the seed-1 synthesis plans K = 7 with the known cuts.

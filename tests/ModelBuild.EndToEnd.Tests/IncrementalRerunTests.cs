@@ -41,26 +41,31 @@ public sealed class IncrementalRerunTests
 
         var baseline = Build(project, settings, "baseline", All);
         var meta = project.Meta("resnet8");
-        Assert.AreEqual(new CalibrationInfo("calib", 2, "unit"), meta.Calibration, "meta.json: both images, unit preprocessing");
+        Assert.AreEqual(new CalibrationInfo("calib", 8, "unit", 2, 6), meta.Calibration, "meta.json: both images and 6 derived (CalibrationAugment=Auto), unit preprocessing");
         Assert.AreEqual("PerChannel", meta.Quantization);
         Assert.IsGreaterThanOrEqualTo(2, meta.SegmentCount, "the budget cuts the model");
         var generator = meta.Generator;
 
         File.Copy(RepoPaths.Image("cat.bmp"), Path.Combine(calib, "cat.bmp"));
         Build(project, settings, "an image added to the calibration folder", FromConvert);
-        Assert.AreEqual(new CalibrationInfo("calib", 3, "unit"), project.Meta("resnet8").Calibration, "meta.json counts the new image");
+        Assert.AreEqual(new CalibrationInfo("calib", 8, "unit", 3, 5), project.Meta("resnet8").Calibration, "meta.json counts the new image");
 
         settings["Preprocessing"] = "tf";
         Build(project, settings, "Preprocessing unit -> tf", FromConvert);
-        Assert.AreEqual(new CalibrationInfo("calib", 3, "tf"), project.Meta("resnet8").Calibration);
+        Assert.AreEqual(new CalibrationInfo("calib", 8, "tf", 3, 5), project.Meta("resnet8").Calibration);
+
+        settings["CalibrationAugment"] = "Off";
+        Build(project, settings, "CalibrationAugment Auto -> Off", FromConvert);
+        Assert.AreEqual(new CalibrationInfo("calib", 3, "tf", 3, 0), project.Meta("resnet8").Calibration, "the three images alone");
+        settings.Remove("CalibrationAugment");
 
         settings["CalibrationData"] = "calib/*.jpg";
         Build(project, settings, "CalibrationData calib -> calib/*.jpg", FromConvert);
-        Assert.AreEqual(new CalibrationInfo("calib/*.jpg", 2, "tf"), project.Meta("resnet8").Calibration, "the glob's two JPEGs, not the BMP");
+        Assert.AreEqual(new CalibrationInfo("calib/*.jpg", 8, "tf", 2, 6), project.Meta("resnet8").Calibration, "the glob's two JPEGs, not the BMP");
 
         settings["CalibrationSamples"] = "1";
         Build(project, settings, "CalibrationSamples 8 -> 1", FromConvert);
-        Assert.AreEqual(new CalibrationInfo("calib/*.jpg", 1, "tf"), project.Meta("resnet8").Calibration, "only one of the two images used");
+        Assert.AreEqual(new CalibrationInfo("calib/*.jpg", 1, "tf", 1, 0), project.Meta("resnet8").Calibration, "only one of the two images used, nothing to derive");
 
         // The planner sizes segments by their int8 bytes, which per-tensor scales change: the cut is redone too.
         settings["Quantization"] = "PerTensor";

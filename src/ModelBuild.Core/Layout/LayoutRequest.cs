@@ -23,5 +23,8 @@ public sealed record LayoutRequest(
     /// <summary>ModelBuild's own Edge TPU check per model file name (meta.json <c>edgeTpuCheck</c>); models missing here have none.</summary>
     public IReadOnlyDictionary<string, EdgeTpuCheckEntry> EdgeTpuChecks { get; init; } = new Dictionary<string, EdgeTpuCheckEntry>();
 
+    /// <summary>The accuracy report ConvertInt8 made (meta.json <c>accuracy</c>, with this combo's chain), or null.</summary>
+    public Quantization.StoredAccuracy? Accuracy { get; init; }
+
     public string Generator { get; init; } = "ModelBuild " + typeof(LayoutWriter).Assembly.GetName().Version?.ToString(3);
 }

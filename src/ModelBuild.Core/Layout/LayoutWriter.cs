@@ -38,7 +38,7 @@ public static class LayoutWriter
             }
 
             var meta = new ComboMeta(ComboMeta.CurrentSchemaVersion, request.Generator, request.Source, request.Plan.Model, request.Plan.BudgetMiB,
-                request.Quantization, request.Calibration, combo.Folder, combo.K, request.Plan.K, request.Plan.Cuts, entries);
+                request.Quantization, request.Calibration, combo.Folder, combo.K, request.Plan.K, request.Plan.Cuts, entries, ComboAccuracy(request, combo.Folder));
             AtomicFiles.WriteAllText(Path.Combine(folder, ComboMeta.FileName), meta.ToJson());
             AtomicFiles.WriteAllText(Path.Combine(folder, NoteText.FileName), NoteText.Render(meta));
             written.Add($"{combo.Folder}/{ComboMeta.FileName}");
@@ -50,6 +50,10 @@ public static class LayoutWriter
         written.Sort(StringComparer.Ordinal);
         return written;
     }
+
+    private static Quantization.AccuracyReport? ComboAccuracy(LayoutRequest request, string folder) =>
+        request.Accuracy is not { } a ? null
+        : a.Chains.TryGetValue(folder, out var chain) ? a.Report with { Chain = chain.Figures, ChainMatchesModel = chain.MatchesModel } : a.Report;
 
     private static EdgeTpuModelResult PlaceEdgeTpuFiles(LayoutRequest request, string modelFile, string folder, string comboFolder, EdgeTpuModelResult result, List<string> written)
     {

@@ -8,8 +8,8 @@ namespace ModelBuild.Core.Layout;
 /// <summary>Where the model came from.</summary>
 public sealed record SourceInfo(string File, string Sha256);
 
-/// <summary>What the quantizer was calibrated with.</summary>
-public sealed record CalibrationInfo(string Source, int Samples, string Preprocessing);
+/// <summary>What the quantizer was calibrated with: <see cref="Samples"/> = <see cref="Original"/> + <see cref="Derived"/> (crops and mirror images).</summary>
+public sealed record CalibrationInfo(string Source, int Samples, string Preprocessing, int? Original = null, int? Derived = null);
 
 /// <summary>One model of a combo, in run order.</summary>
 public sealed record ComboModelEntry(
@@ -23,7 +23,7 @@ public sealed record ComboModelEntry(
 public sealed record ComboMeta(
     int SchemaVersion, string Generator, SourceInfo Source, string Model, double BudgetMiB, string Quantization,
     CalibrationInfo Calibration, string Combo, int K, int SegmentCount, IReadOnlyList<PlannedCut> Cuts,
-    IReadOnlyList<ComboModelEntry> Models)
+    IReadOnlyList<ComboModelEntry> Models, Quantization.AccuracyReport? Accuracy = null)
 {
     public const int CurrentSchemaVersion = 1;
 

@@ -19,6 +19,9 @@ public static class NoteText
         sb.AppendLine(c, $"Source: {meta.Source.File} (sha256 {meta.Source.Sha256})");
         sb.AppendLine(c, $"Budget: {meta.BudgetMiB} MiB per segment; {meta.SegmentCount} segments in the full split; quantization: int8, {meta.Quantization} weights");
         sb.AppendLine(c, $"Calibration: {meta.Calibration.Samples} samples from {meta.Calibration.Source} (preprocessing: {meta.Calibration.Preprocessing})");
+        if (meta.Calibration.Derived is > 0)
+            sb.AppendLine(c, $"  {meta.Calibration.Original} original, {meta.Calibration.Derived} derived from them (crops and mirror images; CalibrationAugment=Auto)");
+        if (meta.Accuracy is { } accuracy) AccuracyNote.Append(sb, accuracy);
         sb.AppendLine(meta.Combo == ComboPlan.FullSplitFolder
             ? "Run the segments one after another, feeding each output to the next input."
             : $"Run segments 1..{meta.K - 1} (e.g. on Edge TPUs), then the tail model for segments {meta.K}..{meta.SegmentCount}.");

@@ -27,32 +27,44 @@ public static class ConvertStep
         var plan = work.ReadPlan();
         var graph = ModelGraphHandoff.Read(settings.ModelFile);
         var name = Path.GetFileName(settings.ModelFile);
-        var options = new CalibrationOptions { Preprocessing = settings.Preprocessing, MaxSamples = settings.CalibrationSamples };
+        var options = new CalibrationOptions { Preprocessing = settings.Preprocessing, MaxSamples = settings.CalibrationSamples, Augment = settings.CalibrationAugment };
         var clock = Stopwatch.StartNew();
-        int count = 0;
-        var samples = CalibrationDataLoader.Load(settings.CalibrationData, graph.Inputs[0].Shape, options, log, settings.ModelFile)
-            .Select(s =>
-            {
-                cancel.ThrowIfCancellationRequested();
-                count++;
-                return s;
-            });
+        var sampleSet = CalibrationDataLoader.Open(settings.CalibrationData, graph.Inputs[0].Shape, options, log, settings.ModelFile);
+        var samples = sampleSet.Calibration.Select(s =>
+        {
+            cancel.ThrowIfCancellationRequested();
+            return s;
+        });
         log.Progress($"{name}: calibrating with up to {options.MaxSamples} samples from {CalibrationDataLoader.Describe(settings.CalibrationData)}");
-        var ranges = Calibrator.Calibrate(graph, samples, log, new CalibrationSettings { ExpectedSamples = CalibrationDataLoader.ExpectedCount(settings.CalibrationData, options) });
-        log.Progress($"{name}: calibrated on {count} samples in {clock.Elapsed.TotalSeconds:F1} s");
+        var ranges = Calibrator.Calibrate(graph, samples, log, new CalibrationSettings
+        {
+            ObserverFactory = RangeEstimators.Factory(settings.RangeEstimator),
+            ExpectedSamples = CalibrationDataLoader.ExpectedCount(settings.CalibrationData, options),
+        });
+        log.Progress($"{name}: calibrated on {sampleSet.Describe()} in {clock.Elapsed.TotalSeconds:F1} s");
         cancel.ThrowIfCancellationRequested();
 
         var int8 = Quantizer.Quantize(graph, ranges, new QuantizationOptions { PerChannel = settings.PerChannel });
+        var reportClock = Stopwatch.StartNew();
+        var accuracy = AccuracyEvaluator.Evaluate(graph, int8, sampleSet.Evaluation, sampleSet.EvaluationHeldOut, settings.MinSqnrDb);
+        log.Progress($"{name}: compared int8 with float on {sampleSet.Evaluation.Count} samples in {reportClock.Elapsed.TotalSeconds:F1} s");
+        cancel.ThrowIfCancellationRequested();
         // The float model and the calibration executor's packed weights (together about twice the .h5) are done
         // with: free them now, so the model store's write buffers reuse that memory instead of raising the peak.
         graph = null!;
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
         using var staging = StagingDirectory.For(work.StoreDirectory);
         var models = ModelStore.Write(int8, plan, staging.Path, log, settings.ModelFile, cancel);
-        var calibration = new CalibrationInfo(CalibrationDataLoader.Describe(settings.CalibrationData), count, settings.Preprocessing.ToString().ToLowerInvariant());
+        reportClock.Restart();
+        var chains = ChainAccuracy.Evaluate(staging.Path, plan, int8.Inputs[0].Quant!, sampleSet.Evaluation, accuracy, cancel);
+        log.Progress($"{name}: ran {chains.Count} chains of written models in {reportClock.Elapsed.TotalSeconds:F1} s");
+        AccuracyWarning.Check(accuracy.Report, settings.ModelFile, log);
+        var calibration = new CalibrationInfo(CalibrationDataLoader.Describe(settings.CalibrationData), sampleSet.Calibrated,
+            settings.Preprocessing.ToString().ToLowerInvariant(), sampleSet.Original, sampleSet.Derived);
         WorkFolder.WriteCalibration(staging.Path, calibration);
+        WorkFolder.WriteAccuracy(staging.Path, new StoredAccuracy(accuracy.Report, chains));
         staging.Commit();
-        log.Progress($"{name}: wrote {models.Count} int8 models in {clock.Elapsed.TotalSeconds:F1} s");
+        log.Progress($"{name}: wrote {models.Count} int8 models in {clock.Elapsed.TotalSeconds:F1} s; int8 vs float {AccuracyWarning.Summary(accuracy.Report)}");
         return models;
     }
 }

@@ -24,6 +24,7 @@ public static class LayoutStep
             EdgeTpu = edgeTpu.Models,
             DefaultEdgeTpu = edgeTpu.Default,
             EdgeTpuChecks = edgeTpu.Checks ?? new Dictionary<string, EdgeTpuCheckEntry>(),
+            Accuracy = work.ReadAccuracy(),
         };
         var files = LayoutWriter.Write(request, cancel);
         log.Progress($"{Path.GetFileName(settings.ModelFile)}: laid out {plan.K} combos ({files.Count} files) in {outputDirectory}");

@@ -17,6 +17,13 @@ public static class ModelBuildDefaults
 
     public const string Preprocessing = "none";
 
+    public const CalibrationAugment CalibrationAugment = global::ModelBuild.Core.Quantization.Calibration.CalibrationAugment.Auto;
+
+    /// <summary>MinSqnrDb: warning MB3070 below this int8-vs-float SQNR (chosen from the shared models, docs/ACCURACY.md); 0 = off.</summary>
+    public const double MinSqnrDb = 10;
+
+    public const Quantization.RangeEstimator RangeEstimator = global::ModelBuild.Core.Quantization.RangeEstimators.Default;
+
     public const EdgeTpuMode EdgeTpu = EdgeTpuMode.Auto;
 
     /// <summary>EdgeTpuTimeoutSeconds: the compiler's own <c>-t</c> per model; ModelBuild kills it a grace period later.</summary>

@@ -22,6 +22,15 @@ public sealed record ModelBuildSettings
 
     public Preprocessing Preprocessing { get; init; } = Preprocessing.None;
 
+    public CalibrationAugment CalibrationAugment { get; init; } = ModelBuildDefaults.CalibrationAugment;
+
+    public Quantization.RangeEstimator RangeEstimator { get; init; } = ModelBuildDefaults.RangeEstimator;
+
+    /// <summary>Warning MB3070 below this whole-model int8-vs-float SQNR; 0 turns the warning off.</summary>
+    public double MinSqnrDb { get; init; } = ModelBuildDefaults.MinSqnrDb;
+
+    /// <summary>Below every shared model calibrated on four photos, far above a broken calibration (docs/ACCURACY.md).</summary>
+
     public string QuantizationName => PerChannel ? "PerChannel" : "PerTensor";
 
     /// <summary>Parses BudgetMiB as MSBuild gives it (invariant culture; "7", "0.5").</summary>
@@ -44,6 +53,14 @@ public sealed record ModelBuildSettings
         if (string.IsNullOrWhiteSpace(text)) return ModelBuildDefaults.CalibrationSamples;
         if (int.TryParse(text, out var n) && n > 0) return n;
         throw new ModelBuildException("MB3056", modelFile, $"CalibrationSamples='{text}' is not a positive whole number.");
+    }
+
+    public static double ParseMinSqnr(string? text, string modelFile)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return ModelBuildDefaults.MinSqnrDb;
+        if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v) && v >= 0 && double.IsFinite(v))
+            return v;
+        throw new ModelBuildException("MB3058", modelFile, $"MinSqnrDb='{text}' is not a number of dB ≥ 0; use e.g. MinSqnrDb=\"10\", or \"0\" to turn warning MB3070 off.");
     }
 
     public static IReadOnlyList<string> ParseList(string? text) =>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using ModelBuild.Core.Diagnostics;
 using ModelBuild.Core.EdgeTpu;
 using ModelBuild.Core.Layout;
+using ModelBuild.Core.Quantization;
 using ModelBuild.Core.Slicing;
 
 namespace ModelBuild.Core.Pipeline;
@@ -24,6 +25,7 @@ public sealed record WorkFolder(string Root)
     public const string StoreFolderName = "models";
     public const string StoreManifestFileName = ModelStore.ManifestFile;
     public const string CalibrationFileName = "calibration.json";
+    public const string AccuracyFileName = "accuracy.json";
     public const string EdgeTpuFolderName = "tpu";
     public const string EdgeTpuResultsFileName = "edgetpu.json";
     public const string LayoutFolderName = "layout";
@@ -58,6 +60,13 @@ public sealed record WorkFolder(string Root)
         return File.Exists(path) ? JsonSerializer.Deserialize<CalibrationInfo>(File.ReadAllText(path))! : new CalibrationInfo("unknown", 0, "none");
     }
 
+    /// <summary>The accuracy report ConvertStep left in the store, or null (a store written before reports existed).</summary>
+    public StoredAccuracy? ReadAccuracy()
+    {
+        var path = Path.Combine(StoreDirectory, AccuracyFileName);
+        return File.Exists(path) ? JsonSerializer.Deserialize<StoredAccuracy>(File.ReadAllText(path)) : null;
+    }
+
     /// <summary>What EdgeTpuStep recorded ("off" for every model when it did not run).</summary>
     public EdgeTpuResults ReadEdgeTpuResults()
     {
@@ -68,6 +77,9 @@ public sealed record WorkFolder(string Root)
 
     internal static void WriteCalibration(string storeDirectory, CalibrationInfo calibration) =>
         Files.AtomicFiles.WriteAllText(Path.Combine(storeDirectory, CalibrationFileName), JsonSerializer.Serialize(calibration));
+
+    internal static void WriteAccuracy(string storeDirectory, StoredAccuracy accuracy) =>
+        Files.AtomicFiles.WriteAllText(Path.Combine(storeDirectory, AccuracyFileName), JsonSerializer.Serialize(accuracy));
 
     internal static void WriteEdgeTpuResults(string edgeTpuDirectory, EdgeTpuResults results) =>
         Files.AtomicFiles.WriteAllText(Path.Combine(edgeTpuDirectory, EdgeTpuResultsFileName), JsonSerializer.Serialize(results));

@@ -49,7 +49,7 @@ public sealed class CalibrationSourceAccuracyTests
         Assert.IsGreaterThan(5.0, Math.Max(real.SqnrDb, synthetic.SqnrDb), $"{model}: real {real}, synthetic {synthetic}");
     }
 
-    private static (AccuracyMeasure Real, AccuracyMeasure Synthetic) Compare(string model)
+    private static (OutputAgreement Real, OutputAgreement Synthetic) Compare(string model)
     {
         var path = RepoPaths.KerasModel(model);
         var graph = KerasModelReader.Read(path);
@@ -65,16 +65,16 @@ public sealed class CalibrationSourceAccuracyTests
         var floatExec = new FloatExecutor(graph);
         var real = Measure(graph, realRanges, floatExec, evaluation);
         var synthetic = Measure(graph, syntheticRanges, floatExec, evaluation);
-        string Top1(AccuracyMeasure m) => graph.Outputs[0].Rank == 2 ? $"{m.Top1Agree}/{m.Inputs}" : "n/a";
+        string Top1(OutputAgreement m) => graph.Outputs[0].Rank == 2 ? $"{m.Top1Agree}/{m.Inputs}" : "n/a";
         Console.WriteLine($"| {model} | {realCount} photos | {Top1(real)} | {real.SqnrDb:F1} | {syntheticRanges.SampleCount} random | {Top1(synthetic)} | {synthetic.SqnrDb:F1} |");
         return (real, synthetic);
     }
 
-    private static AccuracyMeasure Measure(ModelGraph graph, CalibrationResult ranges, FloatExecutor floatExec, IEnumerable<float[]> inputs)
+    private static OutputAgreement Measure(ModelGraph graph, CalibrationResult ranges, FloatExecutor floatExec, IEnumerable<float[]> inputs)
     {
         var int8 = Quantizer.Quantize(graph, ranges);
         var exec = new Int8Executor(int8);
-        var measure = new AccuracyMeasure();
+        var measure = new OutputAgreement();
         foreach (var x in inputs)
             measure.Add(floatExec.Run(x), RunOnRealValues(exec, x));
         return measure;

@@ -52,9 +52,9 @@ public sealed class Int8ModelAccuracyTests
         var floatExec = new FloatExecutor(floatGraph);
         var int8Exec = new Int8Executor(int8);
         var perTensorExec = new Int8Executor(perTensor);
-        var ours = new AccuracyMeasure();
-        var oursPerTensor = new AccuracyMeasure();
-        var google = googleModel is null ? null : new AccuracyMeasure();
+        var ours = new OutputAgreement();
+        var oursPerTensor = new OutputAgreement();
+        var google = googleModel is null ? null : new OutputAgreement();
         using var googleRuntime = googleModel is null ? null : TfLiteRuntime.Load(RepoPaths.TfLiteModel(googleModel));
         foreach (var x in inputs)
         {
@@ -65,7 +65,7 @@ public sealed class Int8ModelAccuracyTests
         }
 
         bool classifier = int8.Outputs[0].Rank == 2;
-        string Top1(AccuracyMeasure m) => classifier ? $"{m.Top1Agree}/{m.Inputs}" : "n/a (image output)";
+        string Top1(OutputAgreement m) => classifier ? $"{m.Top1Agree}/{m.Inputs}" : "n/a (image output)";
         Console.WriteLine($"| {model} | {Top1(ours)} | {ours.SqnrDb:F1} | {Top1(oursPerTensor)} | {oursPerTensor.SqnrDb:F1} | " +
                           (google is null ? "— | — |" : $"{Top1(google)} | {google.SqnrDb:F1} |"));
         Assert.IsGreaterThanOrEqualTo(minSqnrDb, ours.SqnrDb, $"{model}: {ours}");
@@ -82,7 +82,7 @@ public sealed class Int8ModelAccuracyTests
     }
 
     /// <summary>Runs a Google-converted model whatever its I/O types (float, uint8 or int8), returning real values.</summary>
-    private static float[] RunQuantized(TfLiteInterpreter rt, float[] x)
+    internal static float[] RunQuantized(TfLiteInterpreter rt, float[] x)
     {
         var i = rt.Inputs[0];
         byte[] bytes = i.Type switch

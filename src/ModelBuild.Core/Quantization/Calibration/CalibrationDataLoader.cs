@@ -24,33 +24,55 @@ public static class CalibrationDataLoader
         }
 
         var files = ResolveFiles(spec);
-        return Stream(files, sampleShape, options).Take(Math.Max(1, options.MaxSamples));
+        return Stream(files, sampleShape, options).Select(s => s.Sample).Take(Math.Max(1, options.MaxSamples));
     }
 
-    private static IEnumerable<float[]> Stream(IReadOnlyList<string> files, int[] sampleShape, CalibrationOptions options)
+    /// <summary>
+    /// The build's samples: originals (files, or the synthetic fallback with warning MB3060), a few held back for the
+    /// accuracy report, and with <see cref="CalibrationAugment.Auto"/> derived images up to the sample count.
+    /// </summary>
+    public static CalibrationSampleSet Open(string? spec, int[] inputShape, CalibrationOptions options, IBuildLog log, string? modelFile = null)
+    {
+        var sampleShape = inputShape[1..];
+        if (string.IsNullOrWhiteSpace(spec))
+        {
+            // Enough random samples for the held-back ones too; the set stops at MaxSamples calibration samples.
+            var synthetic = Load(spec, inputShape, options with { MaxSamples = options.MaxSamples + CalibrationSampleSet.MaxEvaluationSamples }, log, modelFile);
+            return new CalibrationSampleSet(() => synthetic.Select(s => (s, (string?)null)), sampleShape, options);
+        }
+
+        var files = ResolveFiles(spec);
+        return new CalibrationSampleSet(() => Stream(files, sampleShape, options), sampleShape, options);
+    }
+
+    private static IEnumerable<(float[] Sample, string? Image)> Stream(IReadOnlyList<string> files, int[] sampleShape, CalibrationOptions options)
     {
         foreach (var file in files)
         {
             var ext = Path.GetExtension(file).ToLowerInvariant();
             if (ext is ".npy" or ".npz")
-                foreach (var s in NpySamples.Load(file, sampleShape)) yield return s;
+                foreach (var s in NpySamples.Load(file, sampleShape)) yield return (s, null);
             else if (sampleShape.Length == 3)
-                yield return ImageSamples.Load(file, sampleShape[0], sampleShape[1], sampleShape[2], options.Preprocessing);
+                yield return (ImageSamples.Load(file, sampleShape[0], sampleShape[1], sampleShape[2], options.Preprocessing), file);
             else
                 throw new ModelBuildException("MB3053", file, $"is an image, but the model's input is ({string.Join(", ", sampleShape)}), not an image; give .npy tensors instead.");
         }
     }
 
     /// <summary>
-    /// How many samples <see cref="Load"/> will give, when that is known without reading them: the synthetic count, or
-    /// one per image file, up to <see cref="CalibrationOptions.MaxSamples"/>. Null for NumPy files (several samples each).
+    /// How many samples calibration will see, when that is known without reading them (for progress lines): the
+    /// synthetic count, the maximum when augmentation tops photos up, else the photos less those held back, up to
+    /// <see cref="CalibrationOptions.MaxSamples"/>. Null for NumPy files (several samples each).
     /// </summary>
     public static int? ExpectedCount(string? spec, CalibrationOptions options)
     {
         int max = Math.Max(1, options.MaxSamples);
         if (string.IsNullOrWhiteSpace(spec)) return max;
         var files = ResolveFiles(spec);
-        return files.All(f => ImageSamples.Extensions.Contains(Path.GetExtension(f).ToLowerInvariant())) ? Math.Min(max, files.Count) : null;
+        if (!files.All(f => ImageSamples.Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()))) return null;
+        // Augmentation tops the photos up to the maximum; without it, every 8th photo (at most 4) is held back for the accuracy report.
+        if (options.Augment == CalibrationAugment.Auto) return max;
+        return Math.Min(max, files.Count - Math.Min(CalibrationSampleSet.MaxEvaluationSamples, files.Count / CalibrationSampleSet.HoldBackEvery));
     }
 
     /// <summary>The calibration files a spec names, sorted; errors when there are none.</summary>

@@ -10,6 +10,9 @@ public sealed record CalibrationOptions
 
     public int MaxSamples { get; init; } = DefaultMaxSamples;
 
+    /// <summary>Whether image folders with fewer images than <see cref="MaxSamples"/> are topped up with derived images.</summary>
+    public CalibrationAugment Augment { get; init; } = CalibrationAugment.Auto;
+
     /// <summary>Seed of the synthetic fallback.</summary>
     public int Seed { get; init; } = 1;
 }
