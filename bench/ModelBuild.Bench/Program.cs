@@ -13,6 +13,8 @@ const string usage = """
                  3. dotnet build of samples/ResNet101: wall time, peak memory, time per task
       noop       [--runs 7] [--configuration Debug]
                  4. no-op incremental build of the sample vs the same project without KerasModel
+      cache      [--runs 3] [--samples 8] [--configuration Debug]
+                 6. the sample with a model cache: cold, warm (ModelBuild outputs removed), warm fresh clone, no-op
       scaling    [--models ResNet50,ResNet101,ResNet152] [--samples 8,16,32,64]
                  5. build time vs model and vs calibration sample count (ModelBuild.Core steps, no MSBuild)
       pipeline   <model.h5> <out-dir> [--calibration folder] [--samples 8] [--preprocessing caffe]
@@ -37,6 +39,7 @@ return args[0] switch
     "layers" => LayerBench.Run(a),
     "build" => SampleBuildBench.Run(a),
     "noop" => NoOpBuildBench.Run(a),
+    "cache" => CacheBuildBench.Run(a),
     "scaling" => ScalingBench.Run(a),
     "pipeline" => PipelineCommand.Run(a),
     "fuzz" => FuzzCommand.Run(a),

@@ -23,6 +23,11 @@ public static class CommandHelp
             usage: modelbuild chain <layout-folder>
               runs a full_split or pairs_kN folder (as laid out by a build) on a fixed input and prints the argmax
             """,
+        "cache" => """
+            usage: modelbuild cache list|verify|prune [--dir <cache>] [--max-gib <GiB>]
+              the model cache folder (--dir, else $MODELBUILD_CACHE): list its entries, verify every file against its
+              entry.json, or prune (remove corrupt entries and stale leftovers, then evict down to --max-gib)
+            """,
         _ => throw new UsageException($"unknown command '{command}'."),
     };
 }

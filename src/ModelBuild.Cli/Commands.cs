@@ -22,6 +22,7 @@ public static class Commands
           build <model> <out-dir> [options]       the whole chain without MSBuild: <out-dir>/<name>/full_split, pairs_kN;
                                                   every KerasModel option as a flag (modelbuild build --help)
           chain <layout-folder>                   run a full_split or pairs_kN folder on the reference input
+          cache list|verify|prune [--dir <cache>] [--max-gib N]   the model cache (default: $MODELBUILD_CACHE)
         modelbuild <command> --help: that command's options
         """ + "\n" + EdgeTpuCheckCommand.UsageLine;
 
@@ -49,6 +50,7 @@ public static class Commands
             "synthesize" => Synthesize(a.Positional(0, "the architecture"), a.Positional(1, "the output .h5 path"), (int)a.Number("seed", 1)),
             "build" => BuildCommand.Run(a.Positional(0, "the .keras or .h5 file"), a.Positional(1, "the output folder"), a),
             "chain" => Chain(a.Positional(0, "the layout folder")),
+            "cache" => CacheCommands.Run(a),
             _ => throw new UsageException($"unknown command '{args[0]}'."),
         };
     }

@@ -9,7 +9,7 @@ namespace ModelBuild.Tasks;
 /// available (EdgeTpu=Auto|Required|Off). TimeoutSeconds (EdgeTpuTimeoutSeconds) is the compiler's own -t; ModelBuild
 /// kills a compiler that outlasts it by a grace period.
 /// </summary>
-public sealed class CompileEdgeTpu : ModelBuildTask
+public sealed class CompileEdgeTpu : CachedModelBuildTask
 {
     [Required] public string ModelFile { get; set; } = "";
     [Required] public string WorkDirectory { get; set; } = "";
@@ -27,7 +27,7 @@ public sealed class CompileEdgeTpu : ModelBuildTask
     {
         var work = new WorkFolder(WorkDirectory);
         var results = EdgeTpuStep.Run(ModelFile, work, EdgeTpuModes.Parse(EdgeTpu, ModelFile),
-            new EdgeTpuCompilerLocator { ExplicitPath = string.IsNullOrWhiteSpace(CompilerPath) ? null : CompilerPath }, TimeSpan.FromSeconds(TimeoutSeconds), BuildLog, Cancellation);
+            new EdgeTpuCompilerLocator { ExplicitPath = string.IsNullOrWhiteSpace(CompilerPath) ? null : CompilerPath }, TimeSpan.FromSeconds(TimeoutSeconds), BuildLog, Cancellation, Cache);
         CompiledModels = results.Models.Where(m => m.Value.CompiledFile is not null).OrderBy(m => m.Key, StringComparer.Ordinal)
             .Select(m => TaskItems.File(Path.Combine(work.EdgeTpuDirectory, m.Value.CompiledFile!), ("Model", m.Key))).ToArray();
         Status = results.Models.Count > 0 ? "compiled" : results.Default.Status;

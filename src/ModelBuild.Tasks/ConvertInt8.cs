@@ -4,7 +4,7 @@ using ModelBuild.Core.Pipeline;
 namespace ModelBuild.Tasks;
 
 /// <summary>Calibrates and quantizes the model once and writes every segment and tail as int8 .tflite.</summary>
-public sealed class ConvertInt8 : ModelBuildTask
+public sealed class ConvertInt8 : CachedModelBuildTask
 {
     [Required] public string ModelFile { get; set; } = "";
     [Required] public string WorkDirectory { get; set; } = "";
@@ -26,7 +26,7 @@ public sealed class ConvertInt8 : ModelBuildTask
             var work = new WorkFolder(WorkDirectory);
             var models = ConvertStep.Run(ModelItemSettings.Parse(ModelFile, quantization: Quantization, calibrationData: CalibrationData,
                 calibrationSamples: CalibrationSamples, preprocessing: Preprocessing,
-                calibrationAugment: CalibrationAugment, minSqnrDb: MinSqnrDb, rangeEstimator: RangeEstimator), work, BuildLog, Cancellation);
+                calibrationAugment: CalibrationAugment, minSqnrDb: MinSqnrDb, rangeEstimator: RangeEstimator), work, BuildLog, Cancellation, Cache);
             Int8Models = models.Select(m => TaskItems.File(Path.Combine(work.StoreDirectory, m.File),
                 ("FirstSegment", m.FirstSegment.ToString()), ("LastSegment", m.LastSegment.ToString()), ("Bytes", m.Bytes.ToString()), ("Sha256", m.Sha256))).ToArray();
         }

@@ -4,7 +4,7 @@ using ModelBuild.Core.Pipeline;
 namespace ModelBuild.Tasks;
 
 /// <summary>Reads a Keras model (.keras or .h5) and plans its segments under BudgetMiB; writes plan.json.</summary>
-public sealed class CutModel : ModelBuildTask
+public sealed class CutModel : CachedModelBuildTask
 {
     [Required] public string ModelFile { get; set; } = "";
     [Required] public string WorkDirectory { get; set; } = "";
@@ -21,7 +21,7 @@ public sealed class CutModel : ModelBuildTask
 
     protected override void Run()
     {
-        var plan = CutStep.Run(ModelItemSettings.Parse(ModelFile, BudgetMiB, Quantization, Cuts, CutCandidates), new WorkFolder(WorkDirectory), BuildLog, Cancellation);
+        var plan = CutStep.Run(ModelItemSettings.Parse(ModelFile, BudgetMiB, Quantization, Cuts, CutCandidates), new WorkFolder(WorkDirectory), BuildLog, Cancellation, Cache);
         SegmentCount = plan.K;
         CutTensors = plan.Cuts.Select(c => c.Tensor).ToArray();
     }

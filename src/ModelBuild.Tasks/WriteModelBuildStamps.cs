@@ -38,7 +38,7 @@ public sealed class WriteModelBuildStamps : ModelBuildTask
         CheckSettings();
         Directory.CreateDirectory(WorkDirectory);
         // The engine's identity: the task assembly's and Core's, so a rebuilt Core under the same version counts too.
-        var version = $"{typeof(WriteModelBuildStamps).Assembly.ManifestModule.ModuleVersionId}+{typeof(CalibrationDataLoader).Assembly.ManifestModule.ModuleVersionId}";
+        var version = Core.Cache.EngineIdentity.Of(typeof(WriteModelBuildStamps).Assembly);
         Write(WorkFolder.CutStampFileName, $"engine={version}\nbudget={BudgetMiB}\nquantization={Quantization}\ncuts={Cuts}\ncandidates={CutCandidates}\n");
         var convert = new StringBuilder($"engine={version}\nquantization={Quantization}\ncalibration={CalibrationData}\nsamples={CalibrationSamples}\npreprocessing={Preprocessing}\naugment={CalibrationAugment}\nminSqnr={MinSqnrDb}\nranges={RangeEstimator}\n");
         if (!string.IsNullOrWhiteSpace(CalibrationData))

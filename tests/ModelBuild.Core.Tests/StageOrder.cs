@@ -12,6 +12,8 @@ internal static class StageOrder
     {
         ["Diagnostics"] = 0,
         ["Files"] = 0,
+        // The model cache keys, stores and restores files; the steps' key recipes are in Pipeline (StepCacheKeys).
+        ["Cache"] = 0,
         ["Graph"] = 1,
         // One rank: an operator definition carries its kernels and its TFLite codes, and the executors, the
         // writer and the reader look definitions up.

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ModelBuild.Core.Cache;
 using ModelBuild.Core.Diagnostics;
 using ModelBuild.Core.Files;
 using ModelBuild.Core.Keras;
@@ -12,7 +13,16 @@ namespace ModelBuild.Core.Pipeline;
 /// <summary>ConvertInt8: calibrate the float model once, quantize it, write every distinct segment and tail.</summary>
 public static class ConvertStep
 {
-    public static IReadOnlyList<ModelFileInfo> Run(ModelBuildSettings settings, WorkFolder work, IBuildLog log, CancellationToken cancel = default)
+    public static IReadOnlyList<ModelFileInfo> Run(ModelBuildSettings settings, WorkFolder work, IBuildLog log, CancellationToken cancel = default, ModelCache? cache = null)
+    {
+        var cached = CachedStep.Start(cache, c => StepCacheKeys.Int8(settings, work, c), settings.ModelFile, log);
+        if (cached.TryRestoreDirectory(work.StoreDirectory)) return ModelStore.ReadManifest(work.StoreDirectory);
+        var models = Build(settings, work, cached, cancel);
+        cached.PublishDirectory(work.StoreDirectory);
+        return models;
+    }
+
+    private static IReadOnlyList<ModelFileInfo> Build(ModelBuildSettings settings, WorkFolder work, IBuildLog log, CancellationToken cancel)
     {
         var plan = work.ReadPlan();
         var graph = ModelGraphHandoff.Read(settings.ModelFile);

@@ -1,3 +1,4 @@
+using ModelBuild.Core.Cache;
 using ModelBuild.Core.Diagnostics;
 using ModelBuild.Core.Files;
 using ModelBuild.Core.Slicing;
@@ -8,9 +9,18 @@ namespace ModelBuild.Core.Pipeline;
 public static class CutStep
 {
     /// <remarks>Cancellation is checked between reading, planning and writing; plan.json is written whole or not at all.</remarks>
-    public static CutPlan Run(ModelBuildSettings settings, WorkFolder work, IBuildLog log, CancellationToken cancel = default)
+    public static CutPlan Run(ModelBuildSettings settings, WorkFolder work, IBuildLog log, CancellationToken cancel = default, ModelCache? cache = null)
     {
         cancel.ThrowIfCancellationRequested();
+        var cached = CachedStep.Start(cache, c => StepCacheKeys.Cut(settings, c), settings.ModelFile, log);
+        if (cached.TryRestoreFile(WorkFolder.PlanFileName, work.PlanFile)) return work.ReadPlan();
+        var plan = Build(settings, work, cached, cancel);
+        cached.PublishFile(WorkFolder.PlanFileName, work.PlanFile);
+        return plan;
+    }
+
+    private static CutPlan Build(ModelBuildSettings settings, WorkFolder work, IBuildLog log, CancellationToken cancel)
+    {
         var graph = ModelGraphHandoff.Read(settings.ModelFile);
         cancel.ThrowIfCancellationRequested();
         var plan = BudgetPlanner.Plan(graph, settings.BudgetMiB, new PlannerOptions

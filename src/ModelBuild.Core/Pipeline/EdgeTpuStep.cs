@@ -1,3 +1,4 @@
+using ModelBuild.Core.Cache;
 using ModelBuild.Core.Diagnostics;
 using ModelBuild.Core.EdgeTpu;
 using ModelBuild.Core.Files;
@@ -14,13 +15,25 @@ public static class EdgeTpuStep
 {
     /// <param name="locator">Where to look for edgetpu_compiler (the EdgeTpuCompilerPath property, then the environment).</param>
     /// <param name="timeout">EdgeTpuTimeoutSeconds: the compiler's own <c>-t</c>, and ModelBuild's kill a grace period later (<see cref="EdgeTpuCompileOptions.ForTimeout"/>).</param>
-    public static EdgeTpuResults Run(string modelFile, WorkFolder work, EdgeTpuMode mode, EdgeTpuCompilerLocator locator, TimeSpan timeout, IBuildLog log, CancellationToken cancel = default)
+    public static EdgeTpuResults Run(string modelFile, WorkFolder work, EdgeTpuMode mode, EdgeTpuCompilerLocator locator, TimeSpan timeout, IBuildLog log, CancellationToken cancel = default, ModelCache? cache = null)
+    {
+        // Located once, when first needed: by the cache key, else after ModelBuild's own check (whose warnings come
+        // first). A bad explicit path throws from here and again (Lazy keeps the exception) where the step needs it.
+        var compiler = new Lazy<EdgeTpuCompiler?>(() => mode == EdgeTpuMode.Off ? null : locator.Locate());
+        var cached = CachedStep.Start(cache, c => StepCacheKeys.EdgeTpu(work, mode, compiler.Value, c), modelFile, log);
+        if (cached.TryRestoreDirectory(work.EdgeTpuDirectory)) return work.ReadEdgeTpuResults();
+        var results = Build(modelFile, work, mode, locator, compiler, timeout, cached, cancel);
+        cached.PublishDirectory(work.EdgeTpuDirectory);
+        return results;
+    }
+
+    private static EdgeTpuResults Build(string modelFile, WorkFolder work, EdgeTpuMode mode, EdgeTpuCompilerLocator locator, Lazy<EdgeTpuCompiler?> compiler, TimeSpan timeout, IBuildLog log, CancellationToken cancel)
     {
         var manifest = ModelStore.ReadManifest(work.StoreDirectory);
         var models = manifest.Select(m => Path.Combine(work.StoreDirectory, m.File)).ToList();
         var checks = EdgeTpuStoreCheck.Run(work.StoreDirectory, manifest, modelFile, log, cancel);
         using var staging = StagingDirectory.For(work.EdgeTpuDirectory);
-        var results = Compile(modelFile, models, staging.Path, mode, locator, timeout, log, cancel) is { } compiled
+        var results = Compile(modelFile, models, staging.Path, mode, compiler, timeout, log, cancel) is { } compiled
             ? new EdgeTpuResults(new EdgeTpuModelResult("skipped"), compiled, checks)
             : new EdgeTpuResults(NotCompiled(modelFile, models.Count, mode, locator, log), new Dictionary<string, EdgeTpuModelResult>(), checks);
         WorkFolder.WriteEdgeTpuResults(staging.Path, results);
@@ -30,9 +43,9 @@ public static class EdgeTpuStep
 
     /// <summary>The compiler's result per model, or null when it does not run (Off, or not found).</summary>
     private static Dictionary<string, EdgeTpuModelResult>? Compile(
-        string modelFile, IReadOnlyList<string> models, string outputDirectory, EdgeTpuMode mode, EdgeTpuCompilerLocator locator, TimeSpan timeout, IBuildLog log, CancellationToken cancel)
+        string modelFile, IReadOnlyList<string> models, string outputDirectory, EdgeTpuMode mode, Lazy<EdgeTpuCompiler?> located, TimeSpan timeout, IBuildLog log, CancellationToken cancel)
     {
-        if (mode == EdgeTpuMode.Off || locator.Locate() is not { } compiler) return null;
+        if (mode == EdgeTpuMode.Off || located.Value is not { } compiler) return null;
         var compileResults = new EdgeTpuCompilerDriver(compiler, EdgeTpuCompileOptions.ForTimeout(timeout, modelFile)).Compile(models, outputDirectory, log, cancel);
         EdgeTpuCompilerDriver.ThrowIfAnyFailed(compileResults, modelFile);
         return compileResults.ToDictionary(r => r.Model, r => r.ToModelResult(), StringComparer.Ordinal);

@@ -1,3 +1,4 @@
+using ModelBuild.Core.Cache;
 using ModelBuild.Core.Diagnostics;
 using ModelBuild.Core.EdgeTpu;
 using ModelBuild.Core.Files;
@@ -16,7 +17,7 @@ public static class LayoutStep
         var plan = work.ReadPlan();
         var edgeTpu = work.ReadEdgeTpuResults();
         var request = new LayoutRequest(plan, work.StoreDirectory, outputDirectory,
-            new SourceInfo(Path.GetFileName(settings.ModelFile), AtomicFiles.Sha256(settings.ModelFile)),
+            new SourceInfo(Path.GetFileName(settings.ModelFile), FileHashes.Sha256(settings.ModelFile)), // hashed once per build (cache keys)
             settings.QuantizationName, work.ReadCalibration())
         {
             EdgeTpuDirectory = work.EdgeTpuDirectory,

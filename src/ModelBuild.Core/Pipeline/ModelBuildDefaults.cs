@@ -31,4 +31,7 @@ public static class ModelBuildDefaults
     public const int EdgeTpuTimeoutSeconds = EdgeTpuCompileOptions.DefaultTimeoutSeconds;
 
     public static TimeSpan EdgeTpuTimeout => TimeSpan.FromSeconds(EdgeTpuTimeoutSeconds);
+
+    /// <summary>ModelBuildCacheMaxGiB: the model cache's size cap; the least recently used entries go first.</summary>
+    public const double CacheMaxGiB = 10;
 }

@@ -8,7 +8,7 @@ using ModelBuild.TestSupport;
 namespace ModelBuild.Core.Tests.Pipeline;
 
 /// <summary>
-/// Calibration augmentation and the accuracy report as a build runs them (CutStep, ConvertStep, EmitStep, as the
+/// Calibration augmentation and the accuracy report as a build runs them (CutStep, ConvertStep, LayoutStep, as the
 /// MSBuild tasks call them) on the shared MNIST model 13 cut into several segments.
 /// </summary>
 [TestClass]

@@ -27,6 +27,7 @@ public sealed class SdkDefaultsPropsTests
             ("_ModelBuildDefaultRangeEstimator", ModelBuildDefaults.RangeEstimator.ToString()),
             ("_ModelBuildDefaultEdgeTpu", ModelBuildDefaults.EdgeTpu.ToString()),
             ("_ModelBuildDefaultEdgeTpuTimeoutSeconds", ModelBuildDefaults.EdgeTpuTimeoutSeconds.ToString(CultureInfo.InvariantCulture)),
+            ("_ModelBuildDefaultCacheMaxGiB", ModelBuildDefaults.CacheMaxGiB.ToString(CultureInfo.InvariantCulture)),
             ("_ModelBuildPlanFileName", WorkFolder.PlanFileName),
             ("_ModelBuildStoreFolderName", WorkFolder.StoreFolderName),
             ("_ModelBuildStoreManifestFileName", WorkFolder.StoreManifestFileName),
@@ -72,5 +73,6 @@ public sealed class SdkDefaultsPropsTests
         foreach (var metadata in new[] { "BudgetMiB", "Quantization", "CalibrationSamples", "Preprocessing", "EdgeTpu" })
             StringAssert.Contains(props, $"<{metadata}>$(_ModelBuildDefault{metadata})</{metadata}>");
         StringAssert.Contains(props, "$(_ModelBuildDefaultEdgeTpuTimeoutSeconds)");
+        StringAssert.Contains(props, "<ModelBuildCacheMaxGiB Condition=\"'$(ModelBuildCacheMaxGiB)' == ''\">$(_ModelBuildDefaultCacheMaxGiB)</ModelBuildCacheMaxGiB>");
     }
 }
