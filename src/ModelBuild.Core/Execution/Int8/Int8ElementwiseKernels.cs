@@ -29,23 +29,7 @@ internal sealed class Int8AddSubKernel : Int8Kernel
         broadcast = new Int8Broadcast(a.Shape, b.Shape, output.Shape);
     }
 
-    public override void Run(Int8TensorStore store)
-    {
-        var x = store.Get(a);
-        var z = store.Get(b);
-        var y = store.Allocate(output);
-        if (broadcast.Same || broadcast.PeriodA > 0 || broadcast.PeriodB > 0)
-            CoreParallel.ForRanges(y.Length, (start, end) =>
-            {
-                for (int i = start; i < end; i++)
-                {
-                    var (ia, ib) = broadcast.Same ? (i, i) : broadcast.Periodic(i);
-                    y[i] = Compute(x[ia], z[ib]);
-                }
-            });
-        else
-            broadcast.ForEach((i, ia, ib) => y[i] = Compute(x[ia], z[ib]));
-    }
+    public override void Run(Int8TensorStore store) => broadcast.Apply(store.Get(a), store.Get(b), store.Allocate(output), Compute);
 
     private sbyte Compute(sbyte xa, sbyte xb)
     {
@@ -78,23 +62,7 @@ internal sealed class Int8MulKernel : Int8Kernel
         broadcast = new Int8Broadcast(a.Shape, b.Shape, output.Shape);
     }
 
-    public override void Run(Int8TensorStore store)
-    {
-        var x = store.Get(a);
-        var z = store.Get(b);
-        var y = store.Allocate(output);
-        if (broadcast.Same || broadcast.PeriodA > 0 || broadcast.PeriodB > 0)
-            CoreParallel.ForRanges(y.Length, (start, end) =>
-            {
-                for (int i = start; i < end; i++)
-                {
-                    var (ia, ib) = broadcast.Same ? (i, i) : broadcast.Periodic(i);
-                    y[i] = Compute(x[ia], z[ib]);
-                }
-            });
-        else
-            broadcast.ForEach((i, ia, ib) => y[i] = Compute(x[ia], z[ib]));
-    }
+    public override void Run(Int8TensorStore store) => broadcast.Apply(store.Get(a), store.Get(b), store.Allocate(output), Compute);
 
     private sbyte Compute(sbyte xa, sbyte xb) =>
         (sbyte)Clamp(MultiplyByQuantizedMultiplier((xa + offA) * (xb + offB), mult, shift) + outZp, actMin, actMax);
@@ -114,11 +82,6 @@ internal sealed class Int8MinMaxKernel : Int8Kernel
         broadcast = new Int8Broadcast(a.Shape, b.Shape, output.Shape);
     }
 
-    public override void Run(Int8TensorStore store)
-    {
-        var x = store.Get(a);
-        var z = store.Get(b);
-        var y = store.Allocate(output);
-        broadcast.ForEach((i, ia, ib) => y[i] = max ? Math.Max(x[ia], z[ib]) : Math.Min(x[ia], z[ib]));
-    }
+    public override void Run(Int8TensorStore store) =>
+        broadcast.Apply(store.Get(a), store.Get(b), store.Allocate(output), (p, q) => max ? Math.Max(p, q) : Math.Min(p, q));
 }
