@@ -1,3 +1,6 @@
+// Over 300 lines on purpose: each of its five tests is one `dotnet build` scenario (a project built several times,
+// asserted step by step) and the layout/failure assertion helpers at the bottom serve all five; splitting the file
+// would repeat those helpers.
 using ModelBuild.Core.EdgeTpu;
 using ModelBuild.Core.TfLite;
 using ModelBuild.EdgeTpuCompilerStandIn;

@@ -1,4 +1,5 @@
 using ModelBuild.Core.Graph;
+using ModelBuild.Core.Operators;
 
 namespace ModelBuild.Core.Slicing;
 
@@ -33,12 +34,14 @@ public static class SizeModel
 
     public static long TotalBytes(ModelGraph graph, bool perChannel = true) => NodeBytes(graph, perChannel).Sum();
 
-    private static bool IsBias(Node node, int index) =>
-        index == 2 && node.Op is OpType.Conv2D or OpType.DepthwiseConv2D or OpType.FullyConnected;
+    // The operator's quantization rule says which inputs are weights: input 1 (per channel along WeightChannelDim
+    // when it has one) and the int32 bias at input 2.
+    private static QuantizationRule? RuleOf(Node node) => OperatorRegistry.For(node).Quantization;
+
+    private static bool IsBias(Node node, int index) => index == 2 && RuleOf(node) is { Weighted: true };
 
     private static bool IsPerChannelWeight(Node node, int index) =>
-        index == 1 && node.Op is OpType.Conv2D or OpType.DepthwiseConv2D;
+        index == 1 && RuleOf(node) is { Weighted: true, WeightChannelDim: not null };
 
-    private static long Channels(Node node, Tensor weights) =>
-        node.Op == OpType.DepthwiseConv2D ? weights.Shape[^1] : weights.Shape[0];
+    private static long Channels(Node node, Tensor weights) => weights.Shape[RuleOf(node)!.WeightChannelDim!.Value];
 }

@@ -39,6 +39,25 @@ internal sealed class Int8Broadcast
 
     public int Count => outShape.Aggregate(1, (x, y) => x * y);
 
+    /// <summary>
+    /// y[i] = compute(x[aIndex], z[bIndex]) for every output element: the same-shape and periodic cases in parallel
+    /// chunks, the general broadcast in order.
+    /// </summary>
+    public void Apply(sbyte[] x, sbyte[] z, sbyte[] y, Func<sbyte, sbyte, sbyte> compute)
+    {
+        if (Same || PeriodA > 0 || PeriodB > 0)
+            CoreParallel.ForRanges(y.Length, (start, end) =>
+            {
+                for (int i = start; i < end; i++)
+                {
+                    var (ia, ib) = Same ? (i, i) : Periodic(i);
+                    y[i] = compute(x[ia], z[ib]);
+                }
+            });
+        else
+            ForEach((i, ia, ib) => y[i] = compute(x[ia], z[ib]));
+    }
+
     /// <summary>Calls <paramref name="body"/>(outIndex, aIndex, bIndex) for every output element in order.</summary>
     public void ForEach(Action<int, int, int> body)
     {

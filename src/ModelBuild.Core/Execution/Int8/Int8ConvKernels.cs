@@ -40,18 +40,19 @@ internal readonly struct Int8ChannelRequant
     }
 }
 
-/// <summary>CONV_2D int8 (ConvPerChannel arithmetic; TFLite's x86 build runs it as im2col + ruy GEMM).</summary>
-internal sealed class Int8Conv2DKernel : Int8Kernel
+/// <summary>
+/// The window geometry, input offset and per-channel requantization CONV_2D and DEPTHWISE_CONV_2D share: NHWC
+/// input, [*, kh, kw, *] filter, stride, dilation and TFLite's padding before the first row and column.
+/// </summary>
+internal abstract class Int8WindowedConvKernel : Int8Kernel
 {
-    private readonly Tensor input, output;
-    private readonly sbyte[] weights;
-    private readonly int[] wSum; // per output channel: sum of all its weights
-    private readonly Int8ChannelRequant requant;
-    private readonly int n, h, w, c, oh, ow, oc, kh, kw, sh, sw, dh, dw, padT, padL, inputOffset;
+    private protected readonly Tensor input, output;
+    private protected readonly sbyte[] weights;
+    private protected readonly Int8ChannelRequant requant;
+    private protected readonly int n, h, w, c, oh, ow, oc, kh, kw, sh, sw, dh, dw, padT, padL, inputOffset;
 
-    public Int8Conv2DKernel(Node node)
+    private protected Int8WindowedConvKernel(Node node, Padding padding, int strideH, int strideW, int dilationH, int dilationW, FusedActivation activation)
     {
-        var o = node.OptionsAs<Conv2DOptions>();
         input = node.Inputs[0]!;
         var filter = node.Inputs[1]!;
         output = node.Outputs[0];
@@ -59,12 +60,26 @@ internal sealed class Int8Conv2DKernel : Int8Kernel
         (n, h, w, c) = (input.Shape[0], input.Shape[1], input.Shape[2], input.Shape[3]);
         (oh, ow, oc) = (output.Shape[1], output.Shape[2], output.Shape[3]);
         (kh, kw) = (filter.Shape[1], filter.Shape[2]);
-        if (filter.Shape[3] != c) throw new NotSupportedException($"Conv '{node.Name}': grouped convolution is not supported.");
-        (sh, sw, dh, dw) = (o.StrideH, o.StrideW, o.DilationH, o.DilationW);
-        padT = Int8Quant.PaddingBefore(o.Padding, sh, dh, h, kh, oh);
-        padL = Int8Quant.PaddingBefore(o.Padding, sw, dw, w, kw, ow);
+        (sh, sw, dh, dw) = (strideH, strideW, dilationH, dilationW);
+        padT = Int8Quant.PaddingBefore(padding, sh, dh, h, kh, oh);
+        padL = Int8Quant.PaddingBefore(padding, sw, dw, w, kw, ow);
         inputOffset = -Int8Quant.ZeroPoint(input);
-        requant = new Int8ChannelRequant(input, filter, node.Inputs.Count > 2 ? node.Inputs[2] : null, output, oc, o.Activation);
+        requant = new Int8ChannelRequant(input, filter, node.Inputs.Count > 2 ? node.Inputs[2] : null, output, oc, activation);
+    }
+}
+
+/// <summary>CONV_2D int8 (ConvPerChannel arithmetic; TFLite's x86 build runs it as im2col + ruy GEMM).</summary>
+internal sealed class Int8Conv2DKernel : Int8WindowedConvKernel
+{
+    private readonly int[] wSum; // per output channel: sum of all its weights
+
+    public Int8Conv2DKernel(Node node) : this(node, node.OptionsAs<Conv2DOptions>())
+    {
+    }
+
+    private Int8Conv2DKernel(Node node, Conv2DOptions o) : base(node, o.Padding, o.StrideH, o.StrideW, o.DilationH, o.DilationW, o.Activation)
+    {
+        if (node.Inputs[1]!.Shape[3] != c) throw new NotSupportedException($"Conv '{node.Name}': grouped convolution is not supported.");
         wSum = new int[oc];
         for (int i = 0; i < oc; i++) wSum[i] = Int8Dot.Sum(weights.AsSpan(i * kh * kw * c, kh * kw * c));
     }
@@ -115,30 +130,16 @@ internal sealed class Int8Conv2DKernel : Int8Kernel
 }
 
 /// <summary>DEPTHWISE_CONV_2D int8 (reference_integer_ops::DepthwiseConvPerChannel arithmetic).</summary>
-internal sealed class Int8DepthwiseConv2DKernel : Int8Kernel
+internal sealed class Int8DepthwiseConv2DKernel : Int8WindowedConvKernel
 {
-    private readonly Tensor input, output;
-    private readonly sbyte[] weights;
-    private readonly Int8ChannelRequant requant;
-    private readonly int n, h, w, c, m, oh, ow, oc, kh, kw, sh, sw, dh, dw, padT, padL, inputOffset;
+    private readonly int m;
 
-    public Int8DepthwiseConv2DKernel(Node node)
+    public Int8DepthwiseConv2DKernel(Node node) : this(node, node.OptionsAs<DepthwiseConv2DOptions>())
     {
-        var o = node.OptionsAs<DepthwiseConv2DOptions>();
-        input = node.Inputs[0]!;
-        var filter = node.Inputs[1]!;
-        output = node.Outputs[0];
-        weights = filter.Int8Data;
-        (n, h, w, c) = (input.Shape[0], input.Shape[1], input.Shape[2], input.Shape[3]);
-        (oh, ow, oc) = (output.Shape[1], output.Shape[2], output.Shape[3]);
-        (kh, kw) = (filter.Shape[1], filter.Shape[2]);
-        m = oc / c;
-        (sh, sw, dh, dw) = (o.StrideH, o.StrideW, o.DilationH, o.DilationW);
-        padT = Int8Quant.PaddingBefore(o.Padding, sh, dh, h, kh, oh);
-        padL = Int8Quant.PaddingBefore(o.Padding, sw, dw, w, kw, ow);
-        inputOffset = -Int8Quant.ZeroPoint(input);
-        requant = new Int8ChannelRequant(input, filter, node.Inputs.Count > 2 ? node.Inputs[2] : null, output, oc, o.Activation);
     }
+
+    private Int8DepthwiseConv2DKernel(Node node, DepthwiseConv2DOptions o) : base(node, o.Padding, o.StrideH, o.StrideW, o.DilationH, o.DilationW, o.Activation) =>
+        m = oc / c;
 
     public override void Run(Int8TensorStore store)
     {

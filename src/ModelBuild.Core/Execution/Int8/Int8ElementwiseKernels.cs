@@ -3,51 +3,51 @@ using static ModelBuild.Core.Execution.Int8.Int8FixedPoint;
 
 namespace ModelBuild.Core.Execution.Int8;
 
-/// <summary>ADD and SUB int8: both inputs rescaled to a common 2^20-scaled grid, then to the output (add.cc / sub.cc).</summary>
-internal sealed class Int8AddSubKernel : Int8Kernel
+/// <summary>
+/// A two-input int8 op with its own output parameters (ADD, SUB, MUL): the inputs' offsets and scales, the output
+/// zero point and fused-activation range, and the broadcast loop; a subclass computes one output value.
+/// </summary>
+internal abstract class Int8QuantizedBinaryKernel : Int8Kernel
 {
-    private const int LeftShift = 20;
     private readonly Tensor a, b, output;
-    private readonly bool subtract;
     private readonly Int8Broadcast broadcast;
-    private readonly int offA, offB, outZp, multA, shiftA, multB, shiftB, multOut, shiftOut, actMin, actMax;
+    private protected readonly float sa, sb, so;
+    private protected readonly int offA, offB, outZp, actMin, actMax;
 
-    public Int8AddSubKernel(Node node, bool subtract)
+    private protected Int8QuantizedBinaryKernel(Node node)
     {
-        this.subtract = subtract;
         (a, b, output) = (node.Inputs[0]!, node.Inputs[1]!, node.Outputs[0]);
         var act = (node.Options as ElementwiseOptions)?.Activation ?? FusedActivation.None;
-        float sa = Int8Quant.Scale(a), sb = Int8Quant.Scale(b), so = Int8Quant.Scale(output);
+        (sa, sb, so) = (Int8Quant.Scale(a), Int8Quant.Scale(b), Int8Quant.Scale(output));
         offA = -Int8Quant.ZeroPoint(a);
         offB = -Int8Quant.ZeroPoint(b);
         outZp = Int8Quant.ZeroPoint(output);
-        double twiceMax = 2 * Math.Max(sa, sb);
-        QuantizeMultiplier(sa / twiceMax, out multA, out shiftA);
-        QuantizeMultiplier(sb / twiceMax, out multB, out shiftB);
-        QuantizeMultiplier(twiceMax / ((1 << LeftShift) * so), out multOut, out shiftOut);
         (actMin, actMax) = ActivationRange(act, so, outZp);
         broadcast = new Int8Broadcast(a.Shape, b.Shape, output.Shape);
     }
 
-    public override void Run(Int8TensorStore store)
+    public sealed override void Run(Int8TensorStore store) => broadcast.Apply(store.Get(a), store.Get(b), store.Allocate(output), Compute);
+
+    private protected abstract sbyte Compute(sbyte xa, sbyte xb);
+}
+
+/// <summary>ADD and SUB int8: both inputs rescaled to a common 2^20-scaled grid, then to the output (add.cc / sub.cc).</summary>
+internal sealed class Int8AddSubKernel : Int8QuantizedBinaryKernel
+{
+    private const int LeftShift = 20;
+    private readonly bool subtract;
+    private readonly int multA, shiftA, multB, shiftB, multOut, shiftOut;
+
+    public Int8AddSubKernel(Node node, bool subtract) : base(node)
     {
-        var x = store.Get(a);
-        var z = store.Get(b);
-        var y = store.Allocate(output);
-        if (broadcast.Same || broadcast.PeriodA > 0 || broadcast.PeriodB > 0)
-            CoreParallel.ForRanges(y.Length, (start, end) =>
-            {
-                for (int i = start; i < end; i++)
-                {
-                    var (ia, ib) = broadcast.Same ? (i, i) : broadcast.Periodic(i);
-                    y[i] = Compute(x[ia], z[ib]);
-                }
-            });
-        else
-            broadcast.ForEach((i, ia, ib) => y[i] = Compute(x[ia], z[ib]));
+        this.subtract = subtract;
+        double twiceMax = 2 * Math.Max(sa, sb);
+        QuantizeMultiplier(sa / twiceMax, out multA, out shiftA);
+        QuantizeMultiplier(sb / twiceMax, out multB, out shiftB);
+        QuantizeMultiplier(twiceMax / ((1 << LeftShift) * so), out multOut, out shiftOut);
     }
 
-    private sbyte Compute(sbyte xa, sbyte xb)
+    private protected override sbyte Compute(sbyte xa, sbyte xb)
     {
         int va = MultiplyByQuantizedMultiplier((xa + offA) * (1 << LeftShift), multA, shiftA);
         int vb = MultiplyByQuantizedMultiplier((xb + offB) * (1 << LeftShift), multB, shiftB);
@@ -58,45 +58,17 @@ internal sealed class Int8AddSubKernel : Int8Kernel
 }
 
 /// <summary>MUL int8 (mul.cc): product of offset inputs times one multiplier.</summary>
-internal sealed class Int8MulKernel : Int8Kernel
+internal sealed class Int8MulKernel : Int8QuantizedBinaryKernel
 {
-    private readonly Tensor a, b, output;
-    private readonly Int8Broadcast broadcast;
-    private readonly int offA, offB, outZp, mult, shift, actMin, actMax;
+    private readonly int mult, shift;
 
-    public Int8MulKernel(Node node)
+    public Int8MulKernel(Node node) : base(node)
     {
-        (a, b, output) = (node.Inputs[0]!, node.Inputs[1]!, node.Outputs[0]);
-        var act = (node.Options as ElementwiseOptions)?.Activation ?? FusedActivation.None;
-        float sa = Int8Quant.Scale(a), sb = Int8Quant.Scale(b), so = Int8Quant.Scale(output);
-        offA = -Int8Quant.ZeroPoint(a);
-        offB = -Int8Quant.ZeroPoint(b);
-        outZp = Int8Quant.ZeroPoint(output);
         float real = sa * sb / so;
         QuantizeMultiplier(real, out mult, out shift);
-        (actMin, actMax) = ActivationRange(act, so, outZp);
-        broadcast = new Int8Broadcast(a.Shape, b.Shape, output.Shape);
     }
 
-    public override void Run(Int8TensorStore store)
-    {
-        var x = store.Get(a);
-        var z = store.Get(b);
-        var y = store.Allocate(output);
-        if (broadcast.Same || broadcast.PeriodA > 0 || broadcast.PeriodB > 0)
-            CoreParallel.ForRanges(y.Length, (start, end) =>
-            {
-                for (int i = start; i < end; i++)
-                {
-                    var (ia, ib) = broadcast.Same ? (i, i) : broadcast.Periodic(i);
-                    y[i] = Compute(x[ia], z[ib]);
-                }
-            });
-        else
-            broadcast.ForEach((i, ia, ib) => y[i] = Compute(x[ia], z[ib]));
-    }
-
-    private sbyte Compute(sbyte xa, sbyte xb) =>
+    private protected override sbyte Compute(sbyte xa, sbyte xb) =>
         (sbyte)Clamp(MultiplyByQuantizedMultiplier((xa + offA) * (xb + offB), mult, shift) + outZp, actMin, actMax);
 }
 
@@ -114,11 +86,6 @@ internal sealed class Int8MinMaxKernel : Int8Kernel
         broadcast = new Int8Broadcast(a.Shape, b.Shape, output.Shape);
     }
 
-    public override void Run(Int8TensorStore store)
-    {
-        var x = store.Get(a);
-        var z = store.Get(b);
-        var y = store.Allocate(output);
-        broadcast.ForEach((i, ia, ib) => y[i] = max ? Math.Max(x[ia], z[ib]) : Math.Min(x[ia], z[ib]));
-    }
+    public override void Run(Int8TensorStore store) =>
+        broadcast.Apply(store.Get(a), store.Get(b), store.Allocate(output), (p, q) => max ? Math.Max(p, q) : Math.Min(p, q));
 }
