@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using ModelBuild.Core.Quantization.Calibration;
 using ModelBuild.Core.EdgeTpu;
 using ModelBuild.Core.Pipeline;
+using ModelBuild.Core.Quantization.Calibration;
 
 namespace ModelBuild.Cli;
 

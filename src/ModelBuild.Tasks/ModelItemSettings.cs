@@ -9,17 +9,17 @@ internal static class ModelItemSettings
     public static ModelBuildSettings Parse(string modelFile, string? budgetMiB = null, string? quantization = null, string? cuts = null,
         string? candidatePattern = null, string? calibrationData = null, string? calibrationSamples = null, string? preprocessing = null,
         string? calibrationAugment = null, string? minSqnrDb = null, string? rangeEstimator = null) => new()
-    {
-        ModelFile = modelFile,
-        BudgetMiB = budgetMiB is null ? ModelBuildDefaults.BudgetMiB : ModelBuildSettings.ParseBudget(budgetMiB, modelFile),
-        PerChannel = ModelBuildSettings.ParsePerChannel(quantization, modelFile),
-        Cuts = ModelBuildSettings.ParseList(cuts),
-        CandidatePattern = string.IsNullOrWhiteSpace(candidatePattern) ? null : candidatePattern,
-        CalibrationData = string.IsNullOrWhiteSpace(calibrationData) ? null : calibrationData,
-        CalibrationSamples = ModelBuildSettings.ParseSamples(calibrationSamples, modelFile),
-        Preprocessing = PreprocessingModes.Parse(preprocessing, modelFile),
-        CalibrationAugment = CalibrationAugmentation.Parse(calibrationAugment, modelFile),
-        MinSqnrDb = ModelBuildSettings.ParseMinSqnr(minSqnrDb, modelFile),
-        RangeEstimator = Core.Quantization.RangeEstimators.Parse(rangeEstimator, modelFile),
-    };
+        {
+            ModelFile = modelFile,
+            BudgetMiB = budgetMiB is null ? ModelBuildDefaults.BudgetMiB : ModelBuildSettings.ParseBudget(budgetMiB, modelFile),
+            PerChannel = ModelBuildSettings.ParsePerChannel(quantization, modelFile),
+            Cuts = ModelBuildSettings.ParseList(cuts),
+            CandidatePattern = string.IsNullOrWhiteSpace(candidatePattern) ? null : candidatePattern,
+            CalibrationData = string.IsNullOrWhiteSpace(calibrationData) ? null : calibrationData,
+            CalibrationSamples = ModelBuildSettings.ParseSamples(calibrationSamples, modelFile),
+            Preprocessing = PreprocessingModes.Parse(preprocessing, modelFile),
+            CalibrationAugment = CalibrationAugmentation.Parse(calibrationAugment, modelFile),
+            MinSqnrDb = ModelBuildSettings.ParseMinSqnr(minSqnrDb, modelFile),
+            RangeEstimator = Core.Quantization.RangeEstimators.Parse(rangeEstimator, modelFile),
+        };
 }

@@ -1,8 +1,8 @@
-using ModelBuild.Core.Quantization.Calibration;
 using ModelBuild.Core.Diagnostics;
 using ModelBuild.Core.Files;
 using ModelBuild.Core.Keras;
 using ModelBuild.Core.Quantization;
+using ModelBuild.Core.Quantization.Calibration;
 using ModelBuild.Core.TfLite;
 using ModelBuild.TestSupport;
 

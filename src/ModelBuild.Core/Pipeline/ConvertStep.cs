@@ -4,8 +4,8 @@ using ModelBuild.Core.Diagnostics;
 using ModelBuild.Core.Files;
 using ModelBuild.Core.Keras;
 using ModelBuild.Core.Layout;
-using ModelBuild.Core.Quantization.Calibration;
 using ModelBuild.Core.Quantization;
+using ModelBuild.Core.Quantization.Calibration;
 using ModelBuild.Core.Slicing;
 
 namespace ModelBuild.Core.Pipeline;

@@ -1,8 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using ModelBuild.Core.Execution;
 using ModelBuild.Core.Graph;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace ModelBuild.Core.Quantization;
 

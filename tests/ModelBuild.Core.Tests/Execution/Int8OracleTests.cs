@@ -3,8 +3,8 @@ using ModelBuild.Core.Execution;
 using ModelBuild.Core.Graph;
 using ModelBuild.Core.Keras;
 using ModelBuild.Core.Quantization;
-using ModelBuild.Core.TfLite;
 using ModelBuild.Core.Tests.Quantization;
+using ModelBuild.Core.TfLite;
 using ModelBuild.TestSupport;
 using static ModelBuild.Core.Tests.Execution.Int8TestHelpers;
 

@@ -35,11 +35,18 @@ internal static class KerasArchiveTestModel
         config["trainable"] = true;
         config["dtype"] = new JsonObject
         {
-            ["module"] = "keras", ["class_name"] = "DTypePolicy", ["config"] = new JsonObject { ["name"] = "float32" }, ["registered_name"] = null,
+            ["module"] = "keras",
+            ["class_name"] = "DTypePolicy",
+            ["config"] = new JsonObject { ["name"] = "float32" },
+            ["registered_name"] = null,
         };
         var layer = new JsonObject
         {
-            ["module"] = "keras.layers", ["class_name"] = className, ["config"] = config, ["registered_name"] = null, ["name"] = name,
+            ["module"] = "keras.layers",
+            ["class_name"] = className,
+            ["config"] = config,
+            ["registered_name"] = null,
+            ["name"] = name,
         };
         if (inbound is not null) layer["inbound_nodes"] = CallNode(inbound);
         return layer;

@@ -92,39 +92,39 @@ public sealed class KerasModelStructureTests
             switch (n.Op)
             {
                 case OpType.Conv2D:
-                {
-                    var w = n.Inputs[1]!;
-                    Assert.AreEqual(x.Shape[3], w.Shape[3], $"{n}: OHWI input channels");
-                    Assert.AreEqual(y.Shape[3], w.Shape[0], $"{n}: OHWI output channels");
-                    if (n.Inputs.Count > 2 && n.Inputs[2] is { } b) Assert.AreEqual(y.Shape[3], (int)b.ElementCount, $"{n}: bias");
-                    var o = n.OptionsAs<Conv2DOptions>();
-                    Assert.AreEqual(Expected(x.Shape[1], w.Shape[1], o.StrideH, o.DilationH, o.Padding), y.Shape[1], $"{n}: height");
-                    Assert.AreEqual(Expected(x.Shape[2], w.Shape[2], o.StrideW, o.DilationW, o.Padding), y.Shape[2], $"{n}: width");
-                    break;
-                }
+                    {
+                        var w = n.Inputs[1]!;
+                        Assert.AreEqual(x.Shape[3], w.Shape[3], $"{n}: OHWI input channels");
+                        Assert.AreEqual(y.Shape[3], w.Shape[0], $"{n}: OHWI output channels");
+                        if (n.Inputs.Count > 2 && n.Inputs[2] is { } b) Assert.AreEqual(y.Shape[3], (int)b.ElementCount, $"{n}: bias");
+                        var o = n.OptionsAs<Conv2DOptions>();
+                        Assert.AreEqual(Expected(x.Shape[1], w.Shape[1], o.StrideH, o.DilationH, o.Padding), y.Shape[1], $"{n}: height");
+                        Assert.AreEqual(Expected(x.Shape[2], w.Shape[2], o.StrideW, o.DilationW, o.Padding), y.Shape[2], $"{n}: width");
+                        break;
+                    }
                 case OpType.DepthwiseConv2D:
-                {
-                    var w = n.Inputs[1]!;
-                    var o = n.OptionsAs<DepthwiseConv2DOptions>();
-                    Assert.AreEqual(1, w.Shape[0]);
-                    Assert.AreEqual(x.Shape[3] * o.DepthMultiplier, w.Shape[3], $"{n}: 1HW(C*M)");
-                    Assert.AreEqual(y.Shape[3], w.Shape[3], $"{n}: output channels");
-                    Assert.AreEqual(Expected(x.Shape[1], w.Shape[1], o.StrideH, o.DilationH, o.Padding), y.Shape[1], $"{n}: height");
-                    break;
-                }
+                    {
+                        var w = n.Inputs[1]!;
+                        var o = n.OptionsAs<DepthwiseConv2DOptions>();
+                        Assert.AreEqual(1, w.Shape[0]);
+                        Assert.AreEqual(x.Shape[3] * o.DepthMultiplier, w.Shape[3], $"{n}: 1HW(C*M)");
+                        Assert.AreEqual(y.Shape[3], w.Shape[3], $"{n}: output channels");
+                        Assert.AreEqual(Expected(x.Shape[1], w.Shape[1], o.StrideH, o.DilationH, o.Padding), y.Shape[1], $"{n}: height");
+                        break;
+                    }
                 case OpType.FullyConnected:
-                {
-                    var w = n.Inputs[1]!;
-                    Assert.AreEqual(x.Shape[^1], w.Shape[1], $"{n}: [out,in]");
-                    Assert.AreEqual(y.Shape[^1], w.Shape[0], $"{n}: [out,in]");
-                    break;
-                }
+                    {
+                        var w = n.Inputs[1]!;
+                        Assert.AreEqual(x.Shape[^1], w.Shape[1], $"{n}: [out,in]");
+                        Assert.AreEqual(y.Shape[^1], w.Shape[0], $"{n}: [out,in]");
+                        break;
+                    }
                 case OpType.Concatenation:
-                {
-                    var axis = n.OptionsAs<ConcatenationOptions>().Axis;
-                    Assert.AreEqual(y.Shape[axis], n.Inputs.Sum(t => t!.Shape[axis]), $"{n}: concatenated size");
-                    break;
-                }
+                    {
+                        var axis = n.OptionsAs<ConcatenationOptions>().Axis;
+                        Assert.AreEqual(y.Shape[axis], n.Inputs.Sum(t => t!.Shape[axis]), $"{n}: concatenated size");
+                        break;
+                    }
                 case OpType.Reshape:
                     Assert.AreEqual(x.ElementCount, y.ElementCount, $"{n}: element count");
                     break;

@@ -6,8 +6,8 @@ using ModelBuild.Core.Graph;
 using ModelBuild.Core.Keras;
 using ModelBuild.Core.Operators;
 using ModelBuild.Core.Quantization;
-using ModelBuild.Core.TfLite;
 using ModelBuild.Core.Tests.Keras;
+using ModelBuild.Core.TfLite;
 using ModelBuild.TestSupport;
 using static ModelBuild.Core.Tests.Execution.Int8TestHelpers;
 using static ModelBuild.Core.Tests.Keras.KerasTestModel;
@@ -42,10 +42,10 @@ public sealed class SliceDefinitionTests
     {
         var y = new float[batch * oh * ow * c];
         for (int n = 0; n < batch; n++)
-        for (int i = 0; i < oh; i++)
-        for (int j = 0; j < ow; j++)
-        for (int k = 0; k < c; k++)
-            y[((n * oh + i) * ow + j) * c + k] = x[((n * h + top + i) * w + left + j) * c + k];
+            for (int i = 0; i < oh; i++)
+                for (int j = 0; j < ow; j++)
+                    for (int k = 0; k < c; k++)
+                        y[((n * oh + i) * ow + j) * c + k] = x[((n * h + top + i) * w + left + j) * c + k];
         return y;
     }
 

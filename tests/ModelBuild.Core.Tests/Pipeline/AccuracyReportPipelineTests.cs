@@ -1,8 +1,8 @@
-using ModelBuild.Core.Layout;
-using ModelBuild.Core.Quantization.Calibration;
 using ModelBuild.Core.Diagnostics;
+using ModelBuild.Core.Layout;
 using ModelBuild.Core.Pipeline;
 using ModelBuild.Core.Quantization;
+using ModelBuild.Core.Quantization.Calibration;
 using ModelBuild.TestSupport;
 
 namespace ModelBuild.Core.Tests.Pipeline;
@@ -28,8 +28,12 @@ public sealed class AccuracyReportPipelineTests
     {
         var settings = new ModelBuildSettings
         {
-            ModelFile = RepoPaths.KerasModel(Model), Cuts = Cuts, CalibrationData = calibration, CalibrationAugment = augment,
-            Preprocessing = Preprocessing.Unit, RangeEstimator = estimator,
+            ModelFile = RepoPaths.KerasModel(Model),
+            Cuts = Cuts,
+            CalibrationData = calibration,
+            CalibrationAugment = augment,
+            Preprocessing = Preprocessing.Unit,
+            RangeEstimator = estimator,
         };
         var work = new Work(settings, new WorkFolder(folder), Path.Combine(folder, "out"));
         CutStep.Run(settings, work.Folder, log);

@@ -2,8 +2,8 @@ using ModelBuild.Core.Diagnostics;
 using ModelBuild.Core.Execution;
 using ModelBuild.Core.Graph;
 using ModelBuild.Core.Keras;
-using ModelBuild.Core.Quantization.Calibration;
 using ModelBuild.Core.Quantization;
+using ModelBuild.Core.Quantization.Calibration;
 using ModelBuild.TestSupport;
 using static ModelBuild.Core.Tests.Execution.Int8TestHelpers;
 

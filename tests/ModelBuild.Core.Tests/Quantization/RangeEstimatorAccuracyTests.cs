@@ -1,8 +1,8 @@
-using ModelBuild.Core.Quantization.Calibration;
 using ModelBuild.Core.Diagnostics;
 using ModelBuild.Core.Execution;
 using ModelBuild.Core.Keras;
 using ModelBuild.Core.Quantization;
+using ModelBuild.Core.Quantization.Calibration;
 using ModelBuild.TestSupport;
 using static ModelBuild.Core.Tests.Execution.Int8TestHelpers;
 

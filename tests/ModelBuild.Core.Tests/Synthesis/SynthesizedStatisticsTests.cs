@@ -1,8 +1,8 @@
 using ModelBuild.Core.Execution;
 using ModelBuild.Core.Graph;
 using ModelBuild.Core.Keras;
-using ModelBuild.Core.Synthesis.Layers;
 using ModelBuild.Core.Synthesis;
+using ModelBuild.Core.Synthesis.Layers;
 using ModelBuild.Core.Tests.Layout;
 using ModelBuild.TestSupport;
 

@@ -48,20 +48,20 @@ public sealed class TfLiteWriterFloatOracleTests
 
             var expected = new float[y.ElementCount];
             for (int oy = 0; oy < oh; oy++)
-            for (int ox = 0; ox < ow; ox++)
-            for (int o = 0; o < 4; o++)
-            {
-                double acc = b.FloatData[o];
-                for (int ky = 0; ky < 3; ky++)
-                for (int kx = 0; kx < 3; kx++)
-                {
-                    int iy = oy * stride + ky * dilation - pt, ix = ox * stride + kx * dilation - pl;
-                    if (iy < 0 || ix < 0 || iy >= xs[1] || ix >= xs[2]) continue;
-                    for (int c = 0; c < 3; c++) acc += input[(iy * xs[2] + ix) * 3 + c] * w.FloatData[((o * 3 + ky) * 3 + kx) * 3 + c];
-                }
+                for (int ox = 0; ox < ow; ox++)
+                    for (int o = 0; o < 4; o++)
+                    {
+                        double acc = b.FloatData[o];
+                        for (int ky = 0; ky < 3; ky++)
+                            for (int kx = 0; kx < 3; kx++)
+                            {
+                                int iy = oy * stride + ky * dilation - pt, ix = ox * stride + kx * dilation - pl;
+                                if (iy < 0 || ix < 0 || iy >= xs[1] || ix >= xs[2]) continue;
+                                for (int c = 0; c < 3; c++) acc += input[(iy * xs[2] + ix) * 3 + c] * w.FloatData[((o * 3 + ky) * 3 + kx) * 3 + c];
+                            }
 
-                expected[(oy * ow + ox) * 4 + o] = (float)Math.Max(0, acc);
-            }
+                        expected[(oy * ow + ox) * 4 + o] = (float)Math.Max(0, acc);
+                    }
 
             AssertClose(expected, TfLiteRuntimeFloat(g, [input]), $"conv s{stride} d{dilation} {padding}");
         }
@@ -82,21 +82,21 @@ public sealed class TfLiteWriterFloatOracleTests
         var input = RandomFloats(r, x.ElementCount);
         var expected = new float[y.ElementCount];
         for (int oy = 0; oy < oh; oy++)
-        for (int ox = 0; ox < ow; ox++)
-        for (int oc = 0; oc < 6; oc++)
-        {
-            double acc = b.FloatData[oc];
-            int c = oc / m;
-            for (int ky = 0; ky < k; ky++)
-            for (int kx = 0; kx < k; kx++)
-            {
-                int iy = oy + ky - pt, ix = ox + kx - pl;
-                if (iy < 0 || ix < 0 || iy >= xs[1] || ix >= xs[2]) continue;
-                acc += input[(iy * xs[2] + ix) * 3 + c] * w.FloatData[(ky * k + kx) * 6 + oc];
-            }
+            for (int ox = 0; ox < ow; ox++)
+                for (int oc = 0; oc < 6; oc++)
+                {
+                    double acc = b.FloatData[oc];
+                    int c = oc / m;
+                    for (int ky = 0; ky < k; ky++)
+                        for (int kx = 0; kx < k; kx++)
+                        {
+                            int iy = oy + ky - pt, ix = ox + kx - pl;
+                            if (iy < 0 || ix < 0 || iy >= xs[1] || ix >= xs[2]) continue;
+                            acc += input[(iy * xs[2] + ix) * 3 + c] * w.FloatData[(ky * k + kx) * 6 + oc];
+                        }
 
-            expected[(oy * ow + ox) * 6 + oc] = (float)acc;
-        }
+                    expected[(oy * ow + ox) * 6 + oc] = (float)acc;
+                }
 
         AssertClose(expected, TfLiteRuntimeFloat(g, [input]), "depthwise m=2");
     }

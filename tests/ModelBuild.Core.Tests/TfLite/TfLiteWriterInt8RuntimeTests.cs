@@ -1,8 +1,8 @@
 using ModelBuild.Core.Execution;
 using ModelBuild.Core.Graph;
 using ModelBuild.Core.Quantization;
-using ModelBuild.Core.TfLite;
 using ModelBuild.Core.Tests.Execution;
+using ModelBuild.Core.TfLite;
 using ModelBuild.TestSupport;
 using static ModelBuild.Core.Tests.TfLite.TfLiteTestModels;
 

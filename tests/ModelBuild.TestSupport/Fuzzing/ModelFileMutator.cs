@@ -38,33 +38,33 @@ public static class ModelFileMutator
         switch (rng.Next(3))
         {
             case 0:
-            {
-                int count = 1 + rng.Next(8);
-                var at = new List<string>();
-                for (int i = 0; i < count; i++)
                 {
-                    int p = Position(bytes.Length, rng);
-                    byte mask = rng.Next(2) == 0 ? (byte)(1 << rng.Next(8)) : (byte)(1 + rng.Next(255));
-                    bytes[p] ^= mask;
-                    at.Add($"{p}^0x{mask:X2}");
-                }
+                    int count = 1 + rng.Next(8);
+                    var at = new List<string>();
+                    for (int i = 0; i < count; i++)
+                    {
+                        int p = Position(bytes.Length, rng);
+                        byte mask = rng.Next(2) == 0 ? (byte)(1 << rng.Next(8)) : (byte)(1 + rng.Next(255));
+                        bytes[p] ^= mask;
+                        at.Add($"{p}^0x{mask:X2}");
+                    }
 
-                return (bytes, $"flip {string.Join(",", at)}");
-            }
+                    return (bytes, $"flip {string.Join(",", at)}");
+                }
             case 1:
-            {
-                int start = Position(bytes.Length, rng);
-                int length = Math.Min(1 + rng.Next(256), bytes.Length - start);
-                int kind = rng.Next(3);
-                for (int i = 0; i < length; i++)
-                    bytes[start + i] = kind switch { 0 => 0x00, 1 => 0xFF, _ => (byte)rng.Next(256) };
-                return (bytes, $"run of {length} {(kind switch { 0 => "0x00", 1 => "0xFF", _ => "random" })} bytes at {start}");
-            }
+                {
+                    int start = Position(bytes.Length, rng);
+                    int length = Math.Min(1 + rng.Next(256), bytes.Length - start);
+                    int kind = rng.Next(3);
+                    for (int i = 0; i < length; i++)
+                        bytes[start + i] = kind switch { 0 => 0x00, 1 => 0xFF, _ => (byte)rng.Next(256) };
+                    return (bytes, $"run of {length} {(kind switch { 0 => "0x00", 1 => "0xFF", _ => "random" })} bytes at {start}");
+                }
             default:
-            {
-                int length = rng.Next(2) == 0 ? rng.Next(bytes.Length) : Position(bytes.Length, rng);
-                return (bytes[..length], $"truncate to {length} of {bytes.Length} bytes");
-            }
+                {
+                    int length = rng.Next(2) == 0 ? rng.Next(bytes.Length) : Position(bytes.Length, rng);
+                    return (bytes[..length], $"truncate to {length} of {bytes.Length} bytes");
+                }
         }
     }
 

@@ -1,6 +1,6 @@
-using ModelBuild.Core.Execution;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using ModelBuild.Core.Execution;
 using ModelBuild.Core.Graph;
 
 namespace ModelBuild.Core.Execution.Float;

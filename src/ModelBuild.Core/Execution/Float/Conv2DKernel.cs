@@ -1,5 +1,5 @@
-using ModelBuild.Core.Execution;
 using System.Runtime.CompilerServices;
+using ModelBuild.Core.Execution;
 using ModelBuild.Core.Graph;
 
 namespace ModelBuild.Core.Execution.Float;
