@@ -31,6 +31,16 @@ public sealed record DotNetResult(int ExitCode, string Output, TimeSpan Elapsed)
 /// </summary>
 public static class DotNet
 {
+    /// <summary>
+    /// The user's NuGet package folder. Commands that restore this repository's own projects (packing the SDK or the
+    /// tool, building the sample in place) use it: a restore rewrites their obj/project.assets.json, and one pointing
+    /// at a test's private folder breaks the next build of the repository once that folder is deleted (NETSDK1064).
+    /// </summary>
+    public static string UserPackageFolder =>
+        Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } p
+            ? p
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+
     public static DotNetResult Run(string workingDirectory, string packagesDirectory, params string[] arguments) =>
         Run(workingDirectory, packagesDirectory, null, arguments);
 

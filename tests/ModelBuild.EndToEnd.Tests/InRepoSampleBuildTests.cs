@@ -51,7 +51,7 @@ public sealed class InRepoSampleBuildTests
         try
         {
             // The user's own package cache: the sample restores its source projects' packages as a user's build would.
-            var build = DotNet.Run(RepoPaths.Root, UserPackageFolder(), environment,
+            var build = DotNet.Run(RepoPaths.Root, DotNet.UserPackageFolder, environment,
                 "build", Path.Combine(sampleDir, "ResNet101.csproj"), "--artifacts-path", artifacts, "-nodeReuse:false", "-p:UseSharedCompilation=false");
             TestProject.AssertSucceeded(build, "dotnet build samples/ResNet101");
             TestContext.WriteLine($"sample build ({(usersModel ? "resnet101.h5 present" : "resnet101.h5 synthesized")}): {build.Elapsed.TotalSeconds:F1} s");
@@ -128,9 +128,4 @@ public sealed class InRepoSampleBuildTests
     }
 
     private static List<string> Entries(string folder) => Directory.GetFileSystemEntries(folder).Select(p => Path.GetFileName(p)!).ToList();
-
-    private static string UserPackageFolder() =>
-        Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } p
-            ? p
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
 }

@@ -23,7 +23,7 @@ public static class PackedSdk
         // Outside the repository, so generated projects do not inherit its Directory.Build.props / package versions.
         Root = Path.Combine(Path.GetTempPath(), "modelbuild-e2e", Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(Feed);
-        var result = DotNet.Run(RepoPaths.Root, Packages, "pack", Path.Combine(RepoPaths.Root, "nuget", "ModelBuild.Sdk.csproj"),
+        var result = DotNet.Run(RepoPaths.Root, DotNet.UserPackageFolder, "pack", Path.Combine(RepoPaths.Root, "nuget", "ModelBuild.Sdk.csproj"),
             "-c", "Release", "-o", Feed, "-nodeReuse:false", "-p:UseSharedCompilation=false");
         Assert.AreEqual(0, result.ExitCode, "dotnet pack of the SDK failed:\n" + result.Output);
         var package = Directory.GetFiles(Feed, "ModelBuild.Sdk.*.nupkg").Single();
@@ -38,7 +38,7 @@ public static class PackedSdk
     public static string PackVersion(string version)
     {
         var feed = Path.Combine(Root, "feed-" + version);
-        var result = DotNet.Run(RepoPaths.Root, Packages, "pack", Path.Combine(RepoPaths.Root, "nuget", "ModelBuild.Sdk.csproj"), "--no-restore",
+        var result = DotNet.Run(RepoPaths.Root, DotNet.UserPackageFolder, "pack", Path.Combine(RepoPaths.Root, "nuget", "ModelBuild.Sdk.csproj"), "--no-restore",
             "-c", "E2ENextVersion", "-p:Version=" + version, "-o", feed, "-nodeReuse:false", "-p:UseSharedCompilation=false");
         Assert.AreEqual(0, result.ExitCode, $"dotnet pack of the SDK as {version} failed:\n" + result.Output);
         return feed;

@@ -25,7 +25,7 @@ public sealed class ToolInstallTests
     {
         var root = Path.Combine(PackedSdk.Root, "tool");
         var feed = Path.Combine(root, "feed");
-        var pack = DotNet.Run(RepoPaths.Root, PackedSdk.Packages, "pack", Path.Combine(RepoPaths.Root, "src", "ModelBuild.Cli", "ModelBuild.Cli.csproj"),
+        var pack = DotNet.Run(RepoPaths.Root, DotNet.UserPackageFolder, "pack", Path.Combine(RepoPaths.Root, "src", "ModelBuild.Cli", "ModelBuild.Cli.csproj"),
             "-c", "Release", "-o", feed, "-nodeReuse:false", "-p:UseSharedCompilation=false");
         TestProject.AssertSucceeded(pack, "dotnet pack of the tool");
         var package = Directory.GetFiles(feed, "ModelBuild.Tool.*.nupkg").Single();
