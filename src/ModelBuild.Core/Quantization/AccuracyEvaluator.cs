@@ -27,7 +27,7 @@ public static class AccuracyEvaluator
         for (int b = 0; b < inputs.Count; b++)
         {
             var values = int8Values[b] = new(StringComparer.Ordinal);
-            var q = Quantize(inputs[b], int8Graph.Inputs[0].Quant!);
+            var q = QuantParamMath.QuantizeAffine(inputs[b], int8Graph.Inputs[0].Quant!);
             int8Outputs.Add(int8Exec.Run(new Dictionary<Tensor, sbyte[]>(ReferenceEqualityComparer.Instance) { [int8Graph.Inputs[0]] = q },
                 (t, v) => values[t.Name] = (v, t.Quant!))[int8Graph.Outputs[0]]);
         }
@@ -36,7 +36,7 @@ public static class AccuracyEvaluator
         var all = floatExec.Run(new Dictionary<Tensor, float[]> { [floatGraph.Inputs[0]] = batch }, inputs.Count, new Comparer(int8Values, tensors))[floatGraph.Outputs[0]];
         int per = all.Length / Math.Max(1, inputs.Count);
         var floatOutputs = Enumerable.Range(0, inputs.Count).Select(b => all.AsSpan(b * per, per).ToArray()).ToList();
-        for (int b = 0; b < inputs.Count; b++) model.Add(floatOutputs[b], Dequantize(int8Outputs[b], int8Graph.Outputs[0].Quant!));
+        for (int b = 0; b < inputs.Count; b++) model.Add(floatOutputs[b], QuantParamMath.DequantizeAffine(int8Outputs[b], int8Graph.Outputs[0].Quant!));
 
         var output = int8Graph.Outputs[0];
         bool classifier = output.Rank == 2 && output.Shape[1] > 1;
@@ -62,20 +62,6 @@ public static class AccuracyEvaluator
         }
 
         return rows;
-    }
-
-    internal static sbyte[] Quantize(float[] x, QuantParams p)
-    {
-        var q = new sbyte[x.Length];
-        for (int i = 0; i < x.Length; i++) q[i] = QuantParamMath.QuantizeAffine(x[i], p.Scale[0], p.ZeroPoint[0]);
-        return q;
-    }
-
-    internal static float[] Dequantize(sbyte[] q, QuantParams p)
-    {
-        var y = new float[q.Length];
-        for (int i = 0; i < q.Length; i++) y[i] = p.Scale[0] * (q[i] - p.ZeroPoint[0]);
-        return y;
     }
 
     private sealed class Comparer(Dictionary<string, (sbyte[] Values, QuantParams Quant)>[] int8Values, Dictionary<string, OutputAgreement> tensors) : ITensorObserver

@@ -33,6 +33,22 @@ public static class QuantParamMath
     public static sbyte QuantizeAffine(float value, float scale, long zeroPoint) =>
         (sbyte)Math.Clamp((long)MathF.Round(value / scale, MidpointRounding.AwayFromZero) + zeroPoint, QMin, QMax);
 
+    /// <summary>Every value of <paramref name="values"/> quantized with one (scale, zero point), as <see cref="QuantizeAffine(float, float, long)"/>.</summary>
+    public static sbyte[] QuantizeAffine(ReadOnlySpan<float> values, QuantParams p)
+    {
+        var q = new sbyte[values.Length];
+        for (int i = 0; i < values.Length; i++) q[i] = QuantizeAffine(values[i], p.Scale[0], p.ZeroPoint[0]);
+        return q;
+    }
+
+    /// <summary>The real values of per-tensor int8 values: scale · (q − zero point).</summary>
+    public static float[] DequantizeAffine(ReadOnlySpan<sbyte> q, QuantParams p)
+    {
+        var y = new float[q.Length];
+        for (int i = 0; i < q.Length; i++) y[i] = p.Scale[0] * (q[i] - p.ZeroPoint[0]);
+        return y;
+    }
+
     public static int QuantizeBias(float value, float scale)
     {
         double q = Math.Round((double)value / scale, MidpointRounding.AwayFromZero);

@@ -113,9 +113,6 @@ internal static class WeightQuantizer
 
     public static Tensor Affine(Tensor t, QuantParams p)
     {
-        var data = t.FloatData;
-        var q = new sbyte[data.Length];
-        for (int i = 0; i < data.Length; i++) q[i] = QuantParamMath.QuantizeAffine(data[i], p.Scale[0], p.ZeroPoint[0]);
-        return new Tensor(t.Name, (int[])t.Shape.Clone(), DataType.Int8, q) { Quant = p };
+        return new Tensor(t.Name, (int[])t.Shape.Clone(), DataType.Int8, QuantParamMath.QuantizeAffine(t.FloatData, p)) { Quant = p };
     }
 }

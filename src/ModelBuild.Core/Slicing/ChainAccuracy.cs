@@ -20,7 +20,7 @@ public static class ChainAccuracy
         var combos = ComboPlan.Build(plan);
         var segments = combos[0].Models;
         // cuts[i][j]: input i's int8 value entering segment j+1 (cuts[i][0] is the quantized model input).
-        var cuts = inputs.Take(1).Select(x => new List<sbyte[]> { AccuracyEvaluator.Quantize(x, inputQuant) }).ToList();
+        var cuts = inputs.Take(1).Select(x => new List<sbyte[]> { QuantParamMath.QuantizeAffine(x, inputQuant) }).ToList();
         QuantParams? outputQuant = null;
         foreach (var segment in segments)
         {
@@ -48,7 +48,7 @@ public static class ChainAccuracy
     private static ChainFigures Figures(List<sbyte[]> outputs, QuantParams quant, AccuracyEvaluator.Result whole)
     {
         var agreement = new OutputAgreement();
-        for (int i = 0; i < outputs.Count; i++) agreement.Add(whole.FloatOutputs[i], AccuracyEvaluator.Dequantize(outputs[i], quant));
+        for (int i = 0; i < outputs.Count; i++) agreement.Add(whole.FloatOutputs[i], QuantParamMath.DequantizeAffine(outputs[i], quant));
         bool matches = outputs.Select((o, i) => o.AsSpan().SequenceEqual(whole.Int8Outputs[i])).All(b => b);
         var classifier = whole.Report.Model.Top1Agree is not null;
         return new ChainFigures(AgreementFigures.Of(agreement, classifier), matches);

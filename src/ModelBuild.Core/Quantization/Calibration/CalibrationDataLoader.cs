@@ -69,10 +69,9 @@ public static class CalibrationDataLoader
         int max = Math.Max(1, options.MaxSamples);
         if (string.IsNullOrWhiteSpace(spec)) return max;
         var files = ResolveFiles(spec);
-        if (!files.All(f => ImageSamples.Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()))) return null;
-        // Augmentation tops the photos up to the maximum; without it, every 8th photo (at most 4) is held back for the accuracy report.
-        if (options.Augment == CalibrationAugment.Auto) return max;
-        return Math.Min(max, files.Count - Math.Min(CalibrationSampleSet.MaxEvaluationSamples, files.Count / CalibrationSampleSet.HoldBackEvery));
+        return files.All(f => ImageSamples.Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+            ? CalibrationSampleSet.CalibratedFromPhotos(files.Count, options)
+            : null;
     }
 
     /// <summary>The calibration files a spec names, sorted; errors when there are none.</summary>

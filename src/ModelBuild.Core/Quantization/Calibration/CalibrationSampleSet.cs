@@ -74,6 +74,14 @@ public sealed class CalibrationSampleSet
         }
     }
 
+    /// <summary>How many samples <see cref="Calibration"/> yields from <paramref name="photos"/> image files: augmentation tops
+    /// them up to the cap; without it, every <see cref="HoldBackEvery"/>th (at most <see cref="MaxEvaluationSamples"/>) is held back.</summary>
+    public static int CalibratedFromPhotos(int photos, CalibrationOptions options)
+    {
+        int max = Math.Max(1, options.MaxSamples);
+        return options.Augment == CalibrationAugment.Auto ? max : Math.Min(max, photos - Math.Min(MaxEvaluationSamples, photos / HoldBackEvery));
+    }
+
     /// <summary>For meta.json and note.txt: "4 photos + 28 derived (crops, mirror images)".</summary>
     public string Describe() => Derived == 0 ? $"{Original} samples" : $"{Original} original + {Derived} derived (crops and mirror images)";
 }
