@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using ModelBuild.Core.Cache;
 using ModelBuild.Core.EdgeTpu;
 using ModelBuild.Core.Pipeline;
 using ModelBuild.Core.Quantization.Calibration;
@@ -37,6 +38,8 @@ public static class BuildCommand
         new("edgetpu", "EdgeTpu", EdgeTpuModes.Parse(null).ToString(), "Auto|Required|Off", "use edgetpu_compiler when found / insist / skip"),
         new("edgetpu-compiler", "EdgeTpuCompilerPath", "", "<path>", $"the compiler or a wrapper script (default: ${EdgeTpuCompilerLocator.EnvironmentVariable}, then PATH)") { IsItemMetadata = false },
         new("edgetpu-timeout", "EdgeTpuTimeoutSeconds", ModelBuildDefaults.EdgeTpuTimeoutSeconds.ToString(CultureInfo.InvariantCulture), "<seconds>", "the compiler's timeout per model") { IsItemMetadata = false },
+        new("cache", "ModelBuildCacheDirectory", "", "<folder>", $"model cache shared with other builds (default: ${ModelCache.EnvironmentVariable}; empty = off)") { IsItemMetadata = false },
+        new("cache-max-gib", "ModelBuildCacheMaxGiB", ModelBuildDefaults.CacheMaxGiB.ToString(CultureInfo.InvariantCulture), "<GiB>", "the cache's size cap; least recently used entries go first") { IsItemMetadata = false },
     ];
 
     public static string Usage =>
@@ -56,12 +59,14 @@ public static class BuildCommand
         var mode = EdgeTpuModes.Parse(a.Option("edgetpu"), h5);
         var timeout = TimeSpan.FromSeconds(a.Number("edgetpu-timeout", ModelBuildDefaults.EdgeTpuTimeoutSeconds));
         var log = new ConsoleBuildLog();
+        var cache = ModelCache.Open(a.Option("cache") ?? Environment.GetEnvironmentVariable(ModelCache.EnvironmentVariable),
+            a.Option("cache-max-gib") ?? ModelBuildDefaults.CacheMaxGiB.ToString(CultureInfo.InvariantCulture), EngineIdentity.Of(typeof(BuildCommand).Assembly));
         Directory.CreateDirectory(work.Root);
 
         var clock = Stopwatch.StartNew();
-        CutStep.Run(settings, work, log);
-        ConvertStep.Run(settings, work, log);
-        EdgeTpuStep.Run(settings.ModelFile, work, mode, new EdgeTpuCompilerLocator { ExplicitPath = a.Option("edgetpu-compiler") is { Length: > 0 } compiler ? compiler : null }, timeout, log);
+        CutStep.Run(settings, work, log, cache: cache);
+        ConvertStep.Run(settings, work, log, cache: cache);
+        EdgeTpuStep.Run(settings.ModelFile, work, mode, new EdgeTpuCompilerLocator { ExplicitPath = a.Option("edgetpu-compiler") is { Length: > 0 } compiler ? compiler : null }, timeout, log, cache: cache);
         var layout = Path.Combine(outputRoot, name);
         var files = LayoutStep.Run(settings, work, layout, log);
         Console.WriteLine($"{files.Count} files in {layout} ({clock.Elapsed.TotalSeconds:F1} s)");

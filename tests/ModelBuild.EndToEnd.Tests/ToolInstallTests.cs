@@ -16,12 +16,12 @@ public sealed class ToolInstallTests
 
     /// <summary>The KerasModel metadata and Edge TPU properties, as `modelbuild build` flags.</summary>
     private static readonly string[] BuildFlags =
-        ["--budget", "--quantization", "--calibration", "--samples", "--preprocessing", "--cuts", "--cut-candidates", "--output-subdirectory", "--edgetpu", "--edgetpu-compiler", "--edgetpu-timeout"];
+        ["--budget", "--quantization", "--calibration", "--samples", "--preprocessing", "--cuts", "--cut-candidates", "--output-subdirectory", "--edgetpu", "--edgetpu-compiler", "--edgetpu-timeout", "--cache", "--cache-max-gib"];
 
     public TestContext TestContext { get; set; } = null!;
 
     [TestMethod]
-    public void Installed_tool_builds_a_shared_model_with_preprocessing_and_the_stand_in_compiler_behind_a_wrapper_path_with_spaces_into_the_layout()
+    public void Installed_tool_builds_a_shared_model_with_preprocessing_the_stand_in_compiler_behind_a_wrapper_and_the_model_cache()
     {
         var root = Path.Combine(PackedSdk.Root, "tool");
         var feed = Path.Combine(root, "feed");
@@ -50,11 +50,14 @@ public sealed class ToolInstallTests
         File.WriteAllText(wrapper, $"#!/bin/sh\nexec \"{standIn.Script}\" \"$@\"\n");
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
-        var build = RunTool(modelbuild, work, new() { [EdgeTpuCompilerStandIn.StandInEnvironment.ArgsFile] = standIn.InvocationsFile },
-            "build", RepoPaths.KerasModel(MobileNet), "out", "--budget", "0.25", "--preprocessing", "tf", "--calibration", RepoPaths.Images,
-            "--samples", "4", "--output-subdirectory", "mnv1", "--edgetpu", "Required", "--edgetpu-compiler", wrapper);
+        var cache = Path.Combine(root, "model cache");
+        string[] Build(string output) => ["build", RepoPaths.KerasModel(MobileNet), output, "--budget", "0.25", "--preprocessing", "tf", "--calibration", RepoPaths.Images,
+            "--samples", "4", "--output-subdirectory", "mnv1", "--edgetpu", "Required", "--edgetpu-compiler", wrapper, "--cache", cache];
+        var environment = new Dictionary<string, string> { [EdgeTpuCompilerStandIn.StandInEnvironment.ArgsFile] = standIn.InvocationsFile };
+        var build = RunTool(modelbuild, work, environment, Build("out"));
         TestContext.WriteLine(build.Output);
         Assert.AreEqual(0, build.ExitCode, build.Output);
+        Assert.DoesNotContain("restored from cache", build.Output, "an empty cache has nothing to restore");
 
         var layout = Path.Combine(work, "out", "mnv1");
         var full = ComboMeta.FromJson(File.ReadAllText(Path.Combine(layout, "full_split", "meta.json")));
@@ -79,6 +82,19 @@ public sealed class ToolInstallTests
 
         Assert.IsNotEmpty(standIn.Compilations(), "the stand-in compiled, through the wrapper");
         Assert.IsTrue(File.Exists(Path.Combine(work, "out", "obj", "mnv1", "plan.json")), "work files under out/obj/<name>");
+
+        var compilations = standIn.Compilations().Count;
+        var again = RunTool(modelbuild, work, environment, Build("out-again"));
+        TestContext.WriteLine(again.Output);
+        Assert.AreEqual(0, again.ExitCode, again.Output);
+        Assert.AreEqual(3, again.Output.Split("restored from cache").Length - 1, "cut plan, int8 models and Edge TPU outputs come from the cache: " + again.Output);
+        Assert.DoesNotContain("calibrating", again.Output, "no calibration on a cache hit");
+        Assert.AreEqual(compilations, standIn.Compilations().Count, "no compiler run on a cache hit");
+        foreach (var file in Directory.GetFiles(layout, "*", SearchOption.AllDirectories))
+        {
+            var twin = Path.Combine(work, "out-again", "mnv1", Path.GetRelativePath(layout, file));
+            CollectionAssert.AreEqual(File.ReadAllBytes(file), File.ReadAllBytes(twin), "byte-identical from the cache: " + Path.GetRelativePath(layout, file));
+        }
     }
 
     private static DotNetResult RunTool(string exe, string workingDirectory, Dictionary<string, string> environment, params string[] arguments)
