@@ -1,5 +1,5 @@
 using ModelBuild.Core.Graph;
-using static ModelBuild.Core.Tests.Execution.FloatTestGraphs;
+using static ModelBuild.Core.Tests.TestGraphs.FloatTestGraphs;
 
 namespace ModelBuild.Core.Tests.Execution;
 

@@ -1,6 +1,6 @@
 using ModelBuild.Core.Execution;
 using ModelBuild.Core.Graph;
-using static ModelBuild.Core.Tests.Execution.FloatTestGraphs;
+using static ModelBuild.Core.Tests.TestGraphs.FloatTestGraphs;
 
 namespace ModelBuild.Core.Tests.Execution;
 

@@ -23,7 +23,7 @@ public sealed class ResNet101LayoutTests
     [TestMethod]
     public void ResNet101_at_7_MiB_lays_out_seven_segment_files_within_budget_and_tails_from_the_cut_shapes()
     {
-        var graph = WithRandomWeights(ResNetGraphBuilder.ResNet101(), seed: 1);
+        var graph = WithRandomWeights(ResNetTestGraphs.ResNet101(), seed: 1);
         var plan = BudgetPlanner.Plan(graph, 7);
         CollectionAssert.AreEqual(KnownCuts, plan.Cuts.Select(c => c.Tensor).ToArray());
 
@@ -74,7 +74,7 @@ public sealed class ResNet101LayoutTests
     [TestMethod]
     public void ResNet101_every_pairs_k_combo_computes_exactly_the_full_split_in_TFLite()
     {
-        var graph = WithRandomWeights(ResNetGraphBuilder.Build("resnet101", [3, 4, 23, 3], size: 32), seed: 3);
+        var graph = WithRandomWeights(ResNetTestGraphs.ResNet("resnet101", [3, 4, 23, 3], size: 32), seed: 3);
         var plan = BudgetPlanner.Plan(graph, 7);
         CollectionAssert.AreEqual(KnownCuts, plan.Cuts.Select(c => c.Tensor).ToArray(), "cuts depend on parameters only, not on the input size");
 

@@ -19,7 +19,7 @@ internal static class ResidualArtifacts
 
     public static (ModelGraph Float, ModelGraph Int8) Quantized(int seed = 1)
     {
-        var graph = ResidualTestGraph.Create(seed);
+        var graph = ResidualTestGraphs.ResidualBlock(seed);
         var random = new Random(seed);
         var samples = Enumerable.Range(0, 8).Select(_ => Enumerable.Range(0, 8 * 8 * 3).Select(_ => (float)random.NextDouble()).ToArray()).ToList();
         var ranges = Calibrator.Calibrate(graph, samples, new RecordingBuildLog());

@@ -9,7 +9,7 @@ namespace ModelBuild.Core.Tests.Slicing;
 [TestClass]
 public sealed class BudgetPlannerTests
 {
-    private static readonly Lazy<ModelGraph> ResNet101 = new(ResNetGraphBuilder.ResNet101);
+    private static readonly Lazy<ModelGraph> ResNet101 = new(ResNetTestGraphs.ResNet101);
 
     [TestMethod]
     public void ResNet101_at_7_MiB_gives_the_known_seven_segments()
@@ -124,7 +124,7 @@ public sealed class BudgetPlannerTests
     public void Plans_are_deterministic_and_round_trip_through_json()
     {
         var a = BudgetPlanner.Plan(ResNet101.Value, 7).ToJson();
-        var b = BudgetPlanner.Plan(ResNetGraphBuilder.ResNet101(), 7).ToJson();
+        var b = BudgetPlanner.Plan(ResNetTestGraphs.ResNet101(), 7).ToJson();
         Assert.AreEqual(a, b);
         Assert.AreEqual(a, CutPlan.FromJson(a).ToJson());
     }

@@ -16,7 +16,7 @@ public sealed class GraphSlicerTests
     [TestMethod]
     public void Float_head_and_tail_chain_to_the_full_models_output_in_tflite()
     {
-        var g = ResidualTestGraph.Create();
+        var g = ResidualTestGraphs.ResidualBlock();
         var head = GraphSlicer.Slice(g, null, "block1_out");
         var tail = GraphSlicer.Slice(g, "block1_out", null);
         CollectionAssert.AreEqual(new[] { "stem", "block1_conv", "block1_out" }, head.Nodes.Select(n => n.Name).ToArray());
@@ -33,7 +33,7 @@ public sealed class GraphSlicerTests
     [TestMethod]
     public void Int8_segments_chain_bit_exactly_and_the_tail_starts_at_the_int8_cut_tensor()
     {
-        var floatGraph = ResidualTestGraph.Create();
+        var floatGraph = ResidualTestGraphs.ResidualBlock();
         var int8 = Quantizer.Quantize(floatGraph, Int8TestHelpers.CalibrateRandom(floatGraph, 8, seed: 3));
         var cut = int8.FindTensor("block1_out");
         var seg1 = GraphSlicer.Slice(int8, null, "block1_out");
@@ -64,7 +64,7 @@ public sealed class GraphSlicerTests
     [TestMethod]
     public void A_tensor_inside_a_residual_block_is_not_a_cut()
     {
-        var g = ResidualTestGraph.Create();
+        var g = ResidualTestGraphs.ResidualBlock();
         var ex = Assert.ThrowsExactly<ArgumentException>(() => GraphSlicer.Slice(g, "block1_conv", null));
         StringAssert.Contains(ex.Message, "'block1_conv' is not a single-tensor cut");
         StringAssert.Contains(ex.Message, "'stem'");
@@ -73,7 +73,7 @@ public sealed class GraphSlicerTests
     [TestMethod]
     public void Unknown_empty_and_constant_ranges_are_refused()
     {
-        var g = ResidualTestGraph.Create();
+        var g = ResidualTestGraphs.ResidualBlock();
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => GraphSlicer.Slice(g, "nope", null)).Message, "no tensor named 'nope'");
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => GraphSlicer.Slice(g, "block1_out", "block1_out")).Message, "contains no op");
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => GraphSlicer.Slice(g, "stem/weights", null)).Message, "is a constant");
@@ -83,7 +83,7 @@ public sealed class GraphSlicerTests
     [TestMethod]
     public void Slicing_copies_and_leaves_the_original_graph_untouched()
     {
-        var g = ResidualTestGraph.Create();
+        var g = ResidualTestGraphs.ResidualBlock();
         var before = TfLiteWriter.Write(g);
         var tail = GraphSlicer.Slice(g, "block1_out", null);
         tail.Inputs[0].Shape[1] = 99;
@@ -106,7 +106,7 @@ public sealed class ResNetTailSliceTests
     [TestMethod]
     public void Tail_from_conv4_block4_out_takes_int8_1x14x14x1024_and_chains_exactly_in_tflite()
     {
-        var floatGraph = ResNetTailTestGraph.Create();
+        var floatGraph = ResNetTailTestGraphs.ResNetTail();
         var r = new Random(5);
         var samples = Enumerable.Range(0, 2).Select(_ => Enumerable.Range(0, 56 * 56 * 3).Select(_ => (float)r.NextDouble()).ToArray()).ToList();
         var int8 = Quantizer.Quantize(floatGraph, Calibrator.Calibrate(floatGraph, samples, new Diagnostics.RecordingBuildLog()));

@@ -15,7 +15,7 @@ public sealed class TfLiteRoundTripTests
     [TestMethod]
     public void Int8_model_survives_write_read_write_byte_for_byte()
     {
-        var floatGraph = ResidualTestGraph.Create();
+        var floatGraph = ResidualTestGraphs.ResidualBlock();
         var int8 = Quantizer.Quantize(floatGraph, Int8TestHelpers.CalibrateRandom(floatGraph, 4, seed: 3));
         var bytes = TfLiteWriter.Write(int8);
         var read = TfLiteReader.Read(bytes, "residual");
@@ -47,9 +47,9 @@ public sealed class TfLiteRoundTripTests
     [TestMethod]
     public void Writing_is_deterministic_and_shares_identical_constants()
     {
-        var g = ResidualTestGraph.Create();
+        var g = ResidualTestGraphs.ResidualBlock();
         var a = TfLiteWriter.Write(g);
-        CollectionAssert.AreEqual(a, TfLiteWriter.Write(ResidualTestGraph.Create()));
+        CollectionAssert.AreEqual(a, TfLiteWriter.Write(ResidualTestGraphs.ResidualBlock()));
 
         var flat = TfLiteFlatModel.Read(a);
         Assert.AreEqual(0, flat.Buffers[0].Count, "buffer 0 is the empty sentinel");

@@ -1,8 +1,9 @@
 using ModelBuild.Core.Execution;
 using ModelBuild.Core.Graph;
+using ModelBuild.Core.Tests.Execution;
 using ModelBuild.TestSupport;
 
-namespace ModelBuild.Core.Tests.Execution;
+namespace ModelBuild.Core.Tests.TestGraphs;
 
 /// <summary>Builds one-op float graphs (batch 1 in the graph, as the IR requires) and compares executor output with the naive reference.</summary>
 internal static class FloatTestGraphs

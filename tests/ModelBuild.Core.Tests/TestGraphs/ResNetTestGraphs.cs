@@ -1,18 +1,18 @@
 using ModelBuild.Core.Graph;
 
-namespace ModelBuild.Core.Tests.Slicing;
+namespace ModelBuild.Core.Tests.TestGraphs;
 
 /// <summary>
 /// Builds a keras.applications ResNet v1 (ResNet50/101/152) as an IR graph with BatchNorm already folded, for tests
 /// whose results depend only on shapes and names (parameter sizes, cut points). Weights are zeros.
 /// </summary>
-internal static class ResNetGraphBuilder
+internal static class ResNetTestGraphs
 {
-    public static ModelGraph ResNet101() => Build("resnet101", [3, 4, 23, 3]);
+    public static ModelGraph ResNet101() => ResNet("resnet101", [3, 4, 23, 3]);
 
-    public static ModelGraph ResNet50() => Build("resnet50", [3, 4, 6, 3]);
+    public static ModelGraph ResNet50() => ResNet("resnet50", [3, 4, 6, 3]);
 
-    public static ModelGraph Build(string name, int[] blocks, int size = 224, int classes = 1000)
+    public static ModelGraph ResNet(string name, int[] blocks, int size = 224, int classes = 1000)
     {
         var nodes = new List<Node>();
         var input = new Tensor("input_1", [1, size, size, 3]);

@@ -1,6 +1,6 @@
 using ModelBuild.Core.Graph;
 
-namespace ModelBuild.Core.Tests.EdgeTpu;
+namespace ModelBuild.Core.Tests.TestGraphs;
 
 /// <summary>Small int8 graphs built in code for the Edge TPU checks.</summary>
 internal static class EdgeTpuTestGraphs

@@ -1,6 +1,6 @@
 using ModelBuild.Core.Graph;
 
-namespace ModelBuild.Core.Tests.TfLite;
+namespace ModelBuild.Core.Tests.TestGraphs;
 
 /// <summary>
 /// A shortened ResNet with keras.applications names and ResNet101's real widths around the conv4 stage: a strided
@@ -8,9 +8,9 @@ namespace ModelBuild.Core.Tests.TfLite;
 /// <c>conv4_block5</c>, the strided <c>conv5_block1</c> (2048 channels), global average pooling, 1000-way dense
 /// and softmax. The tail from <c>conv4_block4_out</c> is the case that broke TensorFlow's own converter.
 /// </summary>
-internal static class ResNetTailTestGraph
+internal static class ResNetTailTestGraphs
 {
-    public static ModelGraph Create(int seed = 1)
+    public static ModelGraph ResNetTail(int seed = 1)
     {
         var r = new Random(seed);
         var nodes = new List<Node>();

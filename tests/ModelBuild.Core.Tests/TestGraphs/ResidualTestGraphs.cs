@@ -1,16 +1,16 @@
 using ModelBuild.Core.Graph;
 using static ModelBuild.Core.Tests.TfLite.TfLiteTestModels;
 
-namespace ModelBuild.Core.Tests.TfLite;
+namespace ModelBuild.Core.Tests.TestGraphs;
 
 /// <summary>
 /// A small float ResNet-like graph: stem conv, two residual blocks (outputs <c>block1_out</c>, <c>block2_out</c>),
 /// global mean, dense, softmax. Single-tensor cuts: <c>stem</c>, <c>block1_out</c>, <c>block2_out</c>; not
 /// <c>block1_conv</c> (the block's ADD also reads <c>stem</c>).
 /// </summary>
-internal static class ResidualTestGraph
+internal static class ResidualTestGraphs
 {
-    public static ModelGraph Create(int seed = 1)
+    public static ModelGraph ResidualBlock(int seed = 1)
     {
         var r = new Random(seed);
         var x = new Tensor("input", [1, 8, 8, 3]);
