@@ -7,7 +7,7 @@ namespace ModelBuild.Tasks;
 /// A pipeline task whose outputs the model cache keeps: CacheDirectory (ModelBuildCacheDirectory, from
 /// MODELBUILD_CACHE by default; empty = off) and CacheMaxGiB (ModelBuildCacheMaxGiB, the LRU size cap).
 /// </summary>
-public abstract class CachedModelBuildTask : ModelBuildTask
+public abstract class CachedModelBuildTask : ModelStepTask
 {
     public string? CacheDirectory { get; set; }
 

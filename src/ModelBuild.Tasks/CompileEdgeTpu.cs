@@ -11,8 +11,6 @@ namespace ModelBuild.Tasks;
 /// </summary>
 public sealed class CompileEdgeTpu : CachedModelBuildTask
 {
-    [Required] public string ModelFile { get; set; } = "";
-    [Required] public string WorkDirectory { get; set; } = "";
     public string? EdgeTpu { get; set; }
     public string? CompilerPath { get; set; }
     public int TimeoutSeconds { get; set; } = ModelBuildDefaults.EdgeTpuTimeoutSeconds;
@@ -25,7 +23,7 @@ public sealed class CompileEdgeTpu : CachedModelBuildTask
 
     protected override void Run()
     {
-        var work = new WorkFolder(WorkDirectory);
+        var work = Work;
         var results = EdgeTpuStep.Run(ModelFile, work, EdgeTpuModes.Parse(EdgeTpu, ModelFile),
             new EdgeTpuCompilerLocator { ExplicitPath = string.IsNullOrWhiteSpace(CompilerPath) ? null : CompilerPath }, TimeSpan.FromSeconds(TimeoutSeconds), BuildLog, Cancellation, Cache);
         CompiledModels = results.Models.Where(m => m.Value.CompiledFile is not null).OrderBy(m => m.Key, StringComparer.Ordinal)

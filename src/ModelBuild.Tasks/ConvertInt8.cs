@@ -6,8 +6,6 @@ namespace ModelBuild.Tasks;
 /// <summary>Calibrates and quantizes the model once and writes every segment and tail as int8 .tflite.</summary>
 public sealed class ConvertInt8 : CachedModelBuildTask
 {
-    [Required] public string ModelFile { get; set; } = "";
-    [Required] public string WorkDirectory { get; set; } = "";
     public string? Quantization { get; set; }
     public string? CalibrationData { get; set; }
     public string? CalibrationSamples { get; set; }
@@ -23,7 +21,7 @@ public sealed class ConvertInt8 : CachedModelBuildTask
     {
         try
         {
-            var work = new WorkFolder(WorkDirectory);
+            var work = Work;
             var models = ConvertStep.Run(ModelItemSettings.Parse(ModelFile, quantization: Quantization, calibrationData: CalibrationData,
                 calibrationSamples: CalibrationSamples, preprocessing: Preprocessing,
                 calibrationAugment: CalibrationAugment, minSqnrDb: MinSqnrDb, rangeEstimator: RangeEstimator), work, BuildLog, Cancellation, Cache);

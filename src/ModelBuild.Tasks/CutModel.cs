@@ -6,8 +6,6 @@ namespace ModelBuild.Tasks;
 /// <summary>Reads a Keras model (.keras or .h5) and plans its segments under BudgetMiB; writes plan.json.</summary>
 public sealed class CutModel : CachedModelBuildTask
 {
-    [Required] public string ModelFile { get; set; } = "";
-    [Required] public string WorkDirectory { get; set; } = "";
     public string? BudgetMiB { get; set; }
     public string? Quantization { get; set; }
     public string? Cuts { get; set; }
@@ -21,7 +19,7 @@ public sealed class CutModel : CachedModelBuildTask
 
     protected override void Run()
     {
-        var plan = CutStep.Run(ModelItemSettings.Parse(ModelFile, BudgetMiB, Quantization, Cuts, CutCandidates), new WorkFolder(WorkDirectory), BuildLog, Cancellation, Cache);
+        var plan = CutStep.Run(ModelItemSettings.Parse(ModelFile, BudgetMiB, Quantization, Cuts, CutCandidates), Work, BuildLog, Cancellation, Cache);
         SegmentCount = plan.K;
         CutTensors = plan.Cuts.Select(c => c.Tensor).ToArray();
     }

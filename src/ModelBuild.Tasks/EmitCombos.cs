@@ -4,10 +4,8 @@ using ModelBuild.Core.Pipeline;
 namespace ModelBuild.Tasks;
 
 /// <summary>The Layout stage (<see cref="LayoutStep"/>): lays out full_split and pairs_k2..K with meta.json and note.txt.</summary>
-public sealed class EmitCombos : ModelBuildTask
+public sealed class EmitCombos : ModelStepTask
 {
-    [Required] public string ModelFile { get; set; } = "";
-    [Required] public string WorkDirectory { get; set; } = "";
     [Required] public string OutputDirectory { get; set; } = "";
     public string? Quantization { get; set; }
 
@@ -16,7 +14,7 @@ public sealed class EmitCombos : ModelBuildTask
 
     protected override void Run()
     {
-        var files = LayoutStep.Run(ModelItemSettings.Parse(ModelFile, quantization: Quantization), new WorkFolder(WorkDirectory), OutputDirectory, BuildLog, Cancellation);
+        var files = LayoutStep.Run(ModelItemSettings.Parse(ModelFile, quantization: Quantization), Work, OutputDirectory, BuildLog, Cancellation);
         LaidOutFiles = files.Select(f => TaskItems.File(Path.IsPathRooted(f) ? f : Path.Combine(OutputDirectory, f))).ToArray();
     }
 }

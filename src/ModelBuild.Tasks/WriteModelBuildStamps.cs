@@ -13,10 +13,8 @@ namespace ModelBuild.Tasks;
 /// files' sizes and times), tpu.stamp (Edge TPU mode and, unless Off, the compiler found). Runs first: it also checks the
 /// metadata, so a mistake fails the build before any step does work.
 /// </summary>
-public sealed class WriteModelBuildStamps : ModelBuildTask
+public sealed class WriteModelBuildStamps : ModelStepTask
 {
-    [Required] public string ModelFile { get; set; } = "";
-    [Required] public string WorkDirectory { get; set; } = "";
     public string? BudgetMiB { get; set; }
     public string? Quantization { get; set; }
     public string? Cuts { get; set; }
