@@ -19,6 +19,8 @@ const string usage = """
                  5. build time vs model and vs calibration sample count (ModelBuild.Core steps, no MSBuild)
       pipeline   <model.h5> <out-dir> [--calibration folder] [--samples 8] [--preprocessing caffe]
                  the four build steps of one model, each timed (what `scaling` runs per measurement)
+      zoo        [--families EfficientNetB0,...] [--size 224] [--budget 7] [--samples 32]
+                 every synthesized keras.applications family through the build steps: K, Edge TPU check, SQNR (docs/MODELS.md)
       fuzz       [--inputs 10000] [--seed 1] [--timeout 10] [--target 13_mnist_int8]
                  damaged copies of real .h5/.keras/.tflite files through the readers (docs/FUZZING.md);
                  replay one input: --target <file> --seed <seed> --inputs 1
@@ -43,6 +45,7 @@ return args[0] switch
     "scaling" => ScalingBench.Run(a),
     "pipeline" => PipelineCommand.Run(a),
     "fuzz" => FuzzCommand.Run(a),
+    "zoo" => ZooBench.Run(a),
     _ => Unknown(args[0]),
 };
 
