@@ -69,27 +69,6 @@ public sealed class LayoutWriterTests
     }
 
     [TestMethod]
-    public void Rewriting_the_same_store_leaves_files_untouched_and_another_plan_removes_stale_models()
-    {
-        var plan = TinyPlan();
-        var root = RepoPaths.NewScratchDirectory("store-incremental");
-        var store = Path.Combine(root, "models");
-        ModelStore.Write(Model.Value.Int8, plan, store);
-        var old = new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-        foreach (var f in Directory.GetFiles(store)) File.SetLastWriteTimeUtc(f, old);
-
-        ModelStore.Write(Model.Value.Int8, plan, store);
-        foreach (var f in Directory.GetFiles(store))
-            Assert.AreEqual(old, File.GetLastWriteTimeUtc(f), $"{Path.GetFileName(f)} was rewritten although its bytes did not change");
-
-        var onePiece = BudgetPlanner.Plan(Model.Value.Float, 1);
-        Assert.AreEqual(1, onePiece.K);
-        ModelStore.Write(Model.Value.Int8, onePiece, store);
-        CollectionAssert.AreEqual(new[] { "models.json", "seg1_int8.tflite" }, RelativeFiles(store), "models of the earlier plan are gone");
-        DeleteScratch(root);
-    }
-
-    [TestMethod]
     public void Same_model_and_options_give_byte_identical_store_and_layout()
     {
         var rootA = RepoPaths.NewScratchDirectory("determinism-a");
@@ -106,32 +85,6 @@ public sealed class LayoutWriterTests
             CollectionAssert.AreEqual(File.ReadAllBytes(Path.Combine(rootA, f)), File.ReadAllBytes(Path.Combine(rootB, f)), f);
         DeleteScratch(rootA);
         DeleteScratch(rootB);
-    }
-
-    [TestMethod]
-    public void Segment_files_over_the_budget_as_written_are_reported_with_MB2005()
-    {
-        var root = RepoPaths.NewScratchDirectory("store-budget");
-        var log = new RecordingBuildLog();
-        var infos = ModelStore.Write(Model.Value.Int8, TinyPlan(), Path.Combine(root, "tiny"), log, "residual.h5");
-
-        // 800 bytes of parameters fit, but every file adds its flatbuffer tables: all four segments are over.
-        var warned = log.Warnings.Where(w => w.Code == "MB2005").ToList();
-        Assert.HasCount(4, warned);
-        foreach (var seg in infos.Where(i => i.Role == "segment"))
-        {
-            Assert.IsGreaterThan(800L, seg.Bytes);
-            Assert.AreEqual(new FileInfo(Path.Combine(root, "tiny", seg.File)).Length, seg.Bytes, "recorded size is the real file size");
-            Assert.IsTrue(warned.Any(w => w.Message.Contains(seg.File) && w.Message.Contains($"{seg.Bytes} bytes")), $"{seg.File} named with its size");
-        }
-
-        Assert.IsTrue(warned.All(w => w.File == "residual.h5"));
-        Assert.IsFalse(warned.Any(w => w.Message.Contains("tail_")), "tails are not held to the budget");
-
-        var ample = new RecordingBuildLog();
-        ModelStore.Write(Model.Value.Int8, BudgetPlanner.Plan(Model.Value.Float, 1), Path.Combine(root, "ample"), ample);
-        Assert.IsEmpty(ample.Warnings);
-        DeleteScratch(root);
     }
 
     [TestMethod]
