@@ -12,33 +12,37 @@ public sealed class ActivationTests
     private static readonly string[] EntryTargets = ["ModelBuild", "ModelBuildCopyToOutputDirectory"];
 
     [TestMethod]
-    public void Design_time_builds_ModelBuildEnabled_false_and_projects_without_KerasModel_items_run_no_task_while_a_normal_build_checks_the_model()
+    [DataRow("DesignTimeBuild", "true", DisplayName = "a design-time build")]
+    [DataRow("ModelBuildEnabled", "false", DisplayName = "ModelBuildEnabled=false")]
+    public void A_project_with_a_KerasModel_runs_no_task(string property, string value)
     {
-        var withModel = SdkProject.Create("""<ItemGroup><KerasModel Include="missing.h5" /></ItemGroup>""");
-        var withoutModel = SdkProject.Create("");
+        var project = SdkProject.Create("""<ItemGroup><KerasModel Include="missing.h5" /></ItemGroup>""");
+        var (ok, log, _) = SdkProject.Build(project.Evaluate((property, value)), EntryTargets);
+        Assert.IsTrue(ok, log.ErrorText);
+        Assert.IsEmpty(log.TasksRun, "tasks run: " + string.Join(", ", log.TasksRun));
+    }
 
-        foreach (var (project, what, globals) in new[]
-                 {
-                     (withModel, "DesignTimeBuild=true", new[] { ("DesignTimeBuild", "true") }),
-                     (withModel, "ModelBuildEnabled=false", new[] { ("ModelBuildEnabled", "false") }),
-                     (withoutModel, "no KerasModel items", Array.Empty<(string, string)>()),
-                 })
-        {
-            var (ok, log, _) = SdkProject.Build(project.Evaluate(globals), EntryTargets);
-            Assert.IsTrue(ok, $"{what}: {log.ErrorText}");
-            Assert.IsEmpty(log.TasksRun, $"{what}: tasks run: {string.Join(", ", log.TasksRun)}");
-        }
+    [TestMethod]
+    public void A_project_without_KerasModel_items_runs_no_task()
+    {
+        var (ok, log, _) = SdkProject.Build(SdkProject.Create("").Evaluate(), EntryTargets);
+        Assert.IsTrue(ok, log.ErrorText);
+        Assert.IsEmpty(log.TasksRun, "tasks run: " + string.Join(", ", log.TasksRun));
+    }
 
-        // Control: a normal build of the same project does act, and stops at the missing model with MB5003.
-        var (built, normal, _) = SdkProject.Build(withModel.Evaluate(), EntryTargets);
+    [TestMethod]
+    public void A_normal_build_stops_at_a_missing_model_with_MB5003_naming_the_project_before_any_step()
+    {
+        var project = SdkProject.Create("""<ItemGroup><KerasModel Include="missing.h5" /></ItemGroup>""");
+        var (built, log, _) = SdkProject.Build(project.Evaluate(), EntryTargets);
         Assert.IsFalse(built);
-        var error = normal.Errors.Single();
+        var error = log.Errors.Single();
         Assert.AreEqual("MB5003", error.Code);
-        Assert.AreEqual(withModel.ProjectFile, error.File, "names the project that declares the item");
+        Assert.AreEqual(project.ProjectFile, error.File, "names the project that declares the item");
         StringAssert.Contains(error.Message, "KerasModel 'missing.h5' does not exist");
         Assert.DoesNotContain("MB5003", error.Message, "the code once, as the error's code");
-        Assert.DoesNotContain("CutModel", normal.TasksRun, "no step ran");
-        Assert.IsFalse(Directory.Exists(Path.Combine(withModel.Directory_, "obj", "Debug", "net10.0", "ModelBuild")), "nothing written");
+        Assert.DoesNotContain("CutModel", log.TasksRun, "no step ran");
+        Assert.IsFalse(Directory.Exists(Path.Combine(project.Directory_, "obj", "Debug", "net10.0", "ModelBuild")), "nothing written");
     }
 
     [TestMethod]
