@@ -12,8 +12,6 @@ namespace ModelBuild.Core.Tests.Layout;
 [TestClass]
 public sealed class EdgeTpuMetaJsonTests
 {
-    private static readonly Lazy<(Core.Graph.ModelGraph Float, Core.Graph.ModelGraph Int8)> Model = new(() => Quantized());
-
     /// <summary>The residual graph's layout with the store checked and seg1 "compiled" with a full compiler report.</summary>
     private static (string Output, IReadOnlyDictionary<string, EdgeTpuCheckEntry> Checks) Layout(string root)
     {

@@ -12,10 +12,6 @@ namespace ModelBuild.Core.Tests.Layout;
 [TestClass]
 public sealed class LayoutWriterTests
 {
-    private static readonly Lazy<(Core.Graph.ModelGraph Float, Core.Graph.ModelGraph Int8)> Model = new(() => Quantized());
-
-    private static CutPlan TinyPlan() => BudgetPlanner.Plan(Model.Value.Float, TinyBudgetMiB);
-
     [TestMethod]
     public void Tiny_budget_layout_has_full_split_and_every_prefix_combo_with_the_spec_file_names()
     {

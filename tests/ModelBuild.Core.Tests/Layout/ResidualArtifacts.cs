@@ -17,6 +17,12 @@ internal static class ResidualArtifacts
 {
     public const double TinyBudgetMiB = 800.0 / (1024 * 1024);
 
+    /// <summary>The graph quantized once (seed 1) for every test class that only reads it.</summary>
+    public static readonly Lazy<(ModelGraph Float, ModelGraph Int8)> Model = new(() => Quantized());
+
+    /// <summary>The plan of <see cref="Model"/> at <see cref="TinyBudgetMiB"/>: cut at stem, block1_out and block2_out (K = 4).</summary>
+    public static CutPlan TinyPlan() => BudgetPlanner.Plan(Model.Value.Float, TinyBudgetMiB);
+
     public static (ModelGraph Float, ModelGraph Int8) Quantized(int seed = 1)
     {
         var graph = ResidualTestGraphs.ResidualBlock(seed);

@@ -9,10 +9,6 @@ namespace ModelBuild.Core.Tests.Slicing;
 [TestClass]
 public sealed class ModelStoreTests
 {
-    private static readonly Lazy<(Core.Graph.ModelGraph Float, Core.Graph.ModelGraph Int8)> Model = new(() => Quantized());
-
-    private static CutPlan TinyPlan() => BudgetPlanner.Plan(Model.Value.Float, TinyBudgetMiB);
-
     [TestMethod]
     public void Every_distinct_model_is_written_once_and_the_last_tail_is_the_last_segment()
     {
