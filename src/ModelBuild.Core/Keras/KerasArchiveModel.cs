@@ -31,7 +31,7 @@ internal static class KerasArchiveModel
         {
             try
             {
-                var graph = new KerasGraphBuilder(path, new Keras3WeightStore(path, h5)).Build(config);
+                var graph = new KerasGraphBuilder(path, new Keras3WeightStore(path, h5), kerasMajor: 3).Build(config);
                 graph.SortTopologically();
                 return graph;
             }
