@@ -32,15 +32,21 @@ internal static class OneOpOracle
         Keras.FloatOutputAssert.Close(expected, ours[g.Outputs[0]], tolerance, $"{g.Name}: TFLite float vs FloatExecutor");
     }
 
+    /// <summary>Min/max ranges of <paramref name="g"/> over 4 random inputs in [-amplitude, amplitude] (any graph name).</summary>
+    public static CalibrationResult Calibrate(ModelGraph g, int seed, float amplitude = 1)
+    {
+        // CalibrateRandom reads the amplitude from the graph name's last '_' part.
+        var named = new ModelGraph(FormattableString.Invariant($"oracle_{amplitude}"), g.Inputs, g.Outputs, g.Nodes);
+        return CalibrateRandom(named, 4, seed);
+    }
+
     /// <summary>
     /// Quantizes <paramref name="g"/> (min/max over random inputs in [-amplitude, amplitude], the last input scaled so)
     /// and asserts TFLite and Int8Executor agree bit for bit on random int8 inputs.
     /// </summary>
     public static ModelGraph Int8BitIdentical(ModelGraph g, int seed, int trials = 6, float amplitude = 1)
     {
-        // CalibrateRandom reads the amplitude from the graph name's last '_' part.
-        var named = new ModelGraph(FormattableString.Invariant($"oracle_{amplitude}"), g.Inputs, g.Outputs, g.Nodes);
-        var int8 = Quantizer.Quantize(g, CalibrateRandom(named, 4, seed));
+        var int8 = Quantizer.Quantize(g, Calibrate(g, seed, amplitude));
         using var tflite = TfLiteRuntime.Load(TfLiteWriter.Write(int8));
         var ours = new Int8Executor(int8);
         var r = new Random(seed * 31 + 7);
