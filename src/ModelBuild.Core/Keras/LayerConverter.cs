@@ -32,6 +32,7 @@ internal sealed partial class LayerConverter(string file, GraphEmitter g)
         return className switch
         {
             "Conv2D" or "Convolution2D" => Conv2D(cfg, inputs[0], w),
+            "Conv2DTranspose" or "Convolution2DTranspose" => Conv2DTranspose(cfg, inputs[0], w),
             "DepthwiseConv2D" => Depthwise(cfg, inputs[0], w),
             "SeparableConv2D" or "SeparableConvolution2D" => Separable(cfg, inputs[0], w),
             "Dense" => Dense(cfg, inputs[0], w),
