@@ -113,6 +113,23 @@ public sealed class TransposeConvDefinitionTests
     }
 
     [TestMethod]
+    public void Keras3_archive_conv2d_transpose_reads_its_weights_from_the_snake_case_saving_key()
+    {
+        var kernel = KerasArchiveTestModel.Random(3, 2, 2, 4, 3);
+        var bias = KerasArchiveTestModel.Random(4, 4);
+        var config = KerasArchiveTestModel.Functional("m", "x", "up",
+            KerasArchiveTestModel.InputLayer("x", null, 3, 3, 3),
+            KerasArchiveTestModel.Layer("Conv2DTranspose", "up", Cfg(("filters", 4), ("kernel_size", new JsonArray(2, 2)), ("strides", new JsonArray(2, 2)),
+                ("padding", "valid"), ("output_padding", null), ("use_bias", true)), "x"));
+        var path = KerasArchiveTestModel.Write(Path.Combine(_dir, "tconv.keras"), config, [("layers/conv2d_transpose/vars", [kernel, bias])]);
+        var g = KerasModelReader.Read(path);
+        CollectionAssert.AreEqual(new[] { 1, 6, 6, 4 }, g.Outputs[0].Shape);
+        var x = Enumerable.Range(0, 27).Select(i => (i % 5) / 2f - 1).ToArray();
+        var expected = NaiveKeras(x, 3, 3, 3, kernel.Data, 2, 2, 4, 2, 6, 6, same: false).Select((v, i) => v + bias.Data[i % 4]).ToArray();
+        FloatOutputAssert.Close(expected, new FloatExecutor(g).Run(x), 1e-5, "Conv2DTranspose from .keras");
+    }
+
+    [TestMethod]
     [DataRow("dilation_rate", "with dilation_rate (2, 2)")]
     [DataRow("output_padding", "with output_padding")]
     public void Keras_conv2d_transpose_variants_tflite_cannot_express_are_mb1003(string option, string what)
