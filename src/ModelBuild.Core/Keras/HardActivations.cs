@@ -10,7 +10,7 @@ namespace ModelBuild.Core.Keras;
 /// </summary>
 internal sealed partial class LayerConverter
 {
-    /// <summary>The major version of the Keras that wrote the file (h5 `keras_version`; a `.keras` archive is Keras 3).</summary>
+    /// <summary>The major version of the Keras that wrote the file (`keras_version` of the .h5 or of the .keras metadata.json).</summary>
     public int KerasMajor { get; init; } = 2;
 
     /// <summary>relu6(x·a + 3)·(1/6): a = 1 is Keras 3's hard_sigmoid, a = 1.2 Keras 2's (6·(0.2x + 0.5) = 1.2x + 3).</summary>

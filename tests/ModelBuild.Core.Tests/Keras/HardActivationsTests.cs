@@ -60,6 +60,23 @@ public sealed class HardActivationsTests
     }
 
     [TestMethod]
+    public void Tf_keras_2_archive_hard_sigmoid_follows_keras_2()
+    {
+        // tf.keras 2.13–2.15 wrote .keras archives too; metadata.json says which Keras.
+        var path = A.Write(Path.Combine(_dir, "hs_tf_keras_2.keras"),
+            A.Functional("m", "x", "act", A.InputLayer("x", null, Xs.Length), A.Layer("Activation", "act", A.Cfg(("activation", "hard_sigmoid")), "x")), []);
+        using (var zip = System.IO.Compression.ZipFile.Open(path, System.IO.Compression.ZipArchiveMode.Update))
+        {
+            zip.GetEntry("metadata.json")!.Delete();
+            using var writer = new StreamWriter(zip.CreateEntry("metadata.json").Open());
+            writer.Write("""{"keras_version": "2.15.0", "date_saved": "2024-01-01@00:00:00"}""");
+        }
+
+        var expected = Xs.Select(v => Math.Clamp(0.2f * v + 0.5f, 0, 1)).ToArray();
+        FloatOutputAssert.Close(expected, Run(path), 1e-6, "tf.keras 2.15 .keras hard_sigmoid");
+    }
+
+    [TestMethod]
     public void Hard_swish_and_hard_silu_are_lowered_to_add_relu6_mul_and_compute_hard_swish()
     {
         var expected = Xs.Select(v => v * Relu6(v + 3) / 6).ToArray();
