@@ -71,6 +71,7 @@ public sealed class ResizeBilinearDefinitionTests
         CollectionAssert.AreEqual(new[] { 1, 9, 12, 3 }, g.Outputs[0].Shape);
         var int8 = Quantizer.Quantize(g, Calibrate(g, 3));
         Assert.IsTrue(EdgeTpuStaticCheck.Check(int8).FullyMapped);
+        Assert.AreEqual(new ResizeOptions(HalfPixelCenters: true), TfLiteReader.Read(TfLiteWriter.Write(int8)).Nodes[0].Options, "options read back");
     }
 
     [TestMethod]
