@@ -45,4 +45,7 @@ public sealed record SoftmaxOptions(float Beta = 1f) : OpOptions;
 
 public sealed record LeakyReluOptions(float Alpha) : OpOptions;
 
+/// <summary>TRANSPOSE_CONV as TFLite 2.9 knows it: no dilation, no fused activation.</summary>
+public sealed record TransposeConvOptions(Padding Padding, int StrideH, int StrideW) : OpOptions;
+
 public sealed record ResizeOptions(bool AlignCorners = false, bool HalfPixelCenters = false) : OpOptions;

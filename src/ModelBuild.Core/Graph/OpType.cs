@@ -34,4 +34,6 @@ public enum OpType
     Quantize,              // inputs: x (float or int8) -> int8
     Dequantize,            // inputs: x int8 -> float
     Slice,                 // inputs: x, begin int32 [rank], size int32 [rank]
+    ResizeBilinear,        // inputs: x, size int32 [2]                               options: ResizeOptions
+    TransposeConv,         // inputs: x, weights OHWI, bias [O] (optional), output_shape int32 [4]   options: TransposeConvOptions
 }

@@ -28,7 +28,8 @@ internal static class KerasArchive
     private const long SuspiciousSize = 64L << 20;
     private const long SuspiciousRatio = 100;
 
-    public static (JsonObject Config, byte[] Weights) Read(string path)
+    /// <summary>config.json, model.weights.h5 and the major of metadata.json's keras_version (3 when it is missing or unreadable).</summary>
+    public static (JsonObject Config, byte[] Weights, int KerasMajor) Read(string path)
     {
         using var stream = OpenRead(path);
         ZipArchive zip;
@@ -58,7 +59,22 @@ internal static class KerasArchive
             var weightsEntry = Entry(zip, WeightsEntry, path);
             var configBytes = ReadEntry(configEntry, stream.Length, path, UnreadableCode);
             var weights = ReadEntry(weightsEntry, stream.Length, path, DamagedWeightsCode);
-            return (ParseConfig(configBytes, path), weights);
+            return (ParseConfig(configBytes, path), weights, KerasMajor(zip, stream.Length, path));
+        }
+    }
+
+    /// <summary>tf.keras 2.13–2.15 also wrote `.keras` archives; their activations follow Keras 2.</summary>
+    private static int KerasMajor(ZipArchive zip, long fileLength, string path)
+    {
+        if (zip.GetEntry("metadata.json") is not { } entry) return 3;
+        try
+        {
+            var version = JsonNode.Parse(ReadEntry(entry, fileLength, path, UnreadableCode))?["keras_version"]?.GetValue<string>();
+            return version is not null && int.TryParse(version.Split('.')[0], out var major) ? major : 3;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            return 3;
         }
     }
 

@@ -10,7 +10,7 @@ internal static class KerasArchiveModel
 {
     public static ModelGraph ReadUnoptimized(string path)
     {
-        var (config, weightBytes) = KerasArchive.Read(path);
+        var (config, weightBytes, kerasMajor) = KerasArchive.Read(path);
         var weightStream = new MemoryStream(weightBytes, writable: false);
         var declared = Hdf5Truncation.DeclaredLength(weightStream);
         if (declared is null || declared > weightBytes.Length)
@@ -31,7 +31,7 @@ internal static class KerasArchiveModel
         {
             try
             {
-                var graph = new KerasGraphBuilder(path, new Keras3WeightStore(path, h5)).Build(config);
+                var graph = new KerasGraphBuilder(path, new Keras3WeightStore(path, h5), kerasMajor).Build(config);
                 graph.SortTopologically();
                 return graph;
             }

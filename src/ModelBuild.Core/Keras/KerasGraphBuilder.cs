@@ -8,10 +8,11 @@ namespace ModelBuild.Core.Keras;
 /// Walks a Keras model config (Sequential or Functional, Keras 2 or 3, nested models, shared layers) and
 /// converts every layer call into IR nodes.
 /// </summary>
-internal sealed class KerasGraphBuilder(string file, IKerasWeightSource weights)
+/// <param name="kerasMajor">The major version of the Keras that wrote the file (activations such as hard_sigmoid differ).</param>
+internal sealed class KerasGraphBuilder(string file, IKerasWeightSource weights, int kerasMajor)
 {
     private readonly GraphEmitter _g = new();
-    private LayerConverter Converter => _converter ??= new LayerConverter(file, _g);
+    private LayerConverter Converter => _converter ??= new LayerConverter(file, _g) { KerasMajor = kerasMajor };
     private LayerConverter? _converter;
 
     public ModelGraph Build(JsonObject modelJson)
@@ -109,9 +110,9 @@ internal sealed class KerasGraphBuilder(string file, IKerasWeightSource weights)
                 var done = nodeCount.GetValueOrDefault(name);
                 while (done < calls.Count)
                 {
-                    var (refs, kwargs) = calls[done];
+                    var (refs, kwargs, args) = calls[done];
                     if (!refs.All(r => produced.ContainsKey((r.Layer, r.Node, r.Tensor)))) break;
-                    var outs = Apply(layer, refs.Select(r => produced[(r.Layer, r.Node, r.Tensor)]).ToList(), scope, keys, done, kwargs);
+                    var outs = Apply(layer, refs.Select(r => produced[(r.Layer, r.Node, r.Tensor)]).ToList(), scope, keys, done, kwargs, args);
                     for (int k = 0; k < outs.Count; k++) produced[(name, done, k)] = outs[k];
                     done++;
                     progressed = true;
@@ -129,13 +130,16 @@ internal sealed class KerasGraphBuilder(string file, IKerasWeightSource weights)
         return (modelInputs, outputs);
     }
 
-    private List<Tensor> Apply(JsonObject layer, IReadOnlyList<Tensor> inputs, KerasLayerPath scope, Dictionary<string, string> keys, int callIndex, JsonObject? kwargs = null)
+    private List<Tensor> Apply(JsonObject layer, IReadOnlyList<Tensor> inputs, KerasLayerPath scope, Dictionary<string, string> keys, int callIndex,
+        JsonObject? kwargs = null, JsonArray? args = null)
     {
         var name = LayerName(layer);
         var className = LayerClass(layer);
         var path = scope.Child(name, keys.GetValueOrDefault(name, name));
         if (IsModel(className))
             return BuildModel(layer, inputs, path).Outputs;
+        if (LayerConverter.IsKerasOperation(layer))
+            return [Converter.ConvertOperation(callIndex == 0 ? name : $"{name}_call{callIndex}", className, inputs, args ?? [], kwargs)];
 
         var cfg = new KerasConfig(layer["config"] as JsonObject ?? new JsonObject());
         var layerWeights = new LayerWeights(file, name, className, weights, weights.WeightsOf(path, className, cfg));
@@ -177,9 +181,10 @@ internal sealed class KerasGraphBuilder(string file, IKerasWeightSource weights)
     /// <summary>
     /// Each call of the layer: the tensors it reads (Keras 2 lists or Keras 3 `args`) and its keyword arguments.
     /// A Keras 2 TFOpLambda keeps its second operand in the kwargs (`{"y": 3.0}` or `{"y": [layer, node, tensor]}`);
-    /// a tensor operand is appended to the refs.
+    /// a tensor operand is appended to the refs. A Keras 3 call keeps its positional `args` (constants such as the
+    /// 3.0 of `x + 3.0` among the tensors).
     /// </summary>
-    private static IEnumerable<(List<TensorRef> Refs, JsonObject? Kwargs)> InboundCalls(JsonObject layer)
+    private static IEnumerable<(List<TensorRef> Refs, JsonObject? Kwargs, JsonArray? Args)> InboundCalls(JsonObject layer)
     {
         if (layer["inbound_nodes"] is not JsonArray nodes) yield break;
         foreach (var n in nodes)
@@ -190,13 +195,13 @@ internal sealed class KerasGraphBuilder(string file, IKerasWeightSource weights)
                 var kwargs = keras2.Count > 0 && keras2[0] is JsonArray first && first.Count > 3 ? first[3] as JsonObject : null;
                 if (kwargs?["y"] is JsonArray y && y.Count >= 3 && y[0] is JsonValue v && v.TryGetValue<string>(out _))
                     refs.Add(ToRef(y));
-                yield return (refs, kwargs);
+                yield return (refs, kwargs, null);
             }
             else if (n is JsonObject keras3)
             {
                 var refs = new List<TensorRef>();
                 CollectKerasTensors(keras3["args"], refs);
-                yield return (refs, keras3["kwargs"] as JsonObject);
+                yield return (refs, keras3["kwargs"] as JsonObject, keras3["args"] as JsonArray);
             }
         }
     }

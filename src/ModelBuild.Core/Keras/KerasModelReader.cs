@@ -45,7 +45,7 @@ public static class KerasModelReader
             {
                 var modelJson = ReadConfig(file, h5Path);
                 var weights = new KerasWeightStore(h5Path, file);
-                var graph = new KerasGraphBuilder(h5Path, weights).Build(modelJson);
+                var graph = new KerasGraphBuilder(h5Path, weights, KerasMajorVersion(file)).Build(modelJson);
                 graph.SortTopologically();
                 return graph;
             }
@@ -79,6 +79,17 @@ public static class KerasModelReader
         if (declared > actual)
             throw new ModelBuildException("MB1002", path,
                 $"is truncated: it has {actual} bytes but its HDF5 header says {declared}; the copy or download did not finish — copy the file again or save the model again.");
+    }
+
+    /// <summary>The major of the file's `keras_version` attribute ("2.8.0", "3.4.1"); 2 when it is absent or unreadable.</summary>
+    private static int KerasMajorVersion(NativeFile file)
+    {
+        if (!file.AttributeExists("keras_version")) return 2;
+        var attribute = file.Attribute("keras_version");
+        var text = attribute.Type.Class is H5DataTypeClass.String or H5DataTypeClass.VariableLength
+            ? attribute.Read<string>()
+            : System.Text.Encoding.UTF8.GetString(attribute.Read<byte[]>()).TrimEnd('\0');
+        return int.TryParse(text.Split('.')[0], out var major) ? major : 2;
     }
 
     private static JsonObject ReadConfig(NativeFile file, string path)

@@ -8,11 +8,12 @@ internal sealed partial class LayerConverter(string file, GraphEmitter g)
 {
     public static readonly string[] SupportedLayers =
     [
-        "InputLayer", "Conv2D", "DepthwiseConv2D", "SeparableConv2D", "Dense", "BatchNormalization", "Activation",
+        "InputLayer", "Conv2D", "Conv2DTranspose", "DepthwiseConv2D", "SeparableConv2D", "Dense", "BatchNormalization",
+        "Activation (linear, relu, relu6, sigmoid, tanh, softmax, swish/silu, hard_sigmoid, hard_swish/hard_silu)",
         "ReLU", "LeakyReLU", "Softmax", "Add", "Subtract", "Multiply", "Maximum", "Minimum", "Average", "Concatenate", "ZeroPadding2D", "Cropping2D", "CenterCrop",
         "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Flatten", "Reshape",
         "UpSampling2D", "Normalization", "TFOpLambda (add, subtract, multiply, truediv by a constant, maximum, minimum, relu, relu6, sigmoid, tanh, swish)", "Dropout", "SpatialDropout2D", "GaussianNoise", "GaussianDropout",
-        "ActivityRegularization", "Sequential", "Functional", "Model", .. PreprocessingLayers,
+        "ActivityRegularization", "Sequential", "Functional", "Model", KerasOperationsSupported, .. PreprocessingLayers,
     ];
 
     private static readonly HashSet<string> Identities =
@@ -31,6 +32,7 @@ internal sealed partial class LayerConverter(string file, GraphEmitter g)
         return className switch
         {
             "Conv2D" or "Convolution2D" => Conv2D(cfg, inputs[0], w),
+            "Conv2DTranspose" or "Convolution2DTranspose" => Conv2DTranspose(cfg, inputs[0], w),
             "DepthwiseConv2D" => Depthwise(cfg, inputs[0], w),
             "SeparableConv2D" or "SeparableConvolution2D" => Separable(cfg, inputs[0], w),
             "Dense" => Dense(cfg, inputs[0], w),
@@ -87,10 +89,9 @@ internal sealed partial class LayerConverter(string file, GraphEmitter g)
             case "sigmoid": return g.Emit(OpType.Logistic, outName, x.Shape, [x]);
             case "tanh": return g.Emit(OpType.Tanh, outName, x.Shape, [x]);
             case "softmax": return g.Emit(OpType.Softmax, outName, x.Shape, [x], new SoftmaxOptions());
-            case "hard_swish" or "hard_silu": return g.Emit(OpType.HardSwish, outName, x.Shape, [x]);
-            case "swish" or "silu":
-                var sig = g.Emit(OpType.Logistic, outName + "/sigmoid", x.Shape, [x]);
-                return g.Emit(OpType.Mul, outName, x.Shape, [x, sig], new ElementwiseOptions());
+            case "hard_swish" or "hard_silu": return HardSwish(x, outName);
+            case "hard_sigmoid": return HardSigmoid(x, outName, keras2Slope: KerasMajor < 3);
+            case "swish" or "silu": return Swish(x, outName);
             default: throw Unsupported($"with activation '{act}'");
         }
     }

@@ -4,8 +4,8 @@ namespace ModelBuild.Core.Keras;
 
 /// <summary>
 /// Keras preprocessing and augmentation layers inside a model, as they compute at inference: the random
-/// augmentations pass their input through; Resizing and RandomCrop are identities when the size already
-/// matches (another size needs a resize this converter does not emit yet; CenterCrop is a SLICE, see CroppingLayers); Rescaling is a multiply (and an add only
+/// augmentations pass their input through; RandomCrop is an identity when the size already matches; Resizing is a
+/// resize (see ResizingLayer), CenterCrop a SLICE (see CroppingLayers); Rescaling is a multiply (and an add only
 /// for a non-zero offset), which <see cref="RescalingFolding"/> later folds into the convolution it feeds.
 /// </summary>
 internal sealed partial class LayerConverter
@@ -15,7 +15,7 @@ internal sealed partial class LayerConverter
         ["RandomBrightness", "RandomContrast", "RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom"];
 
     private static string[] PreprocessingLayers =>
-        [.. RandomAugmentations, "RandomCrop and Resizing (to the size they receive)", "Rescaling"];
+        [.. RandomAugmentations, "RandomCrop (to the size it receives)", "Resizing (bilinear, nearest)", "Rescaling"];
 
     /// <summary>Converts a preprocessing layer; false when <paramref name="className"/> is not one.</summary>
     private bool TryPreprocessing(string className, KerasConfig cfg, IReadOnlyList<Tensor> inputs, out Tensor output)
@@ -29,7 +29,7 @@ internal sealed partial class LayerConverter
                 RequireSameSize(cfg, x, "at inference Keras center-crops to the target aspect ratio and resizes (bilinear), depending on its version");
                 return true;
             case "Resizing":
-                RequireSameSize(cfg, x, $"a {cfg.String("interpolation", "bilinear")} resize");
+                output = Resizing(cfg, x);
                 return true;
             case "Rescaling":
                 output = Rescaling(cfg, x);
@@ -45,7 +45,7 @@ internal sealed partial class LayerConverter
         RequireChannelsLast(cfg);
         int h = cfg.Int("height", -1), w = cfg.Int("width", -1);
         if (h == x.Shape[1] && w == x.Shape[2]) return;
-        throw Unsupported($"from {x.Shape[1]}×{x.Shape[2]} to {h}×{w} ({otherwise}; resizing is not yet supported — resize the images before the model, or give the model an input of {h}×{w})");
+        throw Unsupported($"from {x.Shape[1]}×{x.Shape[2]} to {h}×{w} ({otherwise}, which is not supported — resize the images before the model, or give the model an input of {h}×{w})");
     }
 
     /// <summary>keras.layers.Rescaling: x · scale + offset, per channel or scalar; no ADD for a zero offset, so nothing inexact remains once folded.</summary>

@@ -51,6 +51,9 @@ internal abstract class OperatorDefinition
     /// <summary>The inputs as written to a .tflite file (e.g. an explicit or zero bias TFLite 2.9 needs).</summary>
     public virtual IReadOnlyList<Tensor?> TfLiteInputs(Node node) => node.Inputs;
 
+    /// <summary>The IR's inputs from those of a .tflite operator: the inverse of <see cref="TfLiteInputs"/> when it reorders them.</summary>
+    public virtual IReadOnlyList<Tensor?> FromTfLiteInputs(IReadOnlyList<Tensor?> inputs) => inputs;
+
     /// <summary>Version 2 for int8 inputs, 1 for float: the rule most builtins follow.</summary>
     protected static int Int8Version2(Node node) => IsInt8(node) ? 2 : 1;
 

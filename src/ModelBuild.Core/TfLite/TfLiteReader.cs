@@ -50,7 +50,7 @@ public static class TfLiteReader
             if (code.IsCustom || !OperatorRegistry.TryGet((TfLiteBuiltinOperator)code.BuiltinCode, out var definition))
                 throw new NotSupportedException(
                     $"TFLite model '{name}': operator {code.DisplayName} (producing '{outputs.FirstOrDefault()?.Name}') has no ModelBuild IR equivalent.");
-            var inputs = op.Inputs.Select(i => i < 0 ? null : At(i)).ToArray();
+            var inputs = definition.FromTfLiteInputs(op.Inputs.Select(i => i < 0 ? null : At(i)).ToArray());
             OpOptions? options;
             try
             {

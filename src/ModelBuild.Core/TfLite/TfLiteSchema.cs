@@ -125,6 +125,20 @@ internal static class TfLiteSchema
         public const int FieldCount = 1;
     }
 
+    /// <summary>Fields 0 and 1 (new_height, new_width) are deprecated; the size is the second input.</summary>
+    public static class ResizeBilinearOptions
+    {
+        public const int AlignCorners = 2, HalfPixelCenters = 3;
+        public const int FieldCount = 4;
+    }
+
+    /// <summary>TFLite 2.9's table; fused_activation_function (field 3) came later.</summary>
+    public static class TransposeConvOptions
+    {
+        public const int Padding = 0, StrideW = 1, StrideH = 2;
+        public const int FieldCount = 3;
+    }
+
     public static class ResizeNearestNeighborOptions
     {
         public const int AlignCorners = 0, HalfPixelCenters = 1;
@@ -149,6 +163,7 @@ public enum TfLiteBuiltinOperator
     ReluN1To1 = 20,
     Relu6 = 21,
     Reshape = 22,
+    ResizeBilinear = 23,
     Softmax = 25,
     Tanh = 28,
     Custom = 32,
@@ -158,6 +173,7 @@ public enum TfLiteBuiltinOperator
     Maximum = 55,
     Minimum = 57,
     Slice = 65,
+    TransposeConv = 67,
     ReduceMax = 82,
     ResizeNearestNeighbor = 97,
     LeakyRelu = 98,
@@ -176,6 +192,7 @@ public enum TfLiteBuiltinOptionsType : byte
     SoftmaxOptions = 9,
     ConcatenationOptions = 10,
     AddOptions = 11,
+    ResizeBilinearOptions = 15,
     ReshapeOptions = 17,
     MulOptions = 21,
     PadOptions = 22,
@@ -184,6 +201,7 @@ public enum TfLiteBuiltinOptionsType : byte
     DequantizeOptions = 38,
     MaximumMinimumOptions = 39,
     SliceOptions = 48,
+    TransposeConvOptions = 49,
     ResizeNearestNeighborOptions = 74,
     LeakyReluOptions = 75,
     QuantizeOptions = 89,
