@@ -1,3 +1,4 @@
+using ModelBuild.Core.Synthesis.Layers;
 using PureHDF;
 
 namespace ModelBuild.Core.Synthesis;
@@ -28,7 +29,7 @@ internal static class KerasH5Writer
             {
                 var inner = new H5Group();
                 foreach (var w in layer.Weights)
-                    inner[w.Name + ":0"] = new H5Dataset<float[]>(w.Values, fileDims: w.Shape.Select(d => (ulong)d).ToArray());
+                    inner[w.Name + ":0"] = Dataset(w);
                 group[layer.Name] = inner;
             }
 
@@ -53,4 +54,10 @@ internal static class KerasH5Writer
 
         file.Write(path, new H5WriteOptions(PreferCompactDatasetLayout: false));
     }
+
+    /// <summary>A weight as h5py stores it: float32 in its Keras shape, or an int64 scalar.</summary>
+    internal static H5Dataset Dataset(SynthWeight w) =>
+        w.IsInt64
+            ? new H5Dataset<long>((long)w.Values[0])
+            : new H5Dataset<float[]>(w.Values, fileDims: w.Shape.Select(d => (ulong)d).ToArray());
 }

@@ -23,6 +23,17 @@ internal sealed class DenseLayer : SynthLayer
 
     public override void Initialize(SynthRandom random) => DrawHeUniform(random, _weights, InputChannels(), _bias);
 
+    public override bool Keras3HasBuildConfig => true;
+
+    /// <summary>Keras 3's Dense writes no activity_regularizer and adds quantization_config.</summary>
+    public override JsonObject Keras3Config()
+    {
+        var config = base.Keras3Config();
+        config.Remove("activity_regularizer");
+        config["quantization_config"] = null;
+        return config;
+    }
+
     protected override void AddConfig(JsonObject config)
     {
         config["units"] = _units;

@@ -25,6 +25,23 @@ internal sealed class DepthwiseConv2DLayer : SynthLayer
 
     public override void Initialize(SynthRandom random) => DrawHeUniform(random, _weights, _kernel * _kernel);
 
+    public override bool Keras3HasBuildConfig => true;
+
+    /// <summary>Keras 3's BaseDepthwiseConv.get_config: depth_multiplier first, then the window, then weights' options.</summary>
+    public override JsonObject Keras3Config()
+    {
+        var k2 = base.Keras3Config();
+        var config = new JsonObject { ["name"] = Name, ["trainable"] = true, ["dtype"] = Keras3Serialization.DTypePolicy() };
+        foreach (var key in new[]
+                 {
+                     "depth_multiplier", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "activation", "use_bias",
+                     "depthwise_initializer", "bias_initializer", "depthwise_regularizer", "bias_regularizer", "activity_regularizer",
+                     "depthwise_constraint", "bias_constraint",
+                 })
+            config[key] = k2[key]!?.DeepClone();
+        return config;
+    }
+
     protected override void AddConfig(JsonObject config)
     {
         AddConvolutionWindowConfig(config, _kernel, _stride, _same);
