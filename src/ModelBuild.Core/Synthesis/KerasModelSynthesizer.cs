@@ -51,11 +51,17 @@ public static class KerasModelSynthesizer
             SynthArchitecture.ResNet101 => ResNetV1.Build("resnet101", [3, 4, 23, 3], options.InputSize, options.Classes),
             SynthArchitecture.ResNet152 => ResNetV1.Build("resnet152", [3, 8, 36, 3], options.InputSize, options.Classes),
             SynthArchitecture.MobileNetV2 => MobileNetV2.Build(options.InputSize, options.Classes),
+            SynthArchitecture.EfficientNetB0 => EfficientNet.BuildB0(options.InputSize, options.Classes),
             _ => throw new ArgumentOutOfRangeException(nameof(arch), arch, "unknown architecture"),
         };
         model.Initialize(seed);
 
-        Action<float[]> preprocess = arch == SynthArchitecture.MobileNetV2 ? CalibrationImages.Tf : CalibrationImages.Caffe;
+        Action<float[]> preprocess = arch switch
+        {
+            SynthArchitecture.MobileNetV2 => CalibrationImages.Tf,
+            SynthArchitecture.EfficientNetB0 => CalibrationImages.Raw,
+            _ => CalibrationImages.Caffe,
+        };
         var images = CalibrationImages.Make(options.CalibrationImages, options.CalibrationSize ?? options.InputSize, seed, preprocess);
         model.Run(images, measure: true);
         var missed = model.Layers.OfType<BatchNormalizationLayer>().FirstOrDefault(b => !b.Measured);

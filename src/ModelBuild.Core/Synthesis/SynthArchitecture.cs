@@ -7,4 +7,5 @@ public enum SynthArchitecture
     ResNet101,
     ResNet152,
     MobileNetV2,
+    EfficientNetB0,
 }

@@ -29,6 +29,7 @@ public sealed class SynthesizedFormatsAgreeTests
     [TestMethod]
     [DataRow(SynthArchitecture.MobileNetV2, 96)]
     [DataRow(SynthArchitecture.ResNet50, 64)]
+    [DataRow(SynthArchitecture.EfficientNetB0, 64)]
     public void The_h5_and_the_keras_file_of_one_seed_run_alike_in_float_and_quantize_to_the_same_bytes(SynthArchitecture arch, int size)
     {
         var options = new SynthOptions { InputSize = size, Classes = 10, CalibrationSize = 32, CalibrationImages = 1 };

@@ -6,11 +6,12 @@ namespace ModelBuild.Core.Synthesis.Layers;
 internal sealed class DenseLayer : SynthLayer
 {
     private readonly int _units;
+    private readonly JsonObject? _kernelInitializer;
     private readonly float[] _weights, _bias;
 
-    public DenseLayer(string name, SynthLayer input, int units) : base(name, input)
+    public DenseLayer(string name, SynthLayer input, int units, JsonObject? kernelInitializer = null) : base(name, input)
     {
-        _units = units;
+        (_units, _kernelInitializer) = (units, kernelInitializer);
         _weights = new float[input.OutputShape[^1] * units];
         _bias = new float[units];
     }
@@ -39,6 +40,7 @@ internal sealed class DenseLayer : SynthLayer
         config["units"] = _units;
         config["activation"] = "softmax";
         AddKernelAndBiasConfig(config, useBias: true);
+        if (_kernelInitializer is not null) config["kernel_initializer"] = _kernelInitializer.DeepClone();
     }
 
     public override FeatureMap Forward(IReadOnlyList<FeatureMap> inputs)

@@ -7,12 +7,13 @@ internal sealed class DepthwiseConv2DLayer : SynthLayer
 {
     private readonly int _kernel, _stride;
     private readonly bool _same;
+    private readonly JsonObject? _initializer;
     private readonly float[] _weights;
 
-    public DepthwiseConv2DLayer(string name, SynthLayer input, int kernel, int stride, bool same)
+    public DepthwiseConv2DLayer(string name, SynthLayer input, int kernel, int stride, bool same, JsonObject? initializer = null)
         : base(name, input)
     {
-        (_kernel, _stride, _same) = (kernel, stride, same);
+        (_kernel, _stride, _same, _initializer) = (kernel, stride, same, initializer);
         OutputShape = SynthKernels.WindowShape(input.OutputShape, kernel, stride, same, input.OutputShape[2]);
         _weights = new float[kernel * kernel * input.OutputShape[2]];
     }
@@ -51,7 +52,7 @@ internal sealed class DepthwiseConv2DLayer : SynthLayer
         config["activity_regularizer"] = null;
         config["bias_constraint"] = null;
         config["depth_multiplier"] = 1;
-        config["depthwise_initializer"] = Initializer("GlorotUniform", new JsonObject { ["seed"] = null });
+        config["depthwise_initializer"] = _initializer?.DeepClone() ?? Initializer("GlorotUniform", new JsonObject { ["seed"] = null });
         config["depthwise_regularizer"] = null;
         config["depthwise_constraint"] = null;
     }

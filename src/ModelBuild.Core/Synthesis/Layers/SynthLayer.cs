@@ -86,7 +86,7 @@ internal abstract class SynthLayer
 
     protected static JsonArray Pair(int a, int b) => [a, b];
 
-    protected static JsonObject Initializer(string className, JsonObject? config = null) =>
+    internal static JsonObject Initializer(string className, JsonObject? config = null) =>
         new() { ["class_name"] = className, ["config"] = config ?? new JsonObject() };
 
     /// <summary>Draws a He-uniform kernel (limit √(6 / fan-in)) and, where given, a small bias in [-0.05, 0.05).</summary>
