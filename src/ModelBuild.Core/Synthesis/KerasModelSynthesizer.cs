@@ -52,6 +52,8 @@ public static class KerasModelSynthesizer
             SynthArchitecture.ResNet152 => ResNetV1.Build("resnet152", [3, 8, 36, 3], options.InputSize, options.Classes),
             SynthArchitecture.MobileNetV2 => MobileNetV2.Build(options.InputSize, options.Classes),
             SynthArchitecture.EfficientNetB0 => EfficientNet.BuildB0(options.InputSize, options.Classes),
+            SynthArchitecture.MobileNetV3Small => MobileNetV3.Build(large: false, options.InputSize, options.Classes, options.Format),
+            SynthArchitecture.MobileNetV3Large => MobileNetV3.Build(large: true, options.InputSize, options.Classes, options.Format),
             _ => throw new ArgumentOutOfRangeException(nameof(arch), arch, "unknown architecture"),
         };
         model.Initialize(seed);
@@ -59,7 +61,7 @@ public static class KerasModelSynthesizer
         Action<float[]> preprocess = arch switch
         {
             SynthArchitecture.MobileNetV2 => CalibrationImages.Tf,
-            SynthArchitecture.EfficientNetB0 => CalibrationImages.Raw,
+            SynthArchitecture.EfficientNetB0 or SynthArchitecture.MobileNetV3Small or SynthArchitecture.MobileNetV3Large => CalibrationImages.Raw,
             _ => CalibrationImages.Caffe,
         };
         var images = CalibrationImages.Make(options.CalibrationImages, options.CalibrationSize ?? options.InputSize, seed, preprocess);

@@ -8,4 +8,6 @@ public enum SynthArchitecture
     ResNet152,
     MobileNetV2,
     EfficientNetB0,
+    MobileNetV3Small,
+    MobileNetV3Large,
 }

@@ -53,23 +53,9 @@ internal sealed class DenseLayer : SynthLayer
             var logits = y.Data.AsSpan(n * _units, _units);
             _bias.CopyTo(logits);
             for (int i = 0; i < cin; i++) SynthKernels.Axpy(logits, _weights.AsSpan(i * _units, _units), x.Data[n * cin + i]);
-            Softmax(logits);
+            SynthActivations.SoftmaxInPlace(logits);
         }
 
         return y;
-    }
-
-    private static void Softmax(Span<float> v)
-    {
-        float max = float.NegativeInfinity;
-        foreach (var x in v) max = Math.Max(max, x);
-        double sum = 0;
-        for (int i = 0; i < v.Length; i++)
-        {
-            v[i] = MathF.Exp(v[i] - max);
-            sum += v[i];
-        }
-
-        for (int i = 0; i < v.Length; i++) v[i] = (float)(v[i] / sum);
     }
 }

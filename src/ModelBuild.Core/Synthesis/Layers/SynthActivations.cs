@@ -10,6 +10,7 @@ internal enum SynthActivation
     Sigmoid,
     Swish,
     HardSwish,
+    Softmax,
 }
 
 /// <summary>
@@ -28,12 +29,27 @@ internal static class SynthActivations
         SynthActivation.Sigmoid => "sigmoid",
         SynthActivation.Swish => "swish",
         SynthActivation.HardSwish => "hard_swish",
+        SynthActivation.Softmax => "softmax",
         _ => throw new ArgumentOutOfRangeException(nameof(activation)),
     };
 
     public static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
 
     public static float HardSigmoid(float x) => Math.Min(Math.Max(x + 3f, 0f), 6f) * OneSixth;
+
+    public static void SoftmaxInPlace(Span<float> v)
+    {
+        float max = float.NegativeInfinity;
+        foreach (var e in v) max = Math.Max(max, e);
+        double sum = 0;
+        for (int i = 0; i < v.Length; i++)
+        {
+            v[i] = MathF.Exp(v[i] - max);
+            sum += v[i];
+        }
+
+        for (int i = 0; i < v.Length; i++) v[i] = (float)(v[i] / sum);
+    }
 
     /// <summary>Applies <paramref name="activation"/> to <paramref name="x"/> in place and returns it.</summary>
     public static FeatureMap Apply(SynthActivation activation, FeatureMap x)
@@ -46,6 +62,9 @@ internal static class SynthActivations
             case SynthActivation.Sigmoid: for (int i = 0; i < d.Length; i++) d[i] = Sigmoid(d[i]); break;
             case SynthActivation.Swish: for (int i = 0; i < d.Length; i++) d[i] *= Sigmoid(d[i]); break;
             case SynthActivation.HardSwish: for (int i = 0; i < d.Length; i++) d[i] *= HardSigmoid(d[i]); break;
+            case SynthActivation.Softmax:
+                for (int start = 0; start < d.Length; start += x.C) SoftmaxInPlace(d.AsSpan(start, x.C));
+                break;
         }
 
         return x;

@@ -30,6 +30,12 @@ internal abstract class SynthLayer
 
     public IReadOnlyList<SynthLayer> Inputs { get; }
 
+    /// <summary>
+    /// The name whose random stream draws the weights; by default the layer's name. Where Keras 2 and 3 name a layer
+    /// differently (MobileNetV3), both files seed it by the Keras 2 name, so they carry the same weights.
+    /// </summary>
+    public string? SeedKey { get; init; }
+
     public abstract string ClassName { get; }
 
     /// <summary>Output shape without the batch dimension: [H, W, C] or [C].</summary>
@@ -72,6 +78,9 @@ internal abstract class SynthLayer
     /// <summary>The <c>args</c> of the layer's call in a Keras 3 config: one tensor, or a list of tensors for a merge layer.</summary>
     public virtual JsonArray Keras3CallArgs(IReadOnlyList<JsonNode> tensors) =>
         tensors.Count == 1 ? [tensors[0]] : [new JsonArray([.. tensors])];
+
+    /// <summary>The keyword arguments a Keras 2 inbound node carries (a TFOpLambda's constant operand).</summary>
+    public virtual JsonObject Keras2CallKwargs() => [];
 
     /// <summary>The <c>kwargs</c> Keras 3 records for the call (e.g. <c>mask: null</c> when call() takes a mask).</summary>
     public virtual JsonObject Keras3CallKwargs() => [];
