@@ -15,8 +15,9 @@ public static class CommandHelp
               the cut points and segment sizes the build would choose (BudgetMiB and Cuts as in KerasModel)
             """,
         "synthesize" => """
-            usage: modelbuild synthesize <ResNet101|ResNet50|ResNet152|MobileNetV2> <out.h5> [--seed <n>]
-              writes a Keras .h5 with that architecture and random weights (seed 1 unless given)
+            usage: modelbuild synthesize <architecture> <out.h5|out.keras> [--seed <n>]
+              writes a Keras 2 .h5 (or a Keras 3 .keras when the name ends in .keras) with that keras.applications
+              architecture and random weights (seed 1 unless given); one seed gives the same weights in both formats
             """,
         "build" => BuildCommand.Usage,
         "chain" => """

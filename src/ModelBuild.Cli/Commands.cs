@@ -17,7 +17,7 @@ public static class Commands
         usage: modelbuild <command> ...
           inspect <model.keras|.h5|.tflite>       layers / operators, tensors, parameter sizes
           plan <model> [--budget {ModelBuildDefaults.BudgetMiB}] [--cuts a;b] cut points and segment sizes for a budget (MiB)
-          synthesize <ResNet101|ResNet50|ResNet152|MobileNetV2> <out.h5> [--seed 1]
+          synthesize <architecture> <out.h5|out.keras> [--seed 1]
                                                   write a Keras .h5 with that architecture and random weights
           build <model> <out-dir> [options]       the whole chain without MSBuild: <out-dir>/<name>/full_split, pairs_kN;
                                                   every KerasModel option as a flag (modelbuild build --help)
@@ -95,13 +95,14 @@ public static class Commands
         return 0;
     }
 
-    /// <summary>Writes a Keras ResNet or MobileNetV2 .h5 with random weights (ModelBuild.Core.Synthesis).</summary>
+    /// <summary>Writes a keras.applications model with random weights (ModelBuild.Core.Synthesis): Keras 3 .keras when the output ends in .keras, else Keras 2 .h5.</summary>
     private static int Synthesize(string architecture, string output, int seed)
     {
         if (!Enum.TryParse<SynthArchitecture>(architecture, ignoreCase: true, out var arch) || !Enum.IsDefined(arch))
             throw new UsageException($"unknown architecture '{architecture}'; use one of {string.Join(", ", Enum.GetNames<SynthArchitecture>())}.");
         var clock = Stopwatch.StartNew();
-        KerasModelSynthesizer.Write(output, arch, seed);
+        var format = output.EndsWith(".keras", StringComparison.OrdinalIgnoreCase) ? SynthFileFormat.KerasArchive : SynthFileFormat.KerasH5;
+        KerasModelSynthesizer.Write(output, arch, seed, new SynthOptions { Format = format });
         Console.WriteLine($"wrote {output}: synthetic {arch} (random weights, seed {seed}), {new FileInfo(output).Length / 1048576.0:F1} MB in {clock.Elapsed.TotalSeconds:F1} s");
         return 0;
     }

@@ -17,9 +17,8 @@ internal sealed class KerasWeightStore : IKerasWeightSource
     {
         _file = file;
         var weights = root.LinkExists("model_weights") ? root.Group("model_weights") : root;
-        foreach (var child in weights.Children())
+        foreach (var (key, group) in LayerGroups(weights))
         {
-            if (child is not IH5Group group) continue;
             var list = new List<(string, IH5Dataset)>();
             foreach (var name in ReadWeightNames(group))
             {
@@ -28,7 +27,7 @@ internal sealed class KerasWeightStore : IKerasWeightSource
                 list.Add((name, ds));
             }
 
-            _byGroup[group.Name] = list;
+            _byGroup[key] = list;
         }
     }
 
@@ -71,6 +70,27 @@ internal sealed class KerasWeightStore : IKerasWeightSource
         var s = weightName[(weightName.LastIndexOf('/') + 1)..];
         var colon = s.IndexOf(':');
         return colon < 0 ? s : s[..colon];
+    }
+
+    /// <summary>
+    /// Each layer's group by layer name: those in the layer_names attribute first, as Keras loads them (h5py stored
+    /// a name with "/", e.g. MobileNetV3's "Conv/BatchNorm", as nested groups), then any other top-level group.
+    /// </summary>
+    private static IEnumerable<(string Key, IH5Group Group)> LayerGroups(IH5Group weights)
+    {
+        var seen = new HashSet<string>();
+        if (weights.AttributeExists("layer_names"))
+        {
+            var attr = weights.Attribute("layer_names");
+            if (attr.Type.Class is H5DataTypeClass.String or H5DataTypeClass.VariableLength)
+                foreach (var name in attr.Read<string[]>())
+                    if (name.Contains('/') && seen.Add(name) && weights.LinkExists(name) && weights.Get(name) is IH5Group nested)
+                        yield return (name, nested);
+        }
+
+        foreach (var child in weights.Children())
+            if (child is IH5Group group && seen.Add(group.Name))
+                yield return (group.Name, group);
     }
 
     private static IEnumerable<string> ReadWeightNames(IH5Group group)

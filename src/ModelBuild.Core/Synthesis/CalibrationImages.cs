@@ -31,6 +31,11 @@ internal static class CalibrationImages
         for (int i = 0; i < rgb.Length; i++) rgb[i] = rgb[i] / 127.5f - 1f;
     }
 
+    /// <summary>Raw [0, 255] pixels, for models that preprocess inside (EfficientNet's Rescaling and Normalization).</summary>
+    public static void Raw(float[] rgb)
+    {
+    }
+
     public static FeatureMap Make(int count, int size, int seed, Action<float[]> preprocess)
     {
         var random = SynthRandom.ForLayer(seed, "calibration images");

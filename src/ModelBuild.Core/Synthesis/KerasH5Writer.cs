@@ -1,3 +1,4 @@
+using ModelBuild.Core.Synthesis.Layers;
 using PureHDF;
 
 namespace ModelBuild.Core.Synthesis;
@@ -21,18 +22,16 @@ internal static class KerasH5Writer
         var weights = new H5Group();
         foreach (var layer in model.Layers.OrderBy(l => l.Name, StringComparer.Ordinal))
         {
-            var group = new H5Group();
+            // h5py makes a "/" in a name (Keras 2's MobileNetV3: "Conv/BatchNorm") a path of nested groups, for the
+            // layer's group and for each weight inside it.
+            var group = GroupAt(weights, layer.Name);
             var names = layer.Weights.Select(w => $"{layer.Name}/{w.Name}:0").ToArray();
             group.Attributes = new Dictionary<string, object> { ["weight_names"] = names.Length > 0 ? names : Array.Empty<double>() };
-            if (names.Length > 0)
+            foreach (var (w, name) in layer.Weights.Zip(names))
             {
-                var inner = new H5Group();
-                foreach (var w in layer.Weights)
-                    inner[w.Name + ":0"] = new H5Dataset<float[]>(w.Values, fileDims: w.Shape.Select(d => (ulong)d).ToArray());
-                group[layer.Name] = inner;
+                var at = name.LastIndexOf('/');
+                GroupAt(group, name[..at])[name[(at + 1)..]] = Dataset(w);
             }
-
-            weights[layer.Name] = group;
         }
 
         weights["top_level_model_weights"] = new H5Group { Attributes = new Dictionary<string, object> { ["weight_names"] = Array.Empty<double>() } };
@@ -53,4 +52,28 @@ internal static class KerasH5Writer
 
         file.Write(path, new H5WriteOptions(PreferCompactDatasetLayout: false));
     }
+
+    /// <summary>The group at a "/"-separated path below <paramref name="root"/>, created with its parents where missing.</summary>
+    private static H5Group GroupAt(H5Group root, string path)
+    {
+        var group = root;
+        foreach (var part in path.Split('/'))
+        {
+            if (!group.TryGetValue(part, out var child))
+            {
+                child = new H5Group();
+                group[part] = child;
+            }
+
+            group = (H5Group)child;
+        }
+
+        return group;
+    }
+
+    /// <summary>A weight as h5py stores it: float32 in its Keras shape, or an int64 scalar.</summary>
+    internal static H5Dataset Dataset(SynthWeight w) =>
+        w.IsInt64
+            ? new H5Dataset<long>((long)w.Values[0])
+            : new H5Dataset<float[]>(w.Values, fileDims: w.Shape.Select(d => (ulong)d).ToArray());
 }

@@ -7,4 +7,7 @@ public enum SynthArchitecture
     ResNet101,
     ResNet152,
     MobileNetV2,
+    EfficientNetB0,
+    MobileNetV3Small,
+    MobileNetV3Large,
 }

@@ -32,7 +32,7 @@ internal sealed class SynthModel
     /// <summary>Draws every layer's weights from its own stream of <paramref name="seed"/>.</summary>
     public void Initialize(int seed)
     {
-        Parallel.ForEach(Layers, layer => layer.Initialize(SynthRandom.ForLayer(seed, layer.Name)));
+        Parallel.ForEach(Layers, layer => layer.Initialize(SynthRandom.ForLayer(seed, layer.SeedKey ?? layer.Name)));
     }
 
     /// <summary>
@@ -67,7 +67,7 @@ internal sealed class SynthModel
         {
             var inbound = new JsonArray();
             if (layer.Inputs.Count > 0)
-                inbound.Add(new JsonArray(layer.Inputs.Select(s => (JsonNode)new JsonArray(s.Name, 0, 0, new JsonObject())).ToArray()));
+                inbound.Add(new JsonArray(layer.Inputs.Select(s => (JsonNode)new JsonArray(s.Name, 0, 0, layer.Keras2CallKwargs())).ToArray()));
             layers.Add(new JsonObject
             {
                 ["class_name"] = layer.ClassName,

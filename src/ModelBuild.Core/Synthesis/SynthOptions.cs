@@ -15,6 +15,12 @@ public sealed record SynthOptions
     /// </summary>
     public int? CalibrationSize { get; init; } = 128;
 
+    /// <summary>
+    /// The file written: Keras 2 <c>.h5</c> or Keras 3 <c>.keras</c>. One seed gives the same weights in both; where
+    /// Keras 2 and 3 build an application differently (MobileNetV3's hard-swish), each file has its own Keras' layers.
+    /// </summary>
+    public SynthFileFormat Format { get; init; } = SynthFileFormat.KerasH5;
+
     /// <summary>Number of random images in that forward pass.</summary>
     public int CalibrationImages { get; init; } = 2;
 

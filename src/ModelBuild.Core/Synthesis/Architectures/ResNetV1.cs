@@ -17,7 +17,7 @@ internal static class ResNetV1
         var input = new InputLayerSpec("input_1", inputSize, inputSize, 3);
         SynthLayer x = new ZeroPadding2DLayer("conv1_pad", input, 3, 3, 3, 3);
         x = new Conv2DLayer("conv1_conv", x, 64, 7, stride: 2);
-        x = new BatchNormalizationLayer("conv1_bn", x, Epsilon, Momentum);
+        x = new BatchNormalizationLayer("conv1_bn", x, Epsilon, Momentum, keras3Axis: 3);
         x = new ReluActivationLayer("conv1_relu", x);
         x = new ZeroPadding2DLayer("pool1_pad", x, 1, 1, 1, 1);
         x = new MaxPooling2DLayer("pool1_pool", x, 3, 2);
@@ -42,13 +42,13 @@ internal static class ResNetV1
     private static SynthLayer Block(SynthLayer x, int filters, int stride, bool convShortcut, string name)
     {
         var shortcut = convShortcut
-            ? new BatchNormalizationLayer($"{name}_0_bn", new Conv2DLayer($"{name}_0_conv", x, 4 * filters, 1, stride), Epsilon, Momentum)
+            ? new BatchNormalizationLayer($"{name}_0_bn", new Conv2DLayer($"{name}_0_conv", x, 4 * filters, 1, stride), Epsilon, Momentum, keras3Axis: 3)
             : x;
         SynthLayer y = new Conv2DLayer($"{name}_1_conv", x, filters, 1, stride);
-        y = new BatchNormalizationLayer($"{name}_1_bn", y, Epsilon, Momentum);
+        y = new BatchNormalizationLayer($"{name}_1_bn", y, Epsilon, Momentum, keras3Axis: 3);
         y = new ReluActivationLayer($"{name}_1_relu", y);
         y = new Conv2DLayer($"{name}_2_conv", y, filters, 3, 1, same: true);
-        y = new BatchNormalizationLayer($"{name}_2_bn", y, Epsilon, Momentum);
+        y = new BatchNormalizationLayer($"{name}_2_bn", y, Epsilon, Momentum, keras3Axis: 3);
         y = new ReluActivationLayer($"{name}_2_relu", y);
         y = new Conv2DLayer($"{name}_3_conv", y, 4 * filters, 1);
         y = new BatchNormalizationLayer($"{name}_3_bn", y, Epsilon, Momentum, gammaLow: 0.1f, gammaHigh: 0.3f);

@@ -21,8 +21,8 @@ internal sealed class ReluActivationLayer(string name, SynthLayer input) : Synth
     }
 }
 
-/// <summary>keras.layers.ReLU(6.), as MobileNetV2 uses it.</summary>
-internal sealed class ReLULayer(string name, SynthLayer input, double maxValue) : SynthLayer(name, input)
+/// <summary>keras.layers.ReLU(6.) as MobileNetV2 uses it, or ReLU() without a maximum (MobileNetV3).</summary>
+internal sealed class ReLULayer(string name, SynthLayer input, double? maxValue) : SynthLayer(name, input)
 {
     public override string ClassName => "ReLU";
 
@@ -35,5 +35,5 @@ internal sealed class ReLULayer(string name, SynthLayer input, double maxValue) 
         config["threshold"] = 0.0;
     }
 
-    public override FeatureMap Forward(IReadOnlyList<FeatureMap> inputs) => ReluActivationLayer.Clamp(inputs[0], (float)maxValue);
+    public override FeatureMap Forward(IReadOnlyList<FeatureMap> inputs) => ReluActivationLayer.Clamp(inputs[0], maxValue is double max ? (float)max : float.PositiveInfinity);
 }

@@ -9,6 +9,8 @@ internal sealed class AddLayer(string name, SynthLayer a, SynthLayer b) : SynthL
 
     public override int[] OutputShape => Inputs[0].OutputShape;
 
+    public override bool Keras3HasBuildConfig => true;
+
     protected override void AddConfig(JsonObject config)
     {
     }

@@ -10,13 +10,14 @@ namespace ModelBuild.Core.Synthesis.Layers;
 internal sealed class BatchNormalizationLayer : SynthLayer
 {
     private readonly double _epsilon, _momentum;
+    private readonly int _keras3Axis;
     private readonly float _gammaLow, _gammaHigh;
     private readonly float[] _gamma, _beta, _mean, _variance;
 
-    public BatchNormalizationLayer(string name, SynthLayer input, double epsilon, double momentum, float gammaLow = 0.8f, float gammaHigh = 1.2f)
+    public BatchNormalizationLayer(string name, SynthLayer input, double epsilon, double momentum, float gammaLow = 0.8f, float gammaHigh = 1.2f, int keras3Axis = -1)
         : base(name, input)
     {
-        (_epsilon, _momentum, _gammaLow, _gammaHigh) = (epsilon, momentum, gammaLow, gammaHigh);
+        (_epsilon, _momentum, _gammaLow, _gammaHigh, _keras3Axis) = (epsilon, momentum, gammaLow, gammaHigh, keras3Axis);
         int c = input.OutputShape[^1];
         (_gamma, _beta, _mean, _variance) = (new float[c], new float[c], new float[c], new float[c]);
         Array.Fill(_variance, 1f);
@@ -70,6 +71,19 @@ internal sealed class BatchNormalizationLayer : SynthLayer
 
         Measured = true;
     }
+
+    public override bool Keras3HasBuildConfig => true;
+
+    /// <summary>Keras 3 keeps the axis as the application passed it (3 or -1) and adds the synchronized flag.</summary>
+    public override JsonObject Keras3Config()
+    {
+        var config = base.Keras3Config();
+        config["axis"] = _keras3Axis;
+        config["synchronized"] = false;
+        return config;
+    }
+
+    public override JsonObject Keras3CallKwargs() => new() { ["mask"] = null };
 
     protected override void AddConfig(JsonObject config)
     {

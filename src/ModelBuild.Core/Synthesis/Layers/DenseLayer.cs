@@ -6,11 +6,12 @@ namespace ModelBuild.Core.Synthesis.Layers;
 internal sealed class DenseLayer : SynthLayer
 {
     private readonly int _units;
+    private readonly JsonObject? _kernelInitializer;
     private readonly float[] _weights, _bias;
 
-    public DenseLayer(string name, SynthLayer input, int units) : base(name, input)
+    public DenseLayer(string name, SynthLayer input, int units, JsonObject? kernelInitializer = null) : base(name, input)
     {
-        _units = units;
+        (_units, _kernelInitializer) = (units, kernelInitializer);
         _weights = new float[input.OutputShape[^1] * units];
         _bias = new float[units];
     }
@@ -23,11 +24,23 @@ internal sealed class DenseLayer : SynthLayer
 
     public override void Initialize(SynthRandom random) => DrawHeUniform(random, _weights, InputChannels(), _bias);
 
+    public override bool Keras3HasBuildConfig => true;
+
+    /// <summary>Keras 3's Dense writes no activity_regularizer and adds quantization_config.</summary>
+    public override JsonObject Keras3Config()
+    {
+        var config = base.Keras3Config();
+        config.Remove("activity_regularizer");
+        config["quantization_config"] = null;
+        return config;
+    }
+
     protected override void AddConfig(JsonObject config)
     {
         config["units"] = _units;
         config["activation"] = "softmax";
         AddKernelAndBiasConfig(config, useBias: true);
+        if (_kernelInitializer is not null) config["kernel_initializer"] = _kernelInitializer.DeepClone();
     }
 
     public override FeatureMap Forward(IReadOnlyList<FeatureMap> inputs)
@@ -40,23 +53,9 @@ internal sealed class DenseLayer : SynthLayer
             var logits = y.Data.AsSpan(n * _units, _units);
             _bias.CopyTo(logits);
             for (int i = 0; i < cin; i++) SynthKernels.Axpy(logits, _weights.AsSpan(i * _units, _units), x.Data[n * cin + i]);
-            Softmax(logits);
+            SynthActivations.SoftmaxInPlace(logits);
         }
 
         return y;
-    }
-
-    private static void Softmax(Span<float> v)
-    {
-        float max = float.NegativeInfinity;
-        foreach (var x in v) max = Math.Max(max, x);
-        double sum = 0;
-        for (int i = 0; i < v.Length; i++)
-        {
-            v[i] = MathF.Exp(v[i] - max);
-            sum += v[i];
-        }
-
-        for (int i = 0; i < v.Length; i++) v[i] = (float)(v[i] / sum);
     }
 }

@@ -19,6 +19,17 @@ internal sealed class InputLayerSpec(string name, int height, int width, int cha
         ["name"] = Name,
     };
 
+    /// <summary>Keras 3's InputLayer: batch_shape instead of batch_input_shape, and an optional flag.</summary>
+    public override JsonObject Keras3Config() => new()
+    {
+        ["batch_shape"] = Keras3Serialization.BatchShape(OutputShape),
+        ["dtype"] = "float32",
+        ["sparse"] = false,
+        ["ragged"] = false,
+        ["name"] = Name,
+        ["optional"] = false,
+    };
+
     protected override void AddConfig(JsonObject config)
     {
     }

@@ -40,17 +40,17 @@ internal sealed class MaxPooling2DLayer(string name, SynthLayer input, int pool,
     }
 }
 
-/// <summary>keras.layers.GlobalAveragePooling2D() to a [C] vector.</summary>
-internal sealed class GlobalAveragePooling2DLayer(string name, SynthLayer input) : SynthLayer(name, input)
+/// <summary>keras.layers.GlobalAveragePooling2D() to a [C] vector, or with keepdims to [1, 1, C] (MobileNetV3).</summary>
+internal sealed class GlobalAveragePooling2DLayer(string name, SynthLayer input, bool keepdims = false) : SynthLayer(name, input)
 {
     public override string ClassName => "GlobalAveragePooling2D";
 
-    public override int[] OutputShape => [Inputs[0].OutputShape[^1]];
+    public override int[] OutputShape => keepdims ? [1, 1, Inputs[0].OutputShape[^1]] : [Inputs[0].OutputShape[^1]];
 
     protected override void AddConfig(JsonObject config)
     {
         config["data_format"] = "channels_last";
-        config["keepdims"] = false;
+        config["keepdims"] = keepdims;
     }
 
     public override FeatureMap Forward(IReadOnlyList<FeatureMap> inputs)

@@ -8,8 +8,11 @@ internal readonly record struct FeatureMap(float[] Data, int Batch, int H, int W
     public static FeatureMap Alloc(int batch, int h, int w, int c) => new(new float[(long)batch * h * w * c], batch, h, w, c);
 }
 
-/// <summary>A weight of a layer as Keras stores it: short name (kernel, bias, gamma ...), Keras shape, values in C order.</summary>
-internal sealed record SynthWeight(string Name, int[] Shape, float[] Values);
+/// <summary>
+/// A weight of a layer as Keras stores it: short name (kernel, bias, gamma ...), Keras shape, values in C order.
+/// <paramref name="IsInt64"/>: an int64 scalar (Normalization's count), written from <c>Values[0]</c>.
+/// </summary>
+internal sealed record SynthWeight(string Name, int[] Shape, float[] Values, bool IsInt64 = false);
 
 /// <summary>
 /// One Keras layer of a synthesized functional model, called once: its class, its config as Keras 2 writes it,
@@ -26,6 +29,12 @@ internal abstract class SynthLayer
     public string Name { get; }
 
     public IReadOnlyList<SynthLayer> Inputs { get; }
+
+    /// <summary>
+    /// The name whose random stream draws the weights; by default the layer's name. Where Keras 2 and 3 name a layer
+    /// differently (MobileNetV3), both files seed it by the Keras 2 name, so they carry the same weights.
+    /// </summary>
+    public string? SeedKey { get; init; }
 
     public abstract string ClassName { get; }
 
@@ -49,6 +58,33 @@ internal abstract class SynthLayer
 
     protected abstract void AddConfig(JsonObject config);
 
+    /// <summary>The Python module Keras 3 records for the class: public layers are "keras.layers".</summary>
+    public virtual string Keras3Module => "keras.layers";
+
+    /// <summary>Keras 3's registered_name: null for public layers, the class name for internal operations.</summary>
+    public virtual string? Keras3RegisteredName => null;
+
+    /// <summary>True for layers whose class defines build(): Keras 3 records their input shape as build_config.</summary>
+    public virtual bool Keras3HasBuildConfig => false;
+
+    /// <summary>The layer's config as Keras 3 writes it; by default the Keras 2 keys with Keras 3's dtype and initializer objects.</summary>
+    public virtual JsonObject Keras3Config()
+    {
+        var config = Config();
+        Keras3Serialization.Upgrade(config);
+        return config;
+    }
+
+    /// <summary>The <c>args</c> of the layer's call in a Keras 3 config: one tensor, or a list of tensors for a merge layer.</summary>
+    public virtual JsonArray Keras3CallArgs(IReadOnlyList<JsonNode> tensors) =>
+        tensors.Count == 1 ? [tensors[0]] : [new JsonArray([.. tensors])];
+
+    /// <summary>The keyword arguments a Keras 2 inbound node carries (a TFOpLambda's constant operand).</summary>
+    public virtual JsonObject Keras2CallKwargs() => [];
+
+    /// <summary>The <c>kwargs</c> Keras 3 records for the call (e.g. <c>mask: null</c> when call() takes a mask).</summary>
+    public virtual JsonObject Keras3CallKwargs() => [];
+
     /// <summary>
     /// Computes the layer's output. Spatial sizes come from the inputs, not from <see cref="OutputShape"/>, so the
     /// statistics pass can run at a smaller resolution than the model's input.
@@ -59,7 +95,7 @@ internal abstract class SynthLayer
 
     protected static JsonArray Pair(int a, int b) => [a, b];
 
-    protected static JsonObject Initializer(string className, JsonObject? config = null) =>
+    internal static JsonObject Initializer(string className, JsonObject? config = null) =>
         new() { ["class_name"] = className, ["config"] = config ?? new JsonObject() };
 
     /// <summary>Draws a He-uniform kernel (limit √(6 / fan-in)) and, where given, a small bias in [-0.05, 0.05).</summary>
