@@ -95,7 +95,7 @@ public static class Commands
         return 0;
     }
 
-    /// <summary>Writes a Keras ResNet or MobileNetV2 .h5 with random weights (ModelBuild.Core.Synthesis).</summary>
+    /// <summary>Writes a Keras .h5 of a keras.applications family (SynthArchitecture) with random weights (ModelBuild.Core.Synthesis).</summary>
     private static int Synthesize(string architecture, string output, int seed)
     {
         if (!Enum.TryParse<SynthArchitecture>(architecture, ignoreCase: true, out var arch) || !Enum.IsDefined(arch))

@@ -6,7 +6,8 @@ namespace ModelBuild.Core.Keras;
 /// <summary>
 /// The trained weights of a Keras .h5: `model_weights/&lt;layer&gt;` groups whose `weight_names` attribute lists
 /// dataset paths. Names may differ from layer names (old files: `batch_normalization_1_1/beta:0`), Keras 3 drops
-/// the `:0`, and a nested model's weights all live under its outermost layer's group.
+/// the `:0`, and a nested model's weights all live under its outermost layer's group. A layer whose name holds a
+/// "/" (DenseNet's "conv1/conv") has its group nested at that path, as h5py's create_group makes it.
 /// </summary>
 internal sealed class KerasWeightStore : IKerasWeightSource
 {
@@ -17,18 +18,17 @@ internal sealed class KerasWeightStore : IKerasWeightSource
     {
         _file = file;
         var weights = root.LinkExists("model_weights") ? root.Group("model_weights") : root;
-        foreach (var child in weights.Children())
+        foreach (var (layerName, group) in LayerGroups(weights))
         {
-            if (child is not IH5Group group) continue;
             var list = new List<(string, IH5Dataset)>();
             foreach (var name in ReadWeightNames(group))
             {
                 var ds = TryDataset(group, name) ?? throw new ModelBuildException("MB1005", file,
-                    $"layer '{group.Name}': weight '{name}' is listed but missing from the file; the file is incomplete — save the model again with model.save().");
+                    $"layer '{layerName}': weight '{name}' is listed but missing from the file; the file is incomplete — save the model again with model.save().");
                 list.Add((name, ds));
             }
 
-            _byGroup[group.Name] = list;
+            _byGroup[layerName] = list;
         }
     }
 
@@ -57,6 +57,31 @@ internal sealed class KerasWeightStore : IKerasWeightSource
         {
             throw new ModelBuildException("MB1002", _file,
                 $"layer '{layer}' ({className}): weight '{dataset.Name}' could not be read ({e.Message}); the file is damaged or truncated — save the model again.", e);
+        }
+    }
+
+    /// <summary>Every layer group by layer name: the direct children, and the nested groups of "/"-named layers in layer_names.</summary>
+    private static IEnumerable<(string LayerName, IH5Group Group)> LayerGroups(IH5Group weights)
+    {
+        foreach (var child in weights.Children())
+            if (child is IH5Group group) yield return (group.Name, group);
+
+        if (!weights.AttributeExists("layer_names")) yield break;
+        var attr = weights.Attribute("layer_names");
+        if (attr.Type.Class != H5DataTypeClass.String && attr.Type.Class != H5DataTypeClass.VariableLength) yield break;
+        foreach (var name in attr.Read<string[]>())
+            if (name.Contains('/') && TryGroup(weights, name) is { } nested) yield return (name, nested);
+    }
+
+    private static IH5Group? TryGroup(IH5Group parent, string path)
+    {
+        try
+        {
+            return parent.LinkExists(path) ? parent.Group(path) : null;
+        }
+        catch (Exception)
+        {
+            return null;
         }
     }
 

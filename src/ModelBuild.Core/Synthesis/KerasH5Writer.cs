@@ -9,7 +9,8 @@ namespace ModelBuild.Core.Synthesis;
 /// (an empty float64 array when the layer has none) and its float32 datasets at <c>&lt;layer&gt;/&lt;layer&gt;/kernel:0</c>;
 /// and the empty <c>top_level_model_weights</c> group. Datasets are contiguous, as h5py writes them.
 /// Strings are variable-length like Keras' own, but UTF-8 and null-padded (all PureHDF 2.2 writes) where h5py
-/// writes most of them as ASCII, null-terminated; h5py 3 and Keras 2 read both alike.
+/// writes most of them as ASCII, null-terminated; h5py 3 and Keras 2 read both alike. A "/" in a layer name
+/// (DenseNet's "conv1/conv") makes nested groups, as h5py's create_group does.
 /// </summary>
 internal static class KerasH5Writer
 {
@@ -29,10 +30,10 @@ internal static class KerasH5Writer
                 var inner = new H5Group();
                 foreach (var w in layer.Weights)
                     inner[w.Name + ":0"] = new H5Dataset<float[]>(w.Values, fileDims: w.Shape.Select(d => (ulong)d).ToArray());
-                group[layer.Name] = inner;
+                Put(group, layer.Name, inner);
             }
 
-            weights[layer.Name] = group;
+            Put(weights, layer.Name, group);
         }
 
         weights["top_level_model_weights"] = new H5Group { Attributes = new Dictionary<string, object> { ["weight_names"] = Array.Empty<double>() } };
@@ -52,5 +53,23 @@ internal static class KerasH5Writer
         };
 
         file.Write(path, new H5WriteOptions(PreferCompactDatasetLayout: false));
+    }
+
+    /// <summary>Adds <paramref name="child"/> at a "/"-separated path below <paramref name="parent"/>, creating the groups between.</summary>
+    private static void Put(H5Group parent, string path, H5Group child)
+    {
+        var parts = path.Split('/');
+        foreach (var part in parts[..^1])
+        {
+            if (!parent.TryGetValue(part, out var existing))
+            {
+                existing = new H5Group();
+                parent[part] = existing;
+            }
+
+            parent = (H5Group)existing;
+        }
+
+        parent[parts[^1]] = child;
     }
 }

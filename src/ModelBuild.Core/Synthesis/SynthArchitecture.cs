@@ -7,4 +7,8 @@ public enum SynthArchitecture
     ResNet101,
     ResNet152,
     MobileNetV2,
+    DenseNet121,
+    Xception,
+    InceptionV3,
+    NASNetMobile,
 }

@@ -2,19 +2,29 @@ using System.Text.Json.Nodes;
 
 namespace ModelBuild.Core.Synthesis.Layers;
 
-/// <summary>keras.layers.Conv2D with a linear activation. He-uniform kernel; a small random bias when it has one.</summary>
+/// <summary>
+/// keras.layers.Conv2D with a linear activation, square or rectangular window. He-uniform kernel; a small random bias
+/// when it has one. <c>kernelInitializer</c> is only the class named in the config (NASNet asks for "HeNormal").
+/// </summary>
 internal sealed class Conv2DLayer : SynthLayer
 {
-    private readonly int _filters, _kernel, _stride;
+    private readonly int _filters, _kernelHeight, _kernelWidth, _stride;
     private readonly bool _same, _useBias;
+    private readonly string _kernelInitializer;
     private readonly float[] _weights, _bias;
 
-    public Conv2DLayer(string name, SynthLayer input, int filters, int kernel, int stride = 1, bool same = false, bool useBias = true)
+    public Conv2DLayer(string name, SynthLayer input, int filters, int kernel, int stride = 1, bool same = false, bool useBias = true, string kernelInitializer = "GlorotUniform")
+        : this(name, input, filters, (kernel, kernel), stride, same, useBias, kernelInitializer)
+    {
+    }
+
+    public Conv2DLayer(string name, SynthLayer input, int filters, (int Height, int Width) kernel, int stride = 1, bool same = false, bool useBias = true, string kernelInitializer = "GlorotUniform")
         : base(name, input)
     {
-        (_filters, _kernel, _stride, _same, _useBias) = (filters, kernel, stride, same, useBias);
-        OutputShape = SynthKernels.WindowShape(input.OutputShape, kernel, stride, same, filters);
-        _weights = new float[kernel * kernel * input.OutputShape[2] * filters];
+        (_filters, _kernelHeight, _kernelWidth, _stride, _same, _useBias, _kernelInitializer) = (filters, kernel.Height, kernel.Width, stride, same, useBias, kernelInitializer);
+        var s = input.OutputShape;
+        OutputShape = [SynthKernels.Window(s[0], kernel.Height, stride, same).Out, SynthKernels.Window(s[1], kernel.Width, stride, same).Out, filters];
+        _weights = new float[kernel.Height * kernel.Width * s[2] * filters];
         _bias = useBias ? new float[filters] : [];
     }
 
@@ -24,18 +34,20 @@ internal sealed class Conv2DLayer : SynthLayer
 
     public override IReadOnlyList<SynthWeight> Weights =>
         _useBias
-            ? [new("kernel", [_kernel, _kernel, InputChannels(), _filters], _weights), new("bias", [_filters], _bias)]
-            : [new("kernel", [_kernel, _kernel, InputChannels(), _filters], _weights)];
+            ? [new("kernel", KernelShape, _weights), new("bias", [_filters], _bias)]
+            : [new("kernel", KernelShape, _weights)];
 
-    public override void Initialize(SynthRandom random) => DrawHeUniform(random, _weights, _kernel * _kernel * InputChannels(), _bias);
+    private int[] KernelShape => [_kernelHeight, _kernelWidth, InputChannels(), _filters];
+
+    public override void Initialize(SynthRandom random) => DrawHeUniform(random, _weights, _kernelHeight * _kernelWidth * InputChannels(), _bias);
 
     protected override void AddConfig(JsonObject config)
     {
         config["filters"] = _filters;
-        AddConvolutionWindowConfig(config, _kernel, _stride, _same);
-        AddKernelAndBiasConfig(config, _useBias);
+        AddConvolutionWindowConfig(config, (_kernelHeight, _kernelWidth), _stride, _same);
+        AddKernelAndBiasConfig(config, _useBias, _kernelInitializer);
     }
 
     public override FeatureMap Forward(IReadOnlyList<FeatureMap> inputs) =>
-        SynthKernels.Convolve(inputs[0], _weights, _useBias ? _bias : null, _kernel, _filters, _stride, _same);
+        SynthKernels.Convolve(inputs[0], _weights, _useBias ? _bias : null, _kernelHeight, _kernelWidth, _filters, _stride, _same);
 }
