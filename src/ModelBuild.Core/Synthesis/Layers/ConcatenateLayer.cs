@@ -3,23 +3,26 @@ using System.Text.Json.Nodes;
 namespace ModelBuild.Core.Synthesis.Layers;
 
 /// <summary>
-/// keras.layers.Concatenate along the channels. <paramref name="axis"/> is written as the architecture spells it
+/// keras.layers.Concatenate along the channels. The axis is written as the architecture spells it
 /// (DenseNet and InceptionV3 say 3, NASNet -1); both mean the channel axis of an NHWC tensor.
 /// </summary>
-internal sealed class ConcatenateLayer(string name, int axis, params SynthLayer[] inputs) : SynthLayer(name, inputs)
+internal sealed class ConcatenateLayer : SynthLayer
 {
-    public override string ClassName => "Concatenate";
+    private readonly int _axis;
 
-    public override int[] OutputShape
+    public ConcatenateLayer(string name, int axis, params SynthLayer[] inputs) : base(name, inputs)
     {
-        get
-        {
-            var s = Inputs[0].OutputShape;
-            return [s[0], s[1], Inputs.Sum(i => i.OutputShape[2])];
-        }
+        _axis = axis;
+        var s = inputs[0].OutputShape;
+        // Computed once: DenseNet chains dozens of concatenations, and a getter would walk the whole chain each time.
+        OutputShape = [s[0], s[1], inputs.Sum(i => i.OutputShape[2])];
     }
 
-    protected override void AddConfig(JsonObject config) => config["axis"] = axis;
+    public override string ClassName => "Concatenate";
+
+    public override int[] OutputShape { get; }
+
+    protected override void AddConfig(JsonObject config) => config["axis"] = _axis;
 
     public override FeatureMap Forward(IReadOnlyList<FeatureMap> inputs)
     {
