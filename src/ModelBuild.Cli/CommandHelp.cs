@@ -1,3 +1,5 @@
+using ModelBuild.Core.Synthesis;
+
 namespace ModelBuild.Cli;
 
 /// <summary>The text of <c>modelbuild &lt;command&gt; --help</c>.</summary>
@@ -14,9 +16,10 @@ public static class CommandHelp
             usage: modelbuild plan <model.h5> [--budget <MiB>] [--cuts <tensor;tensor>]
               the cut points and segment sizes the build would choose (BudgetMiB and Cuts as in KerasModel)
             """,
-        "synthesize" => """
-            usage: modelbuild synthesize <ResNet101|ResNet50|ResNet152|MobileNetV2> <out.h5> [--seed <n>]
-              writes a Keras .h5 with that architecture and random weights (seed 1 unless given)
+        "synthesize" => $"""
+            usage: modelbuild synthesize <architecture> <out.h5> [--seed <n>]
+              writes a Keras .h5 with that keras.applications architecture, its default input size and random weights
+              (seed 1 unless given); architectures: {string.Join(", ", Enum.GetNames<SynthArchitecture>())}
             """,
         "build" => BuildCommand.Usage,
         "chain" => """

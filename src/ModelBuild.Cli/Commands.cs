@@ -17,8 +17,9 @@ public static class Commands
         usage: modelbuild <command> ...
           inspect <model.keras|.h5|.tflite>       layers / operators, tensors, parameter sizes
           plan <model> [--budget {ModelBuildDefaults.BudgetMiB}] [--cuts a;b] cut points and segment sizes for a budget (MiB)
-          synthesize <ResNet101|ResNet50|ResNet152|MobileNetV2> <out.h5> [--seed 1]
+          synthesize <architecture> <out.h5> [--seed 1]
                                                   write a Keras .h5 with that architecture and random weights
+                                                  ({string.Join(", ", Enum.GetNames<SynthArchitecture>())})
           build <model> <out-dir> [options]       the whole chain without MSBuild: <out-dir>/<name>/full_split, pairs_kN;
                                                   every KerasModel option as a flag (modelbuild build --help)
           chain <layout-folder>                   run a full_split or pairs_kN folder on the reference input
