@@ -3,6 +3,7 @@ using ModelBuild.Core.Execution;
 using ModelBuild.Core.Graph;
 using ModelBuild.Core.Keras;
 using ModelBuild.Core.Quantization;
+using ModelBuild.Core.Slicing;
 using ModelBuild.Core.Synthesis;
 using ModelBuild.Core.Synthesis.Layers;
 using ModelBuild.Core.Tests.Execution;
@@ -16,7 +17,8 @@ namespace ModelBuild.Core.Tests.Synthesis;
 /// DenseNet121, Xception, InceptionV3 and NASNetMobile against keras.applications (tf.keras 2.x, include_top, 1000
 /// classes): parameter count, len(model.layers), names in model.layers order; then, at a small input, the written
 /// .h5 read by our reader computes in the FloatExecutor what the synthesizer's own forward pass computed, and its
-/// int8 model (calibrated, quantized per channel) runs in the real TFLite 2.9 runtime to what our Int8Executor gives.
+/// int8 model (calibrated, quantized per channel) runs in the real TFLite 2.9 runtime to what our Int8Executor gives,
+/// and the segments the budget planner cuts it into, chained in TFLite, give exactly the unsegmented model's output.
 /// Parameter counts do not depend on the input size, so a small model keeps the suite quick.
 /// </summary>
 [TestClass]
@@ -109,11 +111,12 @@ public sealed class SynthesizedZooFamilyTests
     }
 
     [TestMethod]
-    [DataRow(SynthArchitecture.DenseNet121, 64, "conv4_block24_concat", new[] { 1, 4, 4, 1024 }, "pool2_pool")]
-    [DataRow(SynthArchitecture.Xception, 71, "block13_pool", new[] { 1, 3, 3, 1024 }, "add_1")]
-    [DataRow(SynthArchitecture.InceptionV3, 75, "mixed7", new[] { 1, 3, 3, 768 }, "mixed1")]
-    [DataRow(SynthArchitecture.NASNetMobile, 64, "normal_concat_12", new[] { 1, 2, 2, 1056 }, "reduction_concat_stem_2")]
-    public void Reads_back_runs_in_float_as_synthesized_and_its_int8_model_runs_in_tflite(SynthArchitecture arch, int size, string someTensor, int[] itsShape, string earlyTensor)
+    [DataRow(SynthArchitecture.DenseNet121, 64, "conv4_block24_concat", new[] { 1, 4, 4, 1024 }, "pool2_pool", 2, 5)]
+    [DataRow(SynthArchitecture.Xception, 71, "block13_pool", new[] { 1, 3, 3, 1024 }, "add_1", 7, 4)]
+    [DataRow(SynthArchitecture.InceptionV3, 75, "mixed7", new[] { 1, 3, 3, 768 }, "mixed1", 7, 5)]
+    [DataRow(SynthArchitecture.NASNetMobile, 64, "normal_concat_12", new[] { 1, 2, 2, 1056 }, "reduction_concat_stem_2", 2, 3)]
+    public void Reads_back_runs_in_float_as_synthesized_and_its_int8_model_runs_in_tflite_whole_and_as_a_chain(
+        SynthArchitecture arch, int size, string someTensor, int[] itsShape, string earlyTensor, int budgetMiB, int segments)
     {
         var model = KerasModelSynthesizer.Build(arch, 21, Small(size));
         var file = Path.Combine(_dir, $"{arch}-run.h5");
@@ -147,6 +150,12 @@ public sealed class SynthesizedZooFamilyTests
         double sqnr = SqnrDb(floats.Values!, early!);
         Console.WriteLine($"{arch}: {earlyTensor} int8 vs float SQNR {sqnr:F1} dB");
         Assert.IsGreaterThan(20.0, sqnr, $"{arch}: {earlyTensor} int8 vs float");
+
+        var plan = BudgetPlanner.Plan(graph, budgetMiB);
+        Console.WriteLine($"{arch} at {budgetMiB} MiB: K = {plan.K}, cuts {string.Join(", ", plan.Cuts.Select(c => c.Tensor))}");
+        Assert.AreEqual(segments, plan.K, $"{arch}: segments at {budgetMiB} MiB");
+        var chain = plan.Segments.Select(g => ($"seg{g.Index}", TfLiteWriter.Write(GraphSlicer.Slice(int8, g.FromTensor, g.ToTensor)))).ToList();
+        CollectionAssert.AreEqual(fromTfLite, TfLiteChain.Run(chain, input), $"{arch}: seg1 → … → seg{plan.K} in TFLite vs the unsegmented int8 model");
     }
 
     private static double SqnrDb(float[] reference, float[] approximation)
