@@ -1,3 +1,5 @@
+using ModelBuild.Core.Synthesis;
+
 namespace ModelBuild.Cli;
 
 /// <summary>The text of <c>modelbuild &lt;command&gt; --help</c>.</summary>
@@ -14,10 +16,11 @@ public static class CommandHelp
             usage: modelbuild plan <model.h5> [--budget <MiB>] [--cuts <tensor;tensor>]
               the cut points and segment sizes the build would choose (BudgetMiB and Cuts as in KerasModel)
             """,
-        "synthesize" => """
+        "synthesize" => $"""
             usage: modelbuild synthesize <architecture> <out.h5|out.keras> [--seed <n>]
               writes a Keras 2 .h5 (or a Keras 3 .keras when the name ends in .keras) with that keras.applications
-              architecture and random weights (seed 1 unless given); one seed gives the same weights in both formats
+              architecture, its default input size and random weights (seed 1 unless given); one seed gives the same
+              weights in both formats; architectures: {string.Join(", ", Enum.GetNames<SynthArchitecture>())}
             """,
         "build" => BuildCommand.Usage,
         "chain" => """

@@ -19,6 +19,7 @@ public static class Commands
           plan <model> [--budget {ModelBuildDefaults.BudgetMiB}] [--cuts a;b] cut points and segment sizes for a budget (MiB)
           synthesize <architecture> <out.h5|out.keras> [--seed 1]
                                                   write a Keras .h5 with that architecture and random weights
+                                                  ({string.Join(", ", Enum.GetNames<SynthArchitecture>())})
           build <model> <out-dir> [options]       the whole chain without MSBuild: <out-dir>/<name>/full_split, pairs_kN;
                                                   every KerasModel option as a flag (modelbuild build --help)
           chain <layout-folder>                   run a full_split or pairs_kN folder on the reference input
@@ -95,7 +96,7 @@ public static class Commands
         return 0;
     }
 
-    /// <summary>Writes a keras.applications model with random weights (ModelBuild.Core.Synthesis): Keras 3 .keras when the output ends in .keras, else Keras 2 .h5.</summary>
+    /// <summary>Writes a keras.applications family (SynthArchitecture) with random weights (ModelBuild.Core.Synthesis): Keras 3 .keras when the output ends in .keras, else Keras 2 .h5.</summary>
     private static int Synthesize(string architecture, string output, int seed)
     {
         if (!Enum.TryParse<SynthArchitecture>(architecture, ignoreCase: true, out var arch) || !Enum.IsDefined(arch))

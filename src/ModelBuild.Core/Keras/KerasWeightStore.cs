@@ -6,7 +6,8 @@ namespace ModelBuild.Core.Keras;
 /// <summary>
 /// The trained weights of a Keras .h5: `model_weights/&lt;layer&gt;` groups whose `weight_names` attribute lists
 /// dataset paths. Names may differ from layer names (old files: `batch_normalization_1_1/beta:0`), Keras 3 drops
-/// the `:0`, and a nested model's weights all live under its outermost layer's group.
+/// the `:0`, and a nested model's weights all live under its outermost layer's group. A layer whose name holds a
+/// "/" (DenseNet's "conv1/conv") has its group nested at that path, as h5py's create_group makes it.
 /// </summary>
 internal sealed class KerasWeightStore : IKerasWeightSource
 {
@@ -17,17 +18,17 @@ internal sealed class KerasWeightStore : IKerasWeightSource
     {
         _file = file;
         var weights = root.LinkExists("model_weights") ? root.Group("model_weights") : root;
-        foreach (var (key, group) in LayerGroups(weights))
+        foreach (var (layerName, group) in LayerGroups(weights))
         {
             var list = new List<(string, IH5Dataset)>();
             foreach (var name in ReadWeightNames(group))
             {
                 var ds = TryDataset(group, name) ?? throw new ModelBuildException("MB1005", file,
-                    $"layer '{group.Name}': weight '{name}' is listed but missing from the file; the file is incomplete — save the model again with model.save().");
+                    $"layer '{layerName}': weight '{name}' is listed but missing from the file; the file is incomplete — save the model again with model.save().");
                 list.Add((name, ds));
             }
 
-            _byGroup[key] = list;
+            _byGroup[layerName] = list;
         }
     }
 
@@ -76,7 +77,7 @@ internal sealed class KerasWeightStore : IKerasWeightSource
     /// Each layer's group by layer name: those in the layer_names attribute first, as Keras loads them (h5py stored
     /// a name with "/", e.g. MobileNetV3's "Conv/BatchNorm", as nested groups), then any other top-level group.
     /// </summary>
-    private static IEnumerable<(string Key, IH5Group Group)> LayerGroups(IH5Group weights)
+    private static IEnumerable<(string LayerName, IH5Group Group)> LayerGroups(IH5Group weights)
     {
         var seen = new HashSet<string>();
         if (weights.AttributeExists("layer_names"))

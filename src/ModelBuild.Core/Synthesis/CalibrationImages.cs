@@ -36,6 +36,14 @@ internal static class CalibrationImages
     {
     }
 
+    /// <summary>DenseNet's "torch" preprocessing: [0, 255] to [0, 1], then each channel minus its ImageNet mean, over its standard deviation.</summary>
+    public static void Torch(float[] rgb)
+    {
+        ReadOnlySpan<float> mean = [0.485f, 0.456f, 0.406f];
+        ReadOnlySpan<float> std = [0.229f, 0.224f, 0.225f];
+        for (int i = 0; i < rgb.Length; i++) rgb[i] = (rgb[i] / 255f - mean[i % 3]) / std[i % 3];
+    }
+
     public static FeatureMap Make(int count, int size, int seed, Action<float[]> preprocess)
     {
         var random = SynthRandom.ForLayer(seed, "calibration images");

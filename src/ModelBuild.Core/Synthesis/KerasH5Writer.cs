@@ -10,7 +10,8 @@ namespace ModelBuild.Core.Synthesis;
 /// (an empty float64 array when the layer has none) and its float32 datasets at <c>&lt;layer&gt;/&lt;layer&gt;/kernel:0</c>;
 /// and the empty <c>top_level_model_weights</c> group. Datasets are contiguous, as h5py writes them.
 /// Strings are variable-length like Keras' own, but UTF-8 and null-padded (all PureHDF 2.2 writes) where h5py
-/// writes most of them as ASCII, null-terminated; h5py 3 and Keras 2 read both alike.
+/// writes most of them as ASCII, null-terminated; h5py 3 and Keras 2 read both alike. A "/" in a layer name
+/// (DenseNet's "conv1/conv") makes nested groups, as h5py's create_group does.
 /// </summary>
 internal static class KerasH5Writer
 {

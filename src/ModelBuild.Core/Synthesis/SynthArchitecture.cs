@@ -10,4 +10,8 @@ public enum SynthArchitecture
     EfficientNetB0,
     MobileNetV3Small,
     MobileNetV3Large,
+    DenseNet121,
+    Xception,
+    InceptionV3,
+    NASNetMobile,
 }

@@ -1,10 +1,20 @@
 namespace ModelBuild.Core.Synthesis;
 
-/// <summary>Size settings of a synthesized model. The defaults are keras.applications' (224×224×3, 1000 classes).</summary>
+/// <summary>Size settings of a synthesized model. The defaults are keras.applications' (its input size for the family, 1000 classes).</summary>
 public sealed record SynthOptions
 {
-    /// <summary>Height and width of the square RGB input; at least 32, as keras.applications requires.</summary>
-    public int InputSize { get; init; } = 224;
+    /// <summary>keras.applications' smallest input for most families (Xception: 71, InceptionV3: 75).</summary>
+    internal const int KerasMinimumInputSize = 32;
+
+    /// <summary>keras.applications' default input for most families (Xception, InceptionV3: 299).</summary>
+    internal const int KerasDefaultInputSize = 224;
+
+    /// <summary>
+    /// Height and width of the square RGB input; null means the family's keras.applications default (224; Xception
+    /// and InceptionV3 299). At least keras.applications' minimum for the family with random weights (32; Xception
+    /// 71, InceptionV3 75); NASNetMobile's fixed 224 applies only to ImageNet weights.
+    /// </summary>
+    public int? InputSize { get; init; }
 
     /// <summary>Number of classes of the softmax classifier.</summary>
     public int Classes { get; init; } = 1000;
@@ -24,11 +34,16 @@ public sealed record SynthOptions
     /// <summary>Number of random images in that forward pass.</summary>
     public int CalibrationImages { get; init; } = 2;
 
-    internal void Validate()
+    /// <summary>Checks the options for a family with these sizes and returns the input size to build.</summary>
+    internal int Validate(int defaultInputSize = KerasDefaultInputSize, int minimumInputSize = KerasMinimumInputSize)
     {
-        if (InputSize < 32) throw new ArgumentOutOfRangeException(nameof(InputSize), InputSize, "keras.applications models need an input of at least 32×32.");
+        int inputSize = InputSize ?? defaultInputSize;
+        if (inputSize < minimumInputSize)
+            throw new ArgumentOutOfRangeException(nameof(InputSize), inputSize, $"this keras.applications model needs an input of at least {minimumInputSize}×{minimumInputSize}.");
         if (Classes < 1) throw new ArgumentOutOfRangeException(nameof(Classes), Classes, "a classifier needs at least one class.");
-        if (CalibrationSize is < 32) throw new ArgumentOutOfRangeException(nameof(CalibrationSize), CalibrationSize, "the statistics pass needs images of at least 32×32.");
+        if (CalibrationSize < minimumInputSize)
+            throw new ArgumentOutOfRangeException(nameof(CalibrationSize), CalibrationSize, $"the statistics pass of this model needs images of at least {minimumInputSize}×{minimumInputSize}.");
         if (CalibrationImages < 1) throw new ArgumentOutOfRangeException(nameof(CalibrationImages), CalibrationImages, "the statistics pass needs at least one image.");
+        return inputSize;
     }
 }

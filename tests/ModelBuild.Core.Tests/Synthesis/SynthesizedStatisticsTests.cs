@@ -107,7 +107,7 @@ public sealed class SynthesizedStatisticsTests
     }
 
     private static FeatureMap Images(SynthArchitecture arch, int count, int seed) =>
-        CalibrationImages.Make(count, Small.InputSize, seed, arch == SynthArchitecture.MobileNetV2 ? CalibrationImages.Tf : CalibrationImages.Caffe);
+        CalibrationImages.Make(count, Small.InputSize!.Value, seed, arch == SynthArchitecture.MobileNetV2 ? CalibrationImages.Tf : CalibrationImages.Caffe);
 
     /// <summary>Per-channel mean and standard deviation of chosen tensors.</summary>
     private sealed class ChannelMoments(HashSet<string> names) : ITensorObserver

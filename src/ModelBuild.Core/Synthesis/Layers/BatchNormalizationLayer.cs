@@ -5,22 +5,26 @@ namespace ModelBuild.Core.Synthesis.Layers;
 /// <summary>
 /// keras.layers.BatchNormalization over the channels. Gamma and beta are drawn (gamma in the architecture's range,
 /// beta small); the moving mean and variance are measured on the activations that reach the layer in the
-/// statistics pass, so the layer really normalises them, as in a trained network.
+/// statistics pass, so the layer really normalises them, as in a trained network. Without scale (InceptionV3's
+/// <c>scale=False</c>) there is no gamma weight and the layer multiplies by 1.
 /// </summary>
 internal sealed class BatchNormalizationLayer : SynthLayer
 {
     private readonly double _epsilon, _momentum;
     private readonly int _keras3Axis;
     private readonly float _gammaLow, _gammaHigh;
+    private readonly bool _scale;
     private readonly float[] _gamma, _beta, _mean, _variance;
 
-    public BatchNormalizationLayer(string name, SynthLayer input, double epsilon, double momentum, float gammaLow = 0.8f, float gammaHigh = 1.2f, int keras3Axis = -1)
+    public BatchNormalizationLayer(string name, SynthLayer input, double epsilon, double momentum, float gammaLow = 0.8f, float gammaHigh = 1.2f, int keras3Axis = -1,
+        bool scale = true)
         : base(name, input)
     {
-        (_epsilon, _momentum, _gammaLow, _gammaHigh, _keras3Axis) = (epsilon, momentum, gammaLow, gammaHigh, keras3Axis);
+        (_epsilon, _momentum, _gammaLow, _gammaHigh, _keras3Axis, _scale) = (epsilon, momentum, gammaLow, gammaHigh, keras3Axis, scale);
         int c = input.OutputShape[^1];
         (_gamma, _beta, _mean, _variance) = (new float[c], new float[c], new float[c], new float[c]);
         Array.Fill(_variance, 1f);
+        Array.Fill(_gamma, 1f);
     }
 
     public override string ClassName => "BatchNormalization";
@@ -31,8 +35,10 @@ internal sealed class BatchNormalizationLayer : SynthLayer
     public bool Measured { get; private set; }
 
     public override IReadOnlyList<SynthWeight> Weights =>
+        _scale ? [new("gamma", [_gamma.Length], _gamma), .. Statistics] : Statistics;
+
+    private SynthWeight[] Statistics =>
     [
-        new("gamma", [_gamma.Length], _gamma),
         new("beta", [_beta.Length], _beta),
         new("moving_mean", [_mean.Length], _mean),
         new("moving_variance", [_variance.Length], _variance),
@@ -40,7 +46,8 @@ internal sealed class BatchNormalizationLayer : SynthLayer
 
     public override void Initialize(SynthRandom random)
     {
-        for (int i = 0; i < _gamma.Length; i++) _gamma[i] = random.Uniform(_gammaLow, _gammaHigh);
+        if (_scale)
+            for (int i = 0; i < _gamma.Length; i++) _gamma[i] = random.Uniform(_gammaLow, _gammaHigh);
         random.FillUniform(_beta, 0.1f);
     }
 
@@ -91,7 +98,7 @@ internal sealed class BatchNormalizationLayer : SynthLayer
         config["momentum"] = _momentum;
         config["epsilon"] = _epsilon;
         config["center"] = true;
-        config["scale"] = true;
+        config["scale"] = _scale;
         config["beta_initializer"] = Initializer("Zeros");
         config["gamma_initializer"] = Initializer("Ones");
         config["moving_mean_initializer"] = Initializer("Zeros");

@@ -2,42 +2,16 @@ using System.Text.Json.Nodes;
 
 namespace ModelBuild.Core.Synthesis.Layers;
 
-/// <summary>keras.layers.MaxPooling2D(pool, strides), valid padding.</summary>
-internal sealed class MaxPooling2DLayer(string name, SynthLayer input, int pool, int stride) : SynthLayer(name, input)
+/// <summary>keras.layers.MaxPooling2D(pool, strides, padding).</summary>
+internal sealed class MaxPooling2DLayer(string name, SynthLayer input, int pool, int stride, bool same = false) : SynthLayer(name, input)
 {
     public override string ClassName => "MaxPooling2D";
 
-    public override int[] OutputShape => SynthKernels.WindowShape(Inputs[0].OutputShape, pool, stride, same: false, Inputs[0].OutputShape[2]);
+    public override int[] OutputShape => PoolingKernels.OutputShape(Inputs[0].OutputShape, pool, stride, same);
 
-    protected override void AddConfig(JsonObject config)
-    {
-        config["pool_size"] = Pair(pool, pool);
-        config["padding"] = "valid";
-        config["strides"] = Pair(stride, stride);
-        config["data_format"] = "channels_last";
-    }
+    protected override void AddConfig(JsonObject config) => AddPoolingConfig(config, pool, stride, same);
 
-    public override FeatureMap Forward(IReadOnlyList<FeatureMap> inputs)
-    {
-        var x = inputs[0];
-        int oh = SynthKernels.Window(x.H, pool, stride, false).Out, ow = SynthKernels.Window(x.W, pool, stride, false).Out;
-        var y = FeatureMap.Alloc(x.Batch, oh, ow, x.C);
-        for (int n = 0; n < x.Batch; n++)
-            for (int oy = 0; oy < oh; oy++)
-                for (int ox = 0; ox < ow; ox++)
-                {
-                    var dst = y.Data.AsSpan(((n * oh + oy) * ow + ox) * x.C, x.C);
-                    dst.Fill(float.NegativeInfinity);
-                    for (int ky = 0; ky < pool; ky++)
-                        for (int kx = 0; kx < pool; kx++)
-                        {
-                            var src = x.Data.AsSpan(((n * x.H + oy * stride + ky) * x.W + ox * stride + kx) * x.C, x.C);
-                            for (int c = 0; c < x.C; c++) dst[c] = Math.Max(dst[c], src[c]);
-                        }
-                }
-
-        return y;
-    }
+    public override FeatureMap Forward(IReadOnlyList<FeatureMap> inputs) => PoolingKernels.Pool(inputs[0], pool, stride, same, average: false);
 }
 
 /// <summary>keras.layers.GlobalAveragePooling2D() to a [C] vector, or with keepdims to [1, 1, C] (MobileNetV3).</summary>

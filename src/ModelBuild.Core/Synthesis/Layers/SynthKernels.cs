@@ -100,11 +100,15 @@ internal static class SynthKernels
     /// bias + Σ over taps (row-major) and input channels (in order) of x·w, four pixels and two vectors of output
     /// channels at a time so each weight load serves four pixels.
     /// </summary>
-    public static FeatureMap Convolve(FeatureMap input, float[] kernel, float[]? bias, int k, int cout, int stride, bool same)
+    public static FeatureMap Convolve(FeatureMap input, float[] kernel, float[]? bias, int k, int cout, int stride, bool same) =>
+        Convolve(input, kernel, bias, k, k, cout, stride, same);
+
+    /// <summary>A Conv2D with a <paramref name="kh"/>×<paramref name="kw"/> window (InceptionV3's 1×7, 7×1 …).</summary>
+    public static FeatureMap Convolve(FeatureMap input, float[] kernel, float[]? bias, int kh, int kw, int cout, int stride, bool same)
     {
-        var (oh, padTop) = Window(input.H, k, stride, same);
-        var (ow, padLeft) = Window(input.W, k, stride, same);
-        var x = Pad(input, padTop, Math.Max((oh - 1) * stride + k - input.H - padTop, 0), padLeft, Math.Max((ow - 1) * stride + k - input.W - padLeft, 0));
+        var (oh, padTop) = Window(input.H, kh, stride, same);
+        var (ow, padLeft) = Window(input.W, kw, stride, same);
+        var x = Pad(input, padTop, Math.Max((oh - 1) * stride + kh - input.H - padTop, 0), padLeft, Math.Max((ow - 1) * stride + kw - input.W - padLeft, 0));
         var y = FeatureMap.Alloc(x.Batch, oh, ow, cout);
         int cin = x.C, v = Vector<float>.Count, block = 2 * v;
         int blocked = Vector.IsHardwareAccelerated ? cout / block * block : 0;
@@ -119,27 +123,27 @@ internal static class SynthKernels
                 for (int p = 0; p < 4; p++) origin[p] = ((n * x.H + oy * stride) * x.W + (ox + Math.Min(p, pixels - 1)) * stride) * cin;
                 int outBase = ((n * oh + oy) * ow + ox) * cout;
                 for (int co = 0; co < blocked; co += block)
-                    Block4x2(x.Data, origin, kernel, bias, k, cin, cout, x.W, co, y.Data, outBase, pixels);
+                    Block4x2(x.Data, origin, kernel, bias, kh, kw, cin, cout, x.W, co, y.Data, outBase, pixels);
                 for (int p = 0; p < pixels; p++)
                     for (int co = blocked; co < cout; co++)
-                        y.Data[outBase + p * cout + co] = Single(x.Data, origin[p], kernel, bias, k, cin, cout, x.W, co);
+                        y.Data[outBase + p * cout + co] = Single(x.Data, origin[p], kernel, bias, kh, kw, cin, cout, x.W, co);
             }
         });
         return y;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Block4x2(float[] x, ReadOnlySpan<int> origin, float[] kernel, float[]? bias, int k, int cin, int cout, int rowWidth, int co, float[] y, int outBase, int pixels)
+    private static void Block4x2(float[] x, ReadOnlySpan<int> origin, float[] kernel, float[]? bias, int kh, int kw, int cin, int cout, int rowWidth, int co, float[] y, int outBase, int pixels)
     {
         int v = Vector<float>.Count;
         var b0 = bias is null ? Vector<float>.Zero : new Vector<float>(bias, co);
         var b1 = bias is null ? Vector<float>.Zero : new Vector<float>(bias, co + v);
         Vector<float> a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1;
-        for (int ky = 0; ky < k; ky++)
-            for (int kx = 0; kx < k; kx++)
+        for (int ky = 0; ky < kh; ky++)
+            for (int kx = 0; kx < kw; kx++)
             {
                 int shift = (ky * rowWidth + kx) * cin;
-                int w = (ky * k + kx) * cin * cout + co;
+                int w = (ky * kw + kx) * cin * cout + co;
                 int x0 = origin[0] + shift, x1 = origin[1] + shift, x2 = origin[2] + shift, x3 = origin[3] + shift;
                 for (int ci = 0; ci < cin; ci++, w += cout)
                 {
@@ -169,14 +173,14 @@ internal static class SynthKernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float Single(float[] x, int origin, float[] kernel, float[]? bias, int k, int cin, int cout, int rowWidth, int co)
+    private static float Single(float[] x, int origin, float[] kernel, float[]? bias, int kh, int kw, int cin, int cout, int rowWidth, int co)
     {
         float acc = bias?[co] ?? 0f;
-        for (int ky = 0; ky < k; ky++)
-            for (int kx = 0; kx < k; kx++)
+        for (int ky = 0; ky < kh; ky++)
+            for (int kx = 0; kx < kw; kx++)
             {
                 int xi = origin + (ky * rowWidth + kx) * cin;
-                int w = (ky * k + kx) * cin * cout + co;
+                int w = (ky * kw + kx) * cin * cout + co;
                 for (int ci = 0; ci < cin; ci++, w += cout)
                 {
                     float product = x[xi + ci] * kernel[w];

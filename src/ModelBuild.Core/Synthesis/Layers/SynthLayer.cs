@@ -106,9 +106,13 @@ internal abstract class SynthLayer
     }
 
     /// <summary>The window keys Keras's convolutions (Conv2D, DepthwiseConv2D) write, activation linear, in Keras 2's order.</summary>
-    protected static void AddConvolutionWindowConfig(JsonObject config, int kernel, int stride, bool same)
+    protected static void AddConvolutionWindowConfig(JsonObject config, int kernel, int stride, bool same) =>
+        AddConvolutionWindowConfig(config, (kernel, kernel), stride, same);
+
+    /// <summary>The window keys of a convolution with a rectangular window.</summary>
+    protected static void AddConvolutionWindowConfig(JsonObject config, (int Height, int Width) kernel, int stride, bool same)
     {
-        config["kernel_size"] = Pair(kernel, kernel);
+        config["kernel_size"] = Pair(kernel.Height, kernel.Width);
         config["strides"] = Pair(stride, stride);
         config["padding"] = same ? "same" : "valid";
         config["data_format"] = "channels_last";
@@ -118,15 +122,24 @@ internal abstract class SynthLayer
     }
 
     /// <summary>use_bias and the kernel and bias keys (default initializers, no regularizers or constraints) Conv2D and Dense write.</summary>
-    protected static void AddKernelAndBiasConfig(JsonObject config, bool useBias)
+    protected static void AddKernelAndBiasConfig(JsonObject config, bool useBias, string kernelInitializer = "GlorotUniform")
     {
         config["use_bias"] = useBias;
-        config["kernel_initializer"] = Initializer("GlorotUniform", new JsonObject { ["seed"] = null });
+        config["kernel_initializer"] = Initializer(kernelInitializer, new JsonObject { ["seed"] = null });
         config["bias_initializer"] = Initializer("Zeros");
         config["kernel_regularizer"] = null;
         config["bias_regularizer"] = null;
         config["activity_regularizer"] = null;
         config["kernel_constraint"] = null;
         config["bias_constraint"] = null;
+    }
+
+    /// <summary>The keys Keras 2's MaxPooling2D and AveragePooling2D write, in its order.</summary>
+    protected static void AddPoolingConfig(JsonObject config, int pool, int stride, bool same)
+    {
+        config["pool_size"] = Pair(pool, pool);
+        config["padding"] = same ? "same" : "valid";
+        config["strides"] = Pair(stride, stride);
+        config["data_format"] = "channels_last";
     }
 }
