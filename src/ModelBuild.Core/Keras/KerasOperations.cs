@@ -27,6 +27,7 @@ internal sealed partial class LayerConverter
         _layer = name;
         _class = className;
         g.Current = (name, className);
+        if (inputs.Count == 0) throw Unsupported("without a tensor operand");
         switch (className)
         {
             case "Relu": return Activation("relu", inputs[0], name);
@@ -48,24 +49,21 @@ internal sealed partial class LayerConverter
             _ => throw Unsupported("(a Keras operation)"),
         };
         if (args.Count != 2 || kwargs is { Count: > 0 }) throw Unsupported("with other than two positional operands");
+        bool divide = className is "Divide" or "TrueDivide";
+        if (divide && !IsKerasTensor(args[0])) throw Unsupported("dividing a constant by a tensor");
+        if (divide && IsKerasTensor(args[1])) throw Unsupported("dividing by a tensor");
+        // Tensors arrive in `inputs` in the order of the args; a constant operand becomes a [1] or [C] constant.
         int next = 0;
         var operands = new Tensor[2];
         for (int i = 0; i < 2; i++)
-        {
-            if (IsKerasTensor(args[i])) operands[i] = inputs[next++];
-            else if (i == 1 && op == OpType.Mul && className != "Multiply") operands[i] = OperandConstant(args[i], operands[0], reciprocal: true);
-            else if (className is "Divide" or "TrueDivide") throw Unsupported("dividing a constant by a tensor");
-            else operands[i] = OperandConstant(args[i], IsKerasTensor(args[1 - i]) ? inputs[0] : null, reciprocal: false);
-        }
-
-        if (op == OpType.Mul && className != "Multiply" && IsKerasTensor(args[1])) throw Unsupported("dividing by a tensor");
+            operands[i] = IsKerasTensor(args[i]) ? inputs[next++] : OperandConstant(args[i], inputs[0], reciprocal: divide);
         var shape = Operators.ShapeInference.Broadcast(operands[0].Shape, operands[1].Shape);
         return g.Emit(op, name, shape, operands, op is OpType.Maximum or OpType.Minimum ? null : new ElementwiseOptions());
     }
 
     private static bool IsKerasTensor(JsonNode? n) => n is JsonObject o && o["class_name"]?.GetValue<string>() == "__keras_tensor__";
 
-    private Tensor OperandConstant(JsonNode? value, Tensor? other, bool reciprocal)
+    private Tensor OperandConstant(JsonNode? value, Tensor other, bool reciprocal)
     {
         var values = value switch
         {
@@ -73,7 +71,7 @@ internal sealed partial class LayerConverter
             JsonArray a when a.All(e => e is JsonValue) => a.Select(e => (float)e!.GetValue<double>()).ToArray(),
             _ => throw Unsupported($"with the operand {value?.ToJsonString() ?? "null"} (only tensors and number constants are supported)"),
         };
-        if (other is not null && values.Length != 1 && values.Length != other.Shape[^1])
+        if (values.Length != 1 && values.Length != other.Shape[^1])
             throw Unsupported($"with a constant of {values.Length} values against [{string.Join(", ", other.Shape)}] (only a scalar or one value per channel)");
         if (reciprocal) values = values.Select(v => 1 / v).ToArray();
         return g.Constant(_layer + "/constant", [values.Length], values);
