@@ -54,6 +54,7 @@ public static class KerasModelSynthesizer
             SynthArchitecture.EfficientNetB0 => EfficientNet.BuildB0(options.InputSize, options.Classes),
             SynthArchitecture.MobileNetV3Small => MobileNetV3.Build(large: false, options.InputSize, options.Classes, options.Format),
             SynthArchitecture.MobileNetV3Large => MobileNetV3.Build(large: true, options.InputSize, options.Classes, options.Format),
+            SynthArchitecture.EfficientNetV2B0 => EfficientNetV2.BuildB0(options.InputSize, options.Classes),
             _ => throw new ArgumentOutOfRangeException(nameof(arch), arch, "unknown architecture"),
         };
         model.Initialize(seed);
@@ -61,7 +62,7 @@ public static class KerasModelSynthesizer
         Action<float[]> preprocess = arch switch
         {
             SynthArchitecture.MobileNetV2 => CalibrationImages.Tf,
-            SynthArchitecture.EfficientNetB0 or SynthArchitecture.MobileNetV3Small or SynthArchitecture.MobileNetV3Large => CalibrationImages.Raw,
+            SynthArchitecture.EfficientNetB0 or SynthArchitecture.EfficientNetV2B0 or SynthArchitecture.MobileNetV3Small or SynthArchitecture.MobileNetV3Large => CalibrationImages.Raw,
             _ => CalibrationImages.Caffe,
         };
         var images = CalibrationImages.Make(options.CalibrationImages, options.CalibrationSize ?? options.InputSize, seed, preprocess);

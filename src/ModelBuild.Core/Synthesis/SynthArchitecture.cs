@@ -10,4 +10,5 @@ public enum SynthArchitecture
     EfficientNetB0,
     MobileNetV3Small,
     MobileNetV3Large,
+    EfficientNetV2B0,
 }
