@@ -28,7 +28,7 @@ public sealed class SynthesizedFormatsAgreeTests
     public static void Cleanup() => ResidualArtifacts.DeleteScratch(_dir);
 
     [TestMethod]
-    [DataRow(SynthArchitecture.MobileNetV2, 96)]
+    [DataRow(SynthArchitecture.MobileNetV2, 64)]
     [DataRow(SynthArchitecture.ResNet50, 64)]
     [DataRow(SynthArchitecture.EfficientNetB0, 64)]
     [DataRow(SynthArchitecture.EfficientNetV2B0, 64)]
