@@ -58,6 +58,7 @@ public static class KerasModelSynthesizer
             SynthArchitecture.EfficientNetB0 => EfficientNet.BuildB0(size, options.Classes),
             SynthArchitecture.MobileNetV3Small => MobileNetV3.Build(large: false, size, options.Classes, options.Format),
             SynthArchitecture.MobileNetV3Large => MobileNetV3.Build(large: true, size, options.Classes, options.Format),
+            SynthArchitecture.EfficientNetV2B0 => EfficientNetV2.BuildB0(size, options.Classes),
             _ => throw new ArgumentOutOfRangeException(nameof(arch), arch, "unknown architecture"),
         };
         model.Initialize(seed);
@@ -94,7 +95,7 @@ public static class KerasModelSynthesizer
     {
         SynthArchitecture.ResNet50 or SynthArchitecture.ResNet101 or SynthArchitecture.ResNet152 => "caffe",
         SynthArchitecture.DenseNet121 => "torch",
-        SynthArchitecture.EfficientNetB0 or SynthArchitecture.MobileNetV3Small or SynthArchitecture.MobileNetV3Large => "none",
+        SynthArchitecture.EfficientNetB0 or SynthArchitecture.EfficientNetV2B0 or SynthArchitecture.MobileNetV3Small or SynthArchitecture.MobileNetV3Large => "none",
         _ => "tf",
     };
 

@@ -14,4 +14,5 @@ public enum SynthArchitecture
     Xception,
     InceptionV3,
     NASNetMobile,
+    EfficientNetV2B0,
 }

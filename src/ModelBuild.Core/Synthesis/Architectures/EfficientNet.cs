@@ -19,19 +19,23 @@ internal static class EfficientNet
     ];
 
     private const double DropConnectRate = 0.2;
+
+    /// <summary>ImageNet's RGB mean and variance (stddev²) on [0, 1] pixels, as keras.applications normalizes.</summary>
+    internal static readonly double[] ImageNetMean = [0.485, 0.456, 0.406];
+    internal static readonly double[] ImageNetVariance = [0.229 * 0.229, 0.224 * 0.224, 0.225 * 0.225];
     private const double BnEpsilon = 1e-3, BnMomentum = 0.99;
 
-    private static JsonObject ConvInitializer() => SynthLayer.Initializer("VarianceScaling",
+    internal static JsonObject ConvInitializer() => SynthLayer.Initializer("VarianceScaling",
         new JsonObject { ["scale"] = 2.0, ["mode"] = "fan_out", ["distribution"] = "truncated_normal", ["seed"] = null });
 
-    private static JsonObject DenseInitializer() => SynthLayer.Initializer("VarianceScaling",
+    internal static JsonObject DenseInitializer() => SynthLayer.Initializer("VarianceScaling",
         new JsonObject { ["scale"] = 1.0 / 3.0, ["mode"] = "fan_out", ["distribution"] = "uniform", ["seed"] = null });
 
     public static SynthModel BuildB0(int inputSize, int classes)
     {
         var input = new InputLayerSpec("input_1", inputSize, inputSize, 3);
         SynthLayer x = new RescalingLayer("rescaling", input, 1.0 / 255.0, 0.0);
-        x = new NormalizationLayer("normalization", x, [0.485f, 0.456f, 0.406f], [0.229f * 0.229f, 0.224f * 0.224f, 0.225f * 0.225f]);
+        x = new NormalizationLayer("normalization", x, ImageNetMean, ImageNetVariance);
         x = CorrectPad("stem_conv_pad", x, 3);
         x = new Conv2DLayer("stem_conv", x, 32, 3, stride: 2, useBias: false, kernelInitializer: ConvInitializer());
         x = Bn("stem_bn", x);

@@ -6,12 +6,12 @@ namespace ModelBuild.Core.Synthesis.Layers;
 internal sealed class DenseLayer : SynthLayer
 {
     private readonly int _units;
-    private readonly JsonObject? _kernelInitializer;
+    private readonly JsonObject? _kernelInitializer, _biasInitializer;
     private readonly float[] _weights, _bias;
 
-    public DenseLayer(string name, SynthLayer input, int units, JsonObject? kernelInitializer = null) : base(name, input)
+    public DenseLayer(string name, SynthLayer input, int units, JsonObject? kernelInitializer = null, JsonObject? biasInitializer = null) : base(name, input)
     {
-        (_units, _kernelInitializer) = (units, kernelInitializer);
+        (_units, _kernelInitializer, _biasInitializer) = (units, kernelInitializer, biasInitializer);
         _weights = new float[input.OutputShape[^1] * units];
         _bias = new float[units];
     }
@@ -41,6 +41,7 @@ internal sealed class DenseLayer : SynthLayer
         config["activation"] = "softmax";
         AddKernelAndBiasConfig(config, useBias: true);
         if (_kernelInitializer is not null) config["kernel_initializer"] = _kernelInitializer.DeepClone();
+        if (_biasInitializer is not null) config["bias_initializer"] = _biasInitializer.DeepClone();
     }
 
     public override FeatureMap Forward(IReadOnlyList<FeatureMap> inputs)

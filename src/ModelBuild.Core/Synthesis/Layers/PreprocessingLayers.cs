@@ -28,10 +28,11 @@ internal sealed class RescalingLayer(string name, SynthLayer input, double scale
 }
 
 /// <summary>
-/// keras.layers.Normalization(axis=3) with fixed per-channel mean and variance held as weights (mean, variance and
-/// the int64 count, as adapt() leaves them): (x − mean) / sqrt(variance). The config keeps mean and variance null.
+/// keras.layers.Normalization(axis=3): (x − mean) / sqrt(variance). Either adapted, mean and variance held as weights
+/// (with the int64 count, as adapt() leaves them) and null in the config (EfficientNet), or given to the constructor,
+/// listed in the config and no weights (EfficientNetV2: <paramref name="configValues"/>).
 /// </summary>
-internal sealed class NormalizationLayer(string name, SynthLayer input, float[] mean, float[] variance) : SynthLayer(name, input)
+internal sealed class NormalizationLayer(string name, SynthLayer input, double[] mean, double[] variance, bool configValues = false) : SynthLayer(name, input)
 {
     public override string ClassName => "Normalization";
 
@@ -39,24 +40,26 @@ internal sealed class NormalizationLayer(string name, SynthLayer input, float[] 
 
     public override bool Keras3HasBuildConfig => true;
 
+    private readonly float[] _mean = mean.Select(m => (float)m).ToArray(), _variance = variance.Select(v => (float)v).ToArray();
+
     public override IReadOnlyList<SynthWeight> Weights =>
-        [new("mean", [mean.Length], mean), new("variance", [variance.Length], variance), new("count", [], [0f], IsInt64: true)];
+        configValues ? [] : [new("mean", [_mean.Length], _mean), new("variance", [_variance.Length], _variance), new("count", [], [0f], IsInt64: true)];
 
     protected override void AddConfig(JsonObject config)
     {
         config["axis"] = new JsonArray(3);
         config["invert"] = false;
-        config["mean"] = null;
-        config["variance"] = null;
+        config["mean"] = configValues ? new JsonArray([.. mean.Select(m => (JsonNode)m)]) : null;
+        config["variance"] = configValues ? new JsonArray([.. variance.Select(v => (JsonNode)v)]) : null;
     }
 
     public override FeatureMap Forward(IReadOnlyList<FeatureMap> inputs)
     {
         var x = inputs[0];
         int c = x.C;
-        var sd = variance.Select(v => MathF.Max(MathF.Sqrt(v), 1e-7f)).ToArray();
+        var sd = _variance.Select(v => MathF.Max(MathF.Sqrt(v), 1e-7f)).ToArray();
         var y = x with { Data = new float[x.Data.Length] };
-        for (int i = 0; i < y.Data.Length; i++) y.Data[i] = (x.Data[i] - mean[i % c]) / sd[i % c];
+        for (int i = 0; i < y.Data.Length; i++) y.Data[i] = (x.Data[i] - _mean[i % c]) / sd[i % c];
         return y;
     }
 }
