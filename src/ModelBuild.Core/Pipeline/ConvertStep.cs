@@ -6,6 +6,7 @@ using ModelBuild.Core.Keras;
 using ModelBuild.Core.Layout;
 using ModelBuild.Core.Quantization;
 using ModelBuild.Core.Quantization.Calibration;
+using ModelBuild.Core.Quantization.Equalization;
 using ModelBuild.Core.Slicing;
 
 namespace ModelBuild.Core.Pipeline;
@@ -25,7 +26,10 @@ public static class ConvertStep
     private static IReadOnlyList<ModelFileInfo> Build(ModelBuildSettings settings, WorkFolder work, IBuildLog log, CancellationToken cancel)
     {
         var plan = work.ReadPlan();
-        var graph = ModelGraphHandoff.Read(settings.ModelFile);
+        var quantization = new QuantizationOptions { PerChannel = settings.PerChannel };
+        // Equalization keeps the float function, so the equalized graph is calibrated and is the float reference too.
+        var graph = WeightPreparation.Equalize(ModelGraphHandoff.Read(settings.ModelFile), quantization);
+        var means = new InputMeans(graph);
         var name = Path.GetFileName(settings.ModelFile);
         var options = new CalibrationOptions { Preprocessing = settings.Preprocessing, MaxSamples = settings.CalibrationSamples, Augment = settings.CalibrationAugment };
         var clock = Stopwatch.StartNew();
@@ -40,11 +44,12 @@ public static class ConvertStep
         {
             ObserverFactory = RangeEstimators.Factory(settings.RangeEstimator),
             ExpectedSamples = CalibrationDataLoader.ExpectedCount(settings.CalibrationData, options),
+            AlsoObserve = means,
         });
         log.Progress($"{name}: calibrated on {sampleSet.Describe()} in {clock.Elapsed.TotalSeconds:F1} s");
         cancel.ThrowIfCancellationRequested();
 
-        var int8 = Quantizer.Quantize(graph, ranges, new QuantizationOptions { PerChannel = settings.PerChannel });
+        var int8 = WeightPreparation.Quantize(graph, ranges, means, quantization);
         var reportClock = Stopwatch.StartNew();
         var accuracy = AccuracyEvaluator.Evaluate(graph, int8, sampleSet.Evaluation, sampleSet.EvaluationHeldOut, settings.MinSqnrDb);
         log.Progress($"{name}: compared int8 with float on {sampleSet.Evaluation.Count} samples in {reportClock.Elapsed.TotalSeconds:F1} s");

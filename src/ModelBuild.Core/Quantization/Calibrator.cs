@@ -34,7 +34,7 @@ public static class Calibrator
         {
             if (inBatch == 0) return;
             var data = inBatch == batchSize ? batch : batch.AsSpan(0, inBatch * sampleSize).ToArray();
-            executor.Run(new Dictionary<Tensor, float[]> { [input] = data }, inBatch, observer);
+            executor.Run(new Dictionary<Tensor, float[]> { [input] = data }, inBatch, settings.AlsoObserve is { } also ? new BothObservers(observer, also) : observer);
             count += inBatch;
             inBatch = 0;
             if (settings.ExpectedSamples is int total and > 0)
@@ -72,6 +72,15 @@ public static class Calibrator
         return result;
     }
 
+    private sealed class BothObservers(ITensorObserver first, ITensorObserver second) : ITensorObserver
+    {
+        public void Observe(Tensor tensor, ReadOnlySpan<float> values, int batch)
+        {
+            first.Observe(tensor, values, batch);
+            second.Observe(tensor, values, batch);
+        }
+    }
+
     private sealed class RangeCollector(Func<ITensorRangeObserver> factory) : ITensorObserver
     {
         private readonly Dictionary<string, ITensorRangeObserver> observers = new(StringComparer.Ordinal);
@@ -105,6 +114,9 @@ public sealed record CalibrationSettings
 
     /// <summary>Without <see cref="ExpectedSamples"/>: a progress line (samples so far) at most this often.</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Another observer of the same float run (e.g. the channel means bias correction needs).</summary>
+    public ITensorObserver? AlsoObserve { get; init; }
 
     /// <summary>The samples the source will give, when known: progress is then "done/total" at each tenth of it.</summary>
     public int? ExpectedSamples { get; init; }

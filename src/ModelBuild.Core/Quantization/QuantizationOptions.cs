@@ -9,4 +9,10 @@ public sealed record QuantizationOptions
     /// FULLY_CONNECTED is always per-tensor.
     /// </summary>
     public bool PerChannel { get; init; } = true;
+
+    /// <summary>
+    /// Bias correction (<see cref="Equalization.BiasCorrection"/>) where a build quantizes through
+    /// <see cref="Equalization.WeightPreparation"/>; per-tensor weights are also cross-layer equalized there.
+    /// </summary>
+    public bool CorrectBias { get; init; } = true;
 }

@@ -3,6 +3,7 @@ using ModelBuild.Core.Execution;
 using ModelBuild.Core.Keras;
 using ModelBuild.Core.Quantization;
 using ModelBuild.Core.Quantization.Calibration;
+using ModelBuild.Core.Quantization.Equalization;
 using ModelBuild.TestSupport;
 using static ModelBuild.Core.Tests.Execution.Int8TestHelpers;
 
@@ -13,7 +14,8 @@ namespace ModelBuild.Core.Tests.Quantization;
 /// model's Preprocessing) on half of the photos, evaluated on the other half and bird.rgb, both ways round:
 /// fold A calibrates on cat.bmp + face.jpg and evaluates on hot_dog.jpg, marguerite.jpg, bird.rgb; fold B the
 /// reverse. Six evaluation inputs per model, none seen by the calibration that is judged on it. Configurations:
-/// augmentation Off/Auto × range estimator; Google's int8 model (01, 13) on the same six inputs.
+/// augmentation Off/Auto × range estimator, each quantized as a build does (bias-corrected), and for comparison
+/// without bias correction and with per-tensor weights (equalized); Google's int8 model (01, 13) on the same six inputs.
 /// </summary>
 [TestClass]
 public sealed class RangeEstimatorAccuracyTests
@@ -34,12 +36,14 @@ public sealed class RangeEstimatorAccuracyTests
         var graph = KerasModelReader.Read(RepoPaths.KerasModel(model));
         var shape = graph.Inputs[0].Shape;
         var floatExec = new FloatExecutor(graph);
-        var configs = new (string Name, CalibrationAugment Augment, RangeEstimator Estimator)[]
+        var configs = new (string Name, CalibrationAugment Augment, RangeEstimator Estimator, QuantizationOptions Options)[]
         {
-            ("Off, MinMax", CalibrationAugment.Off, RangeEstimator.MinMax),
-            ("Auto, MinMax", CalibrationAugment.Auto, RangeEstimator.MinMax),
-            ("Auto, Percentile", CalibrationAugment.Auto, RangeEstimator.Percentile),
-            ("Auto, Mse", CalibrationAugment.Auto, RangeEstimator.Mse),
+            ("Off, MinMax", CalibrationAugment.Off, RangeEstimator.MinMax, new QuantizationOptions()),
+            ("Auto, MinMax, no bias correction", CalibrationAugment.Auto, RangeEstimator.MinMax, new QuantizationOptions { CorrectBias = false }),
+            ("Auto, MinMax", CalibrationAugment.Auto, RangeEstimator.MinMax, new QuantizationOptions()),
+            ("Auto, Percentile", CalibrationAugment.Auto, RangeEstimator.Percentile, new QuantizationOptions()),
+            ("Auto, Mse", CalibrationAugment.Auto, RangeEstimator.Mse, new QuantizationOptions()),
+            ("Auto, MinMax, per-tensor", CalibrationAugment.Auto, RangeEstimator.MinMax, new QuantizationOptions { PerChannel = false }),
         };
         var results = configs.Select(_ => new OutputAgreement()).ToArray();
         var google = GoogleModel(model) is { } g ? new OutputAgreement() : null;
@@ -53,9 +57,11 @@ public sealed class RangeEstimatorAccuracyTests
             {
                 var options = new CalibrationOptions { Preprocessing = ModeFor(model), Augment = configs[c].Augment };
                 var set = CalibrationDataLoader.Open(folder.Path, shape, options, new RecordingBuildLog());
-                var ranges = Calibrator.Calibrate(graph, set.Calibration, new RecordingBuildLog(),
-                    new CalibrationSettings { ObserverFactory = RangeEstimators.Factory(configs[c].Estimator) });
-                var exec = new Int8Executor(Quantizer.Quantize(graph, ranges));
+                var equalized = WeightPreparation.Equalize(graph, configs[c].Options);
+                var means = new InputMeans(equalized);
+                var ranges = Calibrator.Calibrate(equalized, set.Calibration, new RecordingBuildLog(),
+                    new CalibrationSettings { ObserverFactory = RangeEstimators.Factory(configs[c].Estimator), AlsoObserve = means });
+                var exec = new Int8Executor(WeightPreparation.Quantize(equalized, ranges, means, configs[c].Options));
                 for (int i = 0; i < evaluation.Count; i++) results[c].Add(floats[i], RunOnRealValues(exec, evaluation[i]));
             }
 
