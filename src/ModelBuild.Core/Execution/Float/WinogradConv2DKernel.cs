@@ -7,12 +7,13 @@ namespace ModelBuild.Core.Execution.Float;
 
 /// <summary>
 /// Float CONV_2D 3×3, stride 1, dilation 1 by Winograd F(4×4, 3×3): 2.25× fewer multiplications than the GEMM of
-/// <see cref="Conv2DKernel"/> per 4×4 output tile (36 instead of 144 per channel pair; 3× fewer on the 14×14 and 7×7
-/// layers of ResNets, whose last tile row and column are partly wasted). A group of output tiles is done in three
-/// parallel passes: every input tile transformed (V, 36 planes [tiles][cin]); 36 independent GEMMs M_ξ = V_ξ · U_ξ
-/// against the filters transformed once at construction (<see cref="PackedGemm"/> each, [cin] × [cout]); every
-/// output tile transformed back, plus bias and activation. Costs 4× the weight memory of the direct path (36 vs 9
-/// floats per channel pair) and rounds differently from it (within ~1e-6 relative; see the tests).
+/// <see cref="Conv2DKernel"/> per 4×4 output tile (36 instead of 144 per channel pair; 3× fewer on the 14×14 layers of
+/// ResNets, whose last tile row and column are partly wasted). Each run transforms the filters (U = G g Gᵀ, 36 packed
+/// [cin] × [cout] matrices in a per-thread buffer: keeping them would cost 4× the weights' memory for the whole
+/// model, twice over during a build), then a group of output tiles at a time in three parallel passes: every input
+/// tile transformed (V, 36 planes [tiles][cin]); 36 independent GEMMs M_ξ = V_ξ · U_ξ (<see cref="PackedGemm"/>);
+/// every output tile transformed back, plus bias and activation. Rounds differently from the direct path (within
+/// ~1e-5 of the magnitude; see the tests).
 /// </summary>
 [SkipLocalsInit]
 internal sealed unsafe class WinogradConv2DKernel
@@ -21,8 +22,8 @@ internal sealed unsafe class WinogradConv2DKernel
     private const int MinChannels = 16;
 
     /// <summary>
-    /// Output tiles per image a layer needs (14×14 outputs and up): each transformed filter matrix is read from memory
-    /// once per run and used for that many rows, and below this the read costs more than the multiplications saved.
+    /// Output tiles per image a layer needs (14×14 outputs and up): the filters are transformed (and read) once per run
+    /// for that many GEMM rows, and below this that costs more than the multiplications saved.
     /// </summary>
     private const int MinTilesPerImage = 16;
 
@@ -35,12 +36,14 @@ internal sealed unsafe class WinogradConv2DKernel
     /// <summary>Rows (tiles) of one GEMM job: 120 × 256 floats of V (120 KiB) stay in L2 while the weight panels stream past.</summary>
     private const int BlockRows = 20 * PackedGemm.RowBlock;
 
+    [ThreadStatic] private static float[]? s_filters;
     [ThreadStatic] private static float[]? s_transformed;
     [ThreadStatic] private static float[]? s_products;
 
-    private readonly int _cin, _cout;
-    private readonly PackedGemm[] _gemms;
+    private readonly int _cin, _cout, _panels;
+    private readonly float[] _filters;
     private readonly float[] _bias;
+    private readonly float[] _noBias;
     private readonly FusedActivation _activation;
 
     /// <summary>Whether a layer runs here: 3×3, stride 1, no dilation, wide enough, with output [oh, ow] large enough and filters small enough to gain.</summary>
@@ -52,27 +55,17 @@ internal sealed unsafe class WinogradConv2DKernel
     public WinogradConv2DKernel(float[] weightsOhwi, float[]? bias, int cout, int cin, FusedActivation activation)
     {
         (_cin, _cout, _activation) = (cin, cout, activation);
-        var transformed = new float[Points][];
-        for (int p = 0; p < Points; p++) transformed[p] = new float[(long)cout * cin];
-        Span<float> g = stackalloc float[9];
-        Span<float> u = stackalloc float[Points];
+        _panels = (cout + PackedGemm.PanelWidth - 1) / PackedGemm.PanelWidth;
+        // [cin][9][cout rounded up to whole panels]: the run-time transform reads 8 output channels with one load.
+        int width = _panels * PackedGemm.PanelWidth;
+        _filters = new float[(long)cin * 9 * width];
         for (int o = 0; o < cout; o++)
-            for (int ci = 0; ci < cin; ci++)
-            {
-                for (int k = 0; k < 9; k++) g[k] = weightsOhwi[((long)o * 9 + k) * cin + ci];
-                Filter(g, u);
-                for (int p = 0; p < Points; p++) transformed[p][(long)o * cin + ci] = u[p];
-            }
-
-        _gemms = new PackedGemm[Points];
-        for (int p = 0; p < Points; p++)
-        {
-            _gemms[p] = new PackedGemm(transformed[p], null, cout, cin);
-            transformed[p] = null!;
-        }
-
-        _bias = new float[(cout + 7) / 8 * 8];
+            for (int k = 0; k < 9; k++)
+                for (int ci = 0; ci < cin; ci++)
+                    _filters[((long)ci * 9 + k) * width + o] = weightsOhwi[((long)o * 9 + k) * cin + ci];
+        _bias = new float[width];
         if (bias is not null) Array.Copy(bias, _bias, cout);
+        _noBias = new float[width];
     }
 
     /// <summary>Runs over NHWC input [batch, h, w, cin] into [batch, oh, ow, cout] (SAME or VALID padding, implied by the sizes).</summary>
@@ -83,13 +76,15 @@ internal sealed unsafe class WinogradConv2DKernel
         int groupRows = Math.Max(PackedGemm.RowBlock, GroupFloats / (Points * Math.Max(_cin, _cout)) / PackedGemm.RowBlock * PackedGemm.RowBlock);
         int maxRows = Math.Min(groupRows, (tiles + PackedGemm.RowBlock - 1) / PackedGemm.RowBlock * PackedGemm.RowBlock);
         // 8 floats past the end: the last channel block of the last tile is loaded whole (the lanes past cout are dropped).
+        var u = Scratch(ref s_filters, (long)Points * _panels * PackedGemm.PanelWidth * _cin);
         var v = Scratch(ref s_transformed, (long)Points * maxRows * _cin + 8);
         var m = Scratch(ref s_products, (long)Points * maxRows * _cout + 8);
+        CoreParallel.ForRanges(_cin, (a, b) => TransformFilters(u, a, b), Points * _panels * PackedGemm.PanelWidth);
         for (int t0 = 0; t0 < tiles; t0 += maxRows)
         {
             int count = Math.Min(maxRows, tiles - t0), rows = (count + PackedGemm.RowBlock - 1) / PackedGemm.RowBlock * PackedGemm.RowBlock;
             CoreParallel.ForRanges(count, (a, b) => TransformInputs(input, grid, t0, a, b, v, rows), Points * _cin);
-            Multiply(v, m, rows);
+            Multiply(u, v, m, rows);
             CoreParallel.ForRanges(count, (a, b) => TransformOutputs(m, grid, t0, a, b, output, rows), Points * _cout);
         }
     }
@@ -100,20 +95,42 @@ internal sealed unsafe class WinogradConv2DKernel
         return slot;
     }
 
+    /// <summary>U_ξ for input channels [from, to): matrix ξ packed as <see cref="PackedGemm"/> packs ([panel][cin][16]), at ξ·panels·cin·16.</summary>
+    private void TransformFilters(float[] u, int from, int to)
+    {
+        int width = _panels * PackedGemm.PanelWidth;
+        long matrix = (long)_panels * _cin * PackedGemm.PanelWidth;
+        fixed (float* f = _filters)
+        fixed (float* uBase = u)
+        {
+            for (int ci = from; ci < to; ci++)
+                for (int col = 0; col < width; col += 8)
+                {
+                    int panel = col / PackedGemm.PanelWidth, lane = col % PackedGemm.PanelWidth;
+                    Filter(f + (long)ci * 9 * width + col, width, uBase + ((long)panel * _cin + ci) * PackedGemm.PanelWidth + lane, matrix);
+                }
+        }
+    }
+
     /// <summary>M_ξ[rows, cout] = V_ξ[rows, cin] · U_ξ for the 36 tile elements, in jobs of one element × one block of rows.</summary>
-    private void Multiply(float[] v, float[] m, int rows)
+    private void Multiply(float[] u, float[] v, float[] m, int rows)
     {
         int rowChunks = (rows + BlockRows - 1) / BlockRows;
+        long matrix = (long)_panels * _cin * PackedGemm.PanelWidth;
         CoreParallel.For(0, Points * rowChunks, job =>
         {
             int p = job / rowChunks, r0 = job % rowChunks * BlockRows, mc = Math.Min(BlockRows, rows - r0);
-            var gemm = _gemms[p];
+            fixed (float* uBase = u)
             fixed (float* vBase = v)
             fixed (float* mBase = m)
+            fixed (float* zero = _noBias)
             {
                 float* a = vBase + ((long)p * rows + r0) * _cin, c = mBase + ((long)p * rows + r0) * _cout;
                 for (int k0 = 0; k0 < _cin; k0 += PackedGemm.DepthBlock)
-                    gemm.RunBlock(a + k0, _cin, mc, k0, Math.Min(PackedGemm.DepthBlock, _cin - k0), c, 0, gemm.Panels, float.NegativeInfinity, float.PositiveInfinity);
+                {
+                    PackedGemm.RunPacked(uBase + p * matrix, zero, _cout, _cin, a + k0, _cin, mc, k0, Math.Min(PackedGemm.DepthBlock, _cin - k0), c, 0, _panels,
+                        float.NegativeInfinity, float.PositiveInfinity);
+                }
             }
         });
     }

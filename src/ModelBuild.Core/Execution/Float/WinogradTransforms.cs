@@ -16,25 +16,45 @@ internal static unsafe class WinogradTransforms
     public const int Out = 4;
     public const int Points = Tile * Tile;
 
-    /// <summary>U = G g Gᵀ of one 3×3 filter g (row-major) into u[36].</summary>
-    public static void Filter(ReadOnlySpan<float> g, Span<float> u)
+    /// <summary>
+    /// U = G g Gᵀ for 8 filters at once: g element k (row-major 3×3) at <c>g + k·gStride</c>, U element ξ at <c>u + ξ·uStride</c>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Filter(float* g, long gStride, float* u, long uStride)
     {
-        Span<float> t = stackalloc float[Tile * 3]; // G g: 6 rows × 3 columns
+        var t = stackalloc Vector256<float>[Tile * 3]; // G g: 6 rows × 3 columns
         for (int col = 0; col < 3; col++)
-            FilterColumn(g[col], g[3 + col], g[6 + col], t, col, 3);
+        {
+            FilterLine(Vector256.Load(g + col * gStride), Vector256.Load(g + (3 + col) * gStride), Vector256.Load(g + (6 + col) * gStride),
+                out t[col], out t[3 + col], out t[6 + col], out t[9 + col], out t[12 + col], out t[15 + col]);
+        }
+
         for (int row = 0; row < Tile; row++)
-            FilterColumn(t[row * 3], t[row * 3 + 1], t[row * 3 + 2], u, row * Tile, 1);
+        {
+            FilterLine(t[row * 3], t[row * 3 + 1], t[row * 3 + 2], out var y0, out var y1, out var y2, out var y3, out var y4, out var y5);
+            float* dst = u + row * Tile * uStride;
+            y0.Store(dst);
+            y1.Store(dst + uStride);
+            y2.Store(dst + 2 * uStride);
+            y3.Store(dst + 3 * uStride);
+            y4.Store(dst + 4 * uStride);
+            y5.Store(dst + 5 * uStride);
+        }
     }
 
-    /// <summary>G · (g0, g1, g2) written at dst[at + i·stride], i = 0..5.</summary>
-    private static void FilterColumn(float g0, float g1, float g2, Span<float> dst, int at, int stride)
+    /// <summary>G · (g0, g1, g2).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FilterLine(Vector256<float> g0, Vector256<float> g1, Vector256<float> g2,
+        out Vector256<float> y0, out Vector256<float> y1, out Vector256<float> y2, out Vector256<float> y3, out Vector256<float> y4, out Vector256<float> y5)
     {
-        dst[at] = g0 / 4;
-        dst[at + stride] = -(g0 + g1 + g2) / 6;
-        dst[at + 2 * stride] = -(g0 - g1 + g2) / 6;
-        dst[at + 3 * stride] = g0 / 24 + g1 / 12 + g2 / 6;
-        dst[at + 4 * stride] = g0 / 24 - g1 / 12 + g2 / 6;
-        dst[at + 5 * stride] = g2;
+        y0 = g0 / 4;
+        y1 = -(g0 + g1 + g2) / 6;
+        y2 = -(g0 - g1 + g2) / 6;
+        var even = g0 / 24 + g2 / 6;
+        var odd = g1 / 12;
+        y3 = even + odd;
+        y4 = even - odd;
+        y5 = g2;
     }
 
     /// <summary>
