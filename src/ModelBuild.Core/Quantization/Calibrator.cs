@@ -2,13 +2,15 @@ using System.Diagnostics;
 using ModelBuild.Core.Diagnostics;
 using ModelBuild.Core.Execution;
 using ModelBuild.Core.Graph;
+using ModelBuild.Core.Quantization.Calibration;
 
 namespace ModelBuild.Core.Quantization;
 
 /// <summary>
 /// Runs the float graph over representative samples and records a range for every runtime tensor (model inputs
 /// and every node output). Samples are streamed: at most <see cref="CalibrationSettings.BatchSize"/> are held at a
-/// time, so memory does not grow with the number of samples.
+/// time, and as many more are prepared ahead on another thread (<see cref="SamplePrefetch"/>), so memory does not grow
+/// with the number of samples.
 /// </summary>
 public static class Calibrator
 {
@@ -54,7 +56,7 @@ public static class Calibrator
             }
         }
 
-        foreach (var sample in samples)
+        foreach (var sample in SamplePrefetch.Ahead(samples, batchSize))
         {
             if (sample.Length != sampleSize)
                 throw new ModelBuildException("MB3011", null,

@@ -1,3 +1,4 @@
+using ModelBuild.Core.Execution.Float;
 using ModelBuild.Core.Graph;
 using static ModelBuild.Core.Tests.TestGraphs.FloatTestGraphs;
 
@@ -25,6 +26,8 @@ public sealed class FloatConvolutionTests
     [DataRow(23, 21, 40, 35, 3, 3, 1, 1, 1, 1, Padding.Same, FusedActivation.Relu, true, 2, DisplayName = "3x3, depth 360 (two depth blocks), 966 rows (several row blocks and jobs)")]
     [DataRow(7, 7, 300, 70, 1, 1, 1, 1, 1, 1, Padding.Same, FusedActivation.None, true, 1, DisplayName = "1x1 at 7x7, depth 300, 49 rows split over panel groups")]
     [DataRow(9, 9, 30, 20, 3, 3, 1, 1, 2, 2, Padding.Same, FusedActivation.Relu6, true, 1, DisplayName = "3x3 dilation 2, depth 270 cut inside a filter row")]
+    [DataRow(14, 14, 64, 48, 3, 3, 1, 1, 1, 1, Padding.Same, FusedActivation.Relu, true, 1, DisplayName = "3x3 s1 Winograd, 14x14 (partial tiles)")]
+    [DataRow(28, 28, 16, 16, 3, 3, 1, 1, 1, 1, Padding.Same, FusedActivation.None, false, 4, DisplayName = "3x3 s1 Winograd, batch 4, whole tiles, no bias")]
     public void Conv2D_matches_naive_loops(int h, int w, int cin, int cout, int kh, int kw, int sh, int sw, int dh, int dw, Padding padding, FusedActivation act, bool withBias, int batch)
     {
         var r = new Random(h * 1000 + cout * 10 + kh);
@@ -37,7 +40,11 @@ public sealed class FloatConvolutionTests
             [Constant("w", wt.Shape, wt.Data), bias is null ? null : Constant("b", [cout], bias)],
             Batch1(expected.Shape), new Conv2DOptions(padding, sh, sw, dh, dw, act));
 
-        AssertClose(expected.Data, Run(g, batch, x.Data), "conv");
+        var actual = Run(g, batch, x.Data);
+        if (WinogradConv2DKernel.Applies(kh, kw, cin, cout, sh, sw, dh, dw, expected.Shape[1], expected.Shape[2]))
+            WinogradConv2DKernelTests.AssertWinogradClose(expected.Data, actual, "conv (Winograd)");
+        else
+            AssertClose(expected.Data, actual, "conv");
     }
 
     [TestMethod]

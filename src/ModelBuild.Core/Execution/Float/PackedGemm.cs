@@ -50,37 +50,44 @@ internal sealed unsafe class PackedGemm
     /// block. Row i of A's block is at <c>a + i·lda</c>; rows past <paramref name="rows"/> up to a whole row block
     /// are read too (zero padding of a packed block), so a caller reading A in place passes whole row blocks only.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void RunBlock(float* a, int lda, int rows, int k0, int kc, float* c, int p0, int p1, float lo, float hi)
     {
-        bool first = k0 == 0, last = k0 + kc >= K;
-        float* edge = stackalloc float[RowBlock * PanelWidth];
         fixed (float* packed = _packed)
         fixed (float* bias = _bias)
-        {
-            for (int p = p0; p < p1; p++)
-            {
-                float* w = packed + ((long)p * K + k0) * PanelWidth;
-                int col = p * PanelWidth, width = Math.Min(PanelWidth, N - col);
-                float* b = first ? bias + col : null;
-                for (int r = 0; r < rows; r += RowBlock)
-                {
-                    float* ar = a + (long)r * lda, cr = c + (long)r * N + col;
-                    int height = Math.Min(RowBlock, rows - r);
-                    if (height == RowBlock && width == PanelWidth)
-                    {
-                        Block6(ar, lda, w, kc, cr, N, b, last, lo, hi);
-                        continue;
-                    }
+            RunPacked(packed, bias, N, K, a, lda, rows, k0, kc, c, p0, p1, lo, hi);
+    }
 
-                    // A ragged tile (last rows, last columns): run a whole tile in scratch (A rows past the end are zero).
-                    if (!first)
-                        for (int i = 0; i < height; i++)
-                            new Span<float>(cr + (long)i * N, width).CopyTo(new Span<float>(edge + i * PanelWidth, PanelWidth));
-                    Block6(ar, lda, w, kc, edge, PanelWidth, b, last, lo, hi);
-                    for (int i = 0; i < height; i++)
-                        new Span<float>(edge + i * PanelWidth, width).CopyTo(new Span<float>(cr + (long)i * N, width));
+    /// <summary>
+    /// <see cref="RunBlock"/> over weights packed elsewhere in this class's layout ([panel][k][16], <paramref name="n"/>
+    /// columns, depth <paramref name="k"/>) with <paramref name="bias"/> padded to whole panels (zeros for none).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void RunPacked(float* packed, float* bias, int n, int k, float* a, int lda, int rows, int k0, int kc, float* c, int p0, int p1, float lo, float hi)
+    {
+        bool first = k0 == 0, last = k0 + kc >= k;
+        float* edge = stackalloc float[RowBlock * PanelWidth];
+        for (int p = p0; p < p1; p++)
+        {
+            float* w = packed + ((long)p * k + k0) * PanelWidth;
+            int col = p * PanelWidth, width = Math.Min(PanelWidth, n - col);
+            float* b = first ? bias + col : null;
+            for (int r = 0; r < rows; r += RowBlock)
+            {
+                float* ar = a + (long)r * lda, cr = c + (long)r * n + col;
+                int height = Math.Min(RowBlock, rows - r);
+                if (height == RowBlock && width == PanelWidth)
+                {
+                    Block6(ar, lda, w, kc, cr, n, b, last, lo, hi);
+                    continue;
                 }
+
+                // A ragged tile (last rows, last columns): run a whole tile in scratch (A rows past the end are zero).
+                if (!first)
+                    for (int i = 0; i < height; i++)
+                        new Span<float>(cr + (long)i * n, width).CopyTo(new Span<float>(edge + i * PanelWidth, PanelWidth));
+                Block6(ar, lda, w, kc, edge, PanelWidth, b, last, lo, hi);
+                for (int i = 0; i < height; i++)
+                    new Span<float>(edge + i * PanelWidth, width).CopyTo(new Span<float>(cr + (long)i * n, width));
             }
         }
     }
