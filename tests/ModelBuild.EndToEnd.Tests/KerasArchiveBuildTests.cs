@@ -3,6 +3,7 @@ using ModelBuild.Core.Files;
 using ModelBuild.Core.Keras;
 using ModelBuild.Core.Quantization;
 using ModelBuild.Core.Quantization.Calibration;
+using ModelBuild.Core.Quantization.Equalization;
 using ModelBuild.Core.TfLite;
 using ModelBuild.TestSupport;
 
@@ -62,12 +63,11 @@ public sealed class KerasArchiveBuildTests
         CollectionAssert.Contains(touched.PipelineTasksRun.ToList(), "CutModel", "a newer .keras reruns the pipeline");
     }
 
-    /// <summary>The whole model quantized as ConvertInt8 does: same file, same calibration images and count, per-channel.</summary>
+    /// <summary>The whole model quantized as ConvertInt8 does (WeightPreparation.Convert): same file, same calibration images and count, per-channel.</summary>
     private static byte[] UnsegmentedInt8(string model, string calib, int[] inputShape)
     {
         var graph = KerasModelReader.Read(model);
         var samples = CalibrationDataLoader.Load(calib, inputShape, new CalibrationOptions { Preprocessing = Preprocessing.None, MaxSamples = Samples }, new RecordingBuildLog(), model);
-        var ranges = Calibrator.Calibrate(graph, samples, new RecordingBuildLog());
-        return TfLiteWriter.Write(Quantizer.Quantize(graph, ranges, new QuantizationOptions { PerChannel = true }));
+        return TfLiteWriter.Write(WeightPreparation.Convert(graph, samples, new QuantizationOptions { PerChannel = true }, new RecordingBuildLog()).Int8);
     }
 }

@@ -3,6 +3,7 @@ using ModelBuild.Core.Keras;
 using ModelBuild.Core.Layout;
 using ModelBuild.Core.Quantization;
 using ModelBuild.Core.Quantization.Calibration;
+using ModelBuild.Core.Quantization.Equalization;
 using ModelBuild.Core.Synthesis;
 using ModelBuild.Core.TfLite;
 using ModelBuild.TestSupport;
@@ -86,7 +87,6 @@ public sealed class ModelZooBuildTests
     {
         var graph = KerasModelReader.Read(model);
         var samples = CalibrationDataLoader.Load(calib, inputShape, new CalibrationOptions { Preprocessing = preprocessing, MaxSamples = Samples }, new RecordingBuildLog(), model);
-        var ranges = Calibrator.Calibrate(graph, samples, new RecordingBuildLog());
-        return TfLiteWriter.Write(Quantizer.Quantize(graph, ranges, new QuantizationOptions { PerChannel = true }));
+        return TfLiteWriter.Write(WeightPreparation.Convert(graph, samples, new QuantizationOptions { PerChannel = true }, new RecordingBuildLog()).Int8);
     }
 }

@@ -27,29 +27,26 @@ public static class ConvertStep
     {
         var plan = work.ReadPlan();
         var quantization = new QuantizationOptions { PerChannel = settings.PerChannel };
-        // Equalization keeps the float function, so the equalized graph is calibrated and is the float reference too.
-        var graph = WeightPreparation.Equalize(ModelGraphHandoff.Read(settings.ModelFile), quantization);
-        var means = new InputMeans(graph);
+        var floatGraph = ModelGraphHandoff.Read(settings.ModelFile);
         var name = Path.GetFileName(settings.ModelFile);
         var options = new CalibrationOptions { Preprocessing = settings.Preprocessing, MaxSamples = settings.CalibrationSamples, Augment = settings.CalibrationAugment };
         var clock = Stopwatch.StartNew();
-        var sampleSet = CalibrationDataLoader.Open(settings.CalibrationData, graph.Inputs[0].Shape, options, log, settings.ModelFile);
+        var sampleSet = CalibrationDataLoader.Open(settings.CalibrationData, floatGraph.Inputs[0].Shape, options, log, settings.ModelFile);
         var samples = sampleSet.Calibration.Select(s =>
         {
             cancel.ThrowIfCancellationRequested();
             return s;
         });
         log.Progress($"{name}: calibrating with up to {options.MaxSamples} samples from {CalibrationDataLoader.Describe(settings.CalibrationData)}");
-        var ranges = Calibrator.Calibrate(graph, samples, log, new CalibrationSettings
+        // Equalization keeps the float function, so the equalized graph is calibrated and is the float reference too.
+        var (graph, int8) = WeightPreparation.Convert(floatGraph, samples, quantization, log, new CalibrationSettings
         {
             ObserverFactory = RangeEstimators.Factory(settings.RangeEstimator),
             ExpectedSamples = CalibrationDataLoader.ExpectedCount(settings.CalibrationData, options),
-            AlsoObserve = means,
         });
-        log.Progress($"{name}: calibrated on {sampleSet.Describe()} in {clock.Elapsed.TotalSeconds:F1} s");
+        floatGraph = null!;
+        log.Progress($"{name}: calibrated on {sampleSet.Describe()} and quantized in {clock.Elapsed.TotalSeconds:F1} s");
         cancel.ThrowIfCancellationRequested();
-
-        var int8 = WeightPreparation.Quantize(graph, ranges, means, quantization);
         var reportClock = Stopwatch.StartNew();
         var accuracy = AccuracyEvaluator.Evaluate(graph, int8, sampleSet.Evaluation, sampleSet.EvaluationHeldOut, settings.MinSqnrDb);
         log.Progress($"{name}: compared int8 with float on {sampleSet.Evaluation.Count} samples in {reportClock.Elapsed.TotalSeconds:F1} s");

@@ -1,7 +1,7 @@
 using ModelBuild.Core.Execution.Float;
 using ModelBuild.Core.Graph;
 using ModelBuild.TestSupport;
-using static ModelBuild.Core.Tests.Execution.FloatTestGraphs;
+using static ModelBuild.Core.Tests.TestGraphs.FloatTestGraphs;
 
 namespace ModelBuild.Core.Tests.Execution;
 

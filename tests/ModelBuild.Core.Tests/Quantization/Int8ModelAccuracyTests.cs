@@ -83,13 +83,8 @@ public sealed class Int8ModelAccuracyTests
     }
 
     /// <summary>Calibrated and quantized as ConvertInt8 does it: equalized (per-tensor), bias-corrected.</summary>
-    internal static ModelGraph QuantizedAsABuildDoes(ModelGraph floatGraph, IEnumerable<float[]> calibration, QuantizationOptions options)
-    {
-        var equalized = WeightPreparation.Equalize(floatGraph, options);
-        var means = new InputMeans(equalized);
-        var ranges = Calibrator.Calibrate(equalized, calibration, new RecordingBuildLog(), new CalibrationSettings { AlsoObserve = means });
-        return WeightPreparation.Quantize(equalized, ranges, means, options);
-    }
+    internal static ModelGraph QuantizedAsABuildDoes(ModelGraph floatGraph, IEnumerable<float[]> calibration, QuantizationOptions options) =>
+        WeightPreparation.Convert(floatGraph, calibration, options, new RecordingBuildLog()).Int8;
 
     /// <summary>Runs a Google-converted model whatever its I/O types (float, uint8 or int8), returning real values.</summary>
     internal static float[] RunQuantized(TfLiteInterpreter rt, float[] x)

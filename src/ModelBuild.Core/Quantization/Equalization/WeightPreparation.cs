@@ -15,4 +15,18 @@ public static class WeightPreparation
 
     public static ModelGraph Quantize(ModelGraph equalized, CalibrationResult ranges, InputMeans means, QuantizationOptions options) =>
         Quantizer.Quantize(options.CorrectBias ? BiasCorrection.Apply(equalized, means, options) : equalized, ranges, options);
+
+    /// <summary>
+    /// The whole int8 conversion of a float graph as a build runs it: equalize, calibrate on <paramref name="samples"/>
+    /// (observing the inputs' means too), quantize with bias correction. Returns the equalized float graph (the float
+    /// reference) beside the int8 one. ConvertInt8 and every test that rebuilds a build's int8 model call this.
+    /// </summary>
+    public static (ModelGraph Equalized, ModelGraph Int8) Convert(
+        ModelGraph floatGraph, IEnumerable<float[]> samples, QuantizationOptions options, Diagnostics.IBuildLog log, CalibrationSettings? settings = null)
+    {
+        var equalized = Equalize(floatGraph, options);
+        var means = new InputMeans(equalized);
+        var ranges = Calibrator.Calibrate(equalized, samples, log, (settings ?? new CalibrationSettings()) with { AlsoObserve = means });
+        return (equalized, Quantize(equalized, ranges, means, options));
+    }
 }
