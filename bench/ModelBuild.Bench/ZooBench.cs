@@ -26,8 +26,8 @@ internal static class ZooBench
         int samples = a.Int("samples", ModelBuildDefaults.CalibrationSamples);
         var root = Path.Combine(SampleBuild.BenchDirectory, "zoo");
         BenchEnvironment.PrintHeader($"zoo: {families.Count} families at {size}×{size}, BudgetMiB {budget}, {samples} calibration samples (Auto) from ../shared/images");
-        Console.WriteLine("| family | int8 parameters | K at " + budget.ToString(CultureInfo.InvariantCulture) + " MiB | Edge TPU check (every segment) | int8 vs float SQNR | top-1 | chains = model | time s |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        Console.WriteLine("| family | int8 parameters | K at " + budget.ToString(CultureInfo.InvariantCulture) + " MiB | Edge TPU check (every segment) | int8 vs float SQNR | top-1 | chains = model | .h5 vs .keras int8 | time s |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
         int failures = 0;
         foreach (var family in families)
         {
@@ -38,7 +38,7 @@ internal static class ZooBench
             catch (Exception e) when (e is ModelBuildException or InvalidOperationException or NotSupportedException or ArgumentException)
             {
                 failures++;
-                Console.WriteLine($"| {family} | | | fails: {e.Message.Replace('|', '/')} | | | | |");
+                Console.WriteLine($"| {family} | | | fails: {e.Message.Replace('|', '/')} | | | | | |");
             }
         }
 
@@ -53,13 +53,15 @@ internal static class ZooBench
         if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         var model = Path.Combine(dir, family.ToString().ToLowerInvariant() + ".h5");
         KerasModelSynthesizer.Write(model, family, seed: 1, new SynthOptions { InputSize = size });
+        var archive = Path.ChangeExtension(model, ".keras");
+        KerasModelSynthesizer.Write(archive, family, seed: 1, new SynthOptions { InputSize = size, Format = SynthFileFormat.KerasArchive });
         var settings = new ModelBuildSettings
         {
             ModelFile = model,
             BudgetMiB = budget,
             CalibrationData = Path.Combine(RepoPaths.Shared, "images"),
             CalibrationSamples = samples,
-            Preprocessing = PreprocessingOf(family),
+            Preprocessing = PreprocessingModes.Parse(KerasModelSynthesizer.PreprocessingName(family)),
         };
         var work = new WorkFolder(Path.Combine(dir, "obj"));
         var log = new QuietLog();
@@ -68,6 +70,10 @@ internal static class ZooBench
         var tpu = EdgeTpuStep.Run(model, work, EdgeTpuMode.Off, new EdgeTpuCompilerLocator(), ModelBuildDefaults.EdgeTpuTimeout, log);
         LayoutStep.Run(settings, work, Path.Combine(dir, "layout"), log);
         var accuracy = work.ReadAccuracy() ?? throw new InvalidOperationException("no accuracy report was written");
+        var archiveSettings = settings with { ModelFile = archive };
+        var archiveWork = new WorkFolder(Path.Combine(dir, "obj-keras"));
+        CutStep.Run(archiveSettings, archiveWork, log);
+        var sameBytes = ConvertStep.Run(archiveSettings, archiveWork, log).Select(m => m.Sha256).SequenceEqual(models.Select(m => m.Sha256));
 
         var segments = (tpu.Checks ?? new Dictionary<string, EdgeTpuCheckEntry>()).Where(c => models.Any(m => m.File == c.Key && m.FirstSegment == m.LastSegment)).ToList();
         int ops = segments.Sum(s => s.Value.Operations), onCpu = segments.Sum(s => s.Value.OperationsOnCpu);
@@ -78,17 +84,8 @@ internal static class ZooBench
         var chains = accuracy.Chains.Values.All(c => c.MatchesModel) ? $"yes ({accuracy.Chains.Count})" : "NO";
         var parameters = $"{plan.Segments.Sum(seg => seg.ParamBytes) / 1048576.0:F2} MiB";
         return $"| {family} | {parameters} | {plan.K} | {check}{fit} | {(figures.SqnrDb is { } db ? $"{db:F1} dB" : "exact")} | "
-               + $"{(figures.Top1Agree is { } t ? $"{t}/{figures.Inputs}" : "")} | {chains} | {clock.Elapsed.TotalSeconds:F0} |";
+               + $"{(figures.Top1Agree is { } t ? $"{t}/{figures.Inputs}" : "")} | {chains} | {(sameBytes ? "identical" : "DIFFER")} | {clock.Elapsed.TotalSeconds:F0} |";
     }
-
-    /// <summary>The preprocessing keras.applications gives each family (none where the model rescales its own input).</summary>
-    private static Preprocessing PreprocessingOf(SynthArchitecture family) => family.ToString() switch
-    {
-        var f when f.StartsWith("ResNet", StringComparison.Ordinal) => Preprocessing.Caffe,
-        var f when f.StartsWith("DenseNet", StringComparison.Ordinal) => Preprocessing.Torch,
-        var f when f.StartsWith("EfficientNet", StringComparison.Ordinal) || f.StartsWith("MobileNetV3", StringComparison.Ordinal) => Preprocessing.None,
-        _ => Preprocessing.Tf,
-    };
 
     private sealed class QuietLog : IBuildLog
     {
