@@ -44,12 +44,11 @@ public sealed class KerasArchiveBuildTests
 
         var first = meta.Models.OrderBy(m => m.Order).First().Inputs.Single();
         CollectionAssert.AreEqual(new[] { 1, 256, 256, 3 }, first.Shape);
-        var photo = CalibrationDataLoader.Load(RepoPaths.Image("hot_dog.jpg"), first.Shape, new CalibrationOptions { MaxSamples = 1 }, new RecordingBuildLog()).Single();
-        var input = photo.Select(v => QuantParamMath.QuantizeAffine(v, first.Scale[0], first.ZeroPoint[0])).ToArray();
+        var input = UnsegmentedInt8.Photo("hot_dog.jpg", first, Preprocessing.None);
 
         var steps = TfLiteChain.RunComboSteps(Path.Combine(project.OutDir, "potato", "full_split"), input);
         Assert.IsGreaterThan(50, steps[0].Distinct().Count(), "seg1's output is not degenerate");
-        using var whole = TfLiteRuntime.Load(UnsegmentedInt8(model, calib, first.Shape));
+        using var whole = TfLiteRuntime.Load(UnsegmentedInt8.Model(model, calib, first.Shape, Preprocessing.None, Samples));
         var expected = whole.RunInt8(input);
         Assert.HasCount(3, expected);
         CollectionAssert.AreEqual(expected, steps[^1], "full_split chain vs the unsegmented int8 model");
@@ -61,13 +60,5 @@ public sealed class KerasArchiveBuildTests
         var touched = project.Build();
         TestProject.AssertSucceeded(touched, "build after touching the .keras");
         CollectionAssert.Contains(touched.PipelineTasksRun.ToList(), "CutModel", "a newer .keras reruns the pipeline");
-    }
-
-    /// <summary>The whole model quantized as ConvertInt8 does (WeightPreparation.Convert): same file, same calibration images and count, per-channel.</summary>
-    private static byte[] UnsegmentedInt8(string model, string calib, int[] inputShape)
-    {
-        var graph = KerasModelReader.Read(model);
-        var samples = CalibrationDataLoader.Load(calib, inputShape, new CalibrationOptions { Preprocessing = Preprocessing.None, MaxSamples = Samples }, new RecordingBuildLog(), model);
-        return TfLiteWriter.Write(WeightPreparation.Convert(graph, samples, new QuantizationOptions { PerChannel = true }, new RecordingBuildLog()).Int8);
     }
 }

@@ -58,11 +58,10 @@ public sealed class ModelZooBuildTests
 
             var first = meta.Models.OrderBy(m => m.Order).First().Inputs.Single();
             var preprocessing = PreprocessingModes.Parse(KerasModelSynthesizer.PreprocessingName(family));
-            var photo = CalibrationDataLoader.Load(RepoPaths.Image("hot_dog.jpg"), first.Shape, new CalibrationOptions { MaxSamples = 1, Preprocessing = preprocessing }, new RecordingBuildLog()).Single();
-            var input = photo.Select(v => QuantParamMath.QuantizeAffine(v, first.Scale[0], first.ZeroPoint[0])).ToArray();
+            var input = UnsegmentedInt8.Photo("hot_dog.jpg", first, preprocessing);
             var chain = TfLiteChain.RunComboSteps(Path.Combine(project.OutDir, name, "full_split"), input)[^1];
             var model = Path.Combine(project.Directory_, name + ".keras");
-            using var whole = TfLiteRuntime.Load(UnsegmentedInt8(model, calib, first.Shape, preprocessing));
+            using var whole = TfLiteRuntime.Load(UnsegmentedInt8.Model(model, calib, first.Shape, preprocessing, Samples));
             CollectionAssert.AreEqual(whole.RunInt8(input), chain, $"{name}: full_split chain vs the unsegmented int8 model");
 
             if (family is SynthArchitecture.EfficientNetB0 or SynthArchitecture.MobileNetV3Small or SynthArchitecture.MobileNetV3Large)
@@ -81,12 +80,4 @@ public sealed class ModelZooBuildTests
         SynthArchitecture.DenseNet121 => "3",
         _ => "1.5",
     };
-
-    /// <summary>The whole model quantized as ConvertInt8 does: same file, same calibration photos and count, per-channel.</summary>
-    private static byte[] UnsegmentedInt8(string model, string calib, int[] inputShape, Preprocessing preprocessing)
-    {
-        var graph = KerasModelReader.Read(model);
-        var samples = CalibrationDataLoader.Load(calib, inputShape, new CalibrationOptions { Preprocessing = preprocessing, MaxSamples = Samples }, new RecordingBuildLog(), model);
-        return TfLiteWriter.Write(WeightPreparation.Convert(graph, samples, new QuantizationOptions { PerChannel = true }, new RecordingBuildLog()).Int8);
-    }
 }
