@@ -33,6 +33,9 @@ public sealed class Node
     public T OptionsAs<T>() where T : OpOptions =>
         Options as T ?? throw new InvalidOperationException($"Node '{Name}' ({Op}) has no {typeof(T).Name}.");
 
+    /// <summary>Input <paramref name="index"/>, or null when the node has fewer inputs or that optional input is omitted (e.g. a conv's bias).</summary>
+    public Tensor? OptionalInput(int index) => index < Inputs.Count ? Inputs[index] : null;
+
     public IEnumerable<Tensor> RuntimeInputs => Inputs.Where(t => t is { IsConstant: false })!;
 
     public override string ToString() => $"{Name}: {Op}({string.Join(", ", Inputs.Select(i => i?.Name ?? "-"))}) -> {string.Join(", ", Outputs.Select(o => o.Name))}";

@@ -82,7 +82,7 @@ internal static class RescalingFolding
                     || (c.Op == OpType.Conv2D && c.OptionsAs<Conv2DOptions>().Padding == Padding.Valid);
         if (!valid || w.Shape[^1] % b.Length != 0) return false;
         int outputs = w.Shape[0], per = (int)(w.ElementCount / outputs);
-        var old = c.Inputs.Count > 2 ? c.Inputs[2] : null;
+        var old = c.OptionalInput(2);
         var bias = old is null ? new float[outputs] : (float[])old.FloatData.Clone();
         var data = w.FloatData;
         for (int o = 0; o < outputs; o++)

@@ -28,7 +28,7 @@ internal sealed class Conv2DDefinition : OperatorDefinition
     {
         var o = node.OptionsAs<Conv2DOptions>();
         var w = node.Inputs[1]!;
-        var bias = (node.Inputs.Count > 2 ? node.Inputs[2] : null)?.FloatData;
+        var bias = node.OptionalInput(2)?.FloatData;
         int cout = w.Shape[0], kh = w.Shape[1], kw = w.Shape[2], cin = w.Shape[3];
         Action<float[], int, int, int, float[], int, int> run = WinogradConv2DKernel.Applies(kh, kw, cin, cout, o.StrideH, o.StrideW, o.DilationH, o.DilationW, node.Outputs[0].Shape[1], node.Outputs[0].Shape[2])
             ? new WinogradConv2DKernel(w.FloatData, bias, cout, cin, o.Activation).Run

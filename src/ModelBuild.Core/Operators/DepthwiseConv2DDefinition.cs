@@ -29,7 +29,7 @@ internal sealed class DepthwiseConv2DDefinition : OperatorDefinition
         var o = node.OptionsAs<DepthwiseConv2DOptions>();
         var w = node.Inputs[1]!;
         var cin = node.Inputs[0]!.Shape[3];
-        var kernel = new DepthwiseConv2DKernel(w.FloatData, (node.Inputs.Count > 2 ? node.Inputs[2] : null)?.FloatData, w.Shape[1], w.Shape[2], cin, w.Shape[3] / cin,
+        var kernel = new DepthwiseConv2DKernel(w.FloatData, node.OptionalInput(2)?.FloatData, w.Shape[1], w.Shape[2], cin, w.Shape[3] / cin,
             o.StrideH, o.StrideW, o.DilationH, o.DilationW, o.Activation);
         return (x, y) =>
         {

@@ -30,7 +30,7 @@ internal sealed class FullyConnectedDefinition : OperatorDefinition
     {
         var o = node.OptionsAs<FullyConnectedOptions>();
         var w = node.Inputs[1]!;
-        var kernel = new FullyConnectedKernel(w.FloatData, (node.Inputs.Count > 2 ? node.Inputs[2] : null)?.FloatData, w.Shape[0], w.Shape[1], o.Activation);
+        var kernel = new FullyConnectedKernel(w.FloatData, node.OptionalInput(2)?.FloatData, w.Shape[0], w.Shape[1], o.Activation);
         int inner = w.Shape[1];
         return (x, y) => kernel.Run(x.In(0), x.In(0).Length / inner, y);
     }

@@ -33,6 +33,6 @@ internal static class ShapeInference
 
     /// <summary>A constant int32 input (axes, paddings, sizes) or a clear error.</summary>
     public static int[] ConstantInts(Node node, int index) =>
-        node.Inputs.Count > index && node.Inputs[index] is { Data: int[] v } ? v
+        node.OptionalInput(index) is { Data: int[] v } ? v
             : throw new NotSupportedException($"Node '{node.Name}' ({node.Op}): input {index} must be a constant int32 tensor.");
 }

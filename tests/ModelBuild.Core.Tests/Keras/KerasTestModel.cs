@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using ModelBuild.Core.Execution;
+using ModelBuild.Core.Graph;
 using PureHDF;
 
 namespace ModelBuild.Core.Tests.Keras;
@@ -143,4 +145,14 @@ internal sealed class KerasTestModel
         foreach (var (k, v) in entries) o[k] = v;
         return o;
     }
+
+    /// <summary>Runs a read model in float, its inputs in the order of <see cref="ModelGraph.Inputs"/>, and returns its first output.</summary>
+    public static float[] Run(ModelGraph g, params float[][] inputs)
+    {
+        var feed = g.Inputs.Select((t, i) => (t, inputs[i])).ToDictionary(p => p.t, p => p.Item2);
+        return new FloatExecutor(g).Run(feed)[g.Outputs[0]];
+    }
+
+    /// <summary>Outputs worked out by hand agree to within 1e-5.</summary>
+    public static void AssertClose(float[] expected, float[] actual, string what) => FloatOutputAssert.Close(expected, actual, 1e-5, what);
 }

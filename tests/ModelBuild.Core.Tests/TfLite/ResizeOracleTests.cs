@@ -8,7 +8,7 @@ namespace ModelBuild.Core.Tests.TfLite;
 /// <summary>
 /// RESIZE_NEAREST_NEIGHBOR in the float executor against the real TFLite 2.9 kernel, for every combination of
 /// align_corners and half_pixel_centers, up- and downsampling: a nearest-neighbour resize copies values, so the
-/// outputs must be identical. (The int8 kernel is held to TFLite in the oracle catalogue, Int8OracleTests.)
+/// outputs must be identical. (The int8 kernel is held to TFLite in the oracle catalogue, Int8ExecutorTests.)
 /// </summary>
 [TestClass]
 public sealed class ResizeOracleTests

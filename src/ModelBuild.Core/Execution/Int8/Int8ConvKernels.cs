@@ -64,7 +64,7 @@ internal abstract class Int8WindowedConvKernel : Int8Kernel
         padT = Int8Quant.PaddingBefore(padding, sh, dh, h, kh, oh);
         padL = Int8Quant.PaddingBefore(padding, sw, dw, w, kw, ow);
         inputOffset = -Int8Quant.ZeroPoint(input);
-        requant = new Int8ChannelRequant(input, filter, node.Inputs.Count > 2 ? node.Inputs[2] : null, output, oc, activation);
+        requant = new Int8ChannelRequant(input, filter, node.OptionalInput(2), output, oc, activation);
     }
 }
 
@@ -198,7 +198,7 @@ internal sealed class Int8FullyConnectedKernel : Int8Kernel
         output = node.Outputs[0];
         weights = filter.Int8Data;
         (outFeatures, inFeatures) = (filter.Shape[0], filter.Shape[1]);
-        bias = node.Inputs.Count > 2 ? node.Inputs[2]?.Int32Data : null;
+        bias = node.OptionalInput(2)?.Int32Data;
         float inScale = Int8Quant.Scale(input), wScale = Int8Quant.Scale(filter), outScale = Int8Quant.Scale(output);
         double real = (double)(inScale * wScale) / outScale;
         QuantizeMultiplier(real, out multiplier, out shift);

@@ -27,7 +27,7 @@ internal sealed class Int8TransposeConvKernel : Int8Kernel
         padT = TransposeConvKernel.PaddingBefore(options.Padding, options.StrideH, kh, oh);
         padL = TransposeConvKernel.PaddingBefore(options.Padding, options.StrideW, kw, ow);
         inputOffset = -Int8Quant.ZeroPoint(input);
-        requant = new Int8ChannelRequant(input, filter, node.Inputs.Count > 2 ? node.Inputs[2] : null, output, oc, FusedActivation.None);
+        requant = new Int8ChannelRequant(input, filter, node.OptionalInput(2), output, oc, FusedActivation.None);
     }
 
     public override void Run(Int8TensorStore store)

@@ -63,7 +63,7 @@ public static class BatchNormFolding
         }
 
         p.Inputs[1] = new Tensor(w.Name, w.Shape, w.Type, data);
-        if (p.Inputs.Count > 2 && p.Inputs[2] is { } b)
+        if (p.OptionalInput(2) is { } b)
         {
             var bias = (float[])b.FloatData.Clone();
             for (int o = 0; o < channels; o++) bias[o] *= s[o];
@@ -74,7 +74,7 @@ public static class BatchNormFolding
     private static void Shift(Node p, float[] add)
     {
         int channels = add.Length;
-        var b = p.Inputs.Count > 2 ? p.Inputs[2] : null;
+        var b = p.OptionalInput(2);
         var bias = b is null ? new float[channels] : (float[])b.FloatData.Clone();
         for (int o = 0; o < channels; o++) bias[o] += add[o];
         var t = new Tensor(b?.Name ?? p.Name + "/bias", [channels], DataType.Float32, bias);

@@ -1,8 +1,9 @@
 using ModelBuild.Core.Graph;
 using ModelBuild.Core.Graph.Rewrites;
 
-namespace ModelBuild.Core.Tests.Graph;
+namespace ModelBuild.Core.Tests.Graph.Rewrites;
 
+/// <summary>A RELU, RELU6 or RELU_N1_TO_1 after an op with a fused-activation field becomes that field, under the activation's tensor.</summary>
 [TestClass]
 public sealed class ActivationFusionTests
 {

@@ -6,7 +6,7 @@ namespace ModelBuild.Core.Tests.Execution;
 
 /// <summary>Whole-graph behaviour of the float executor: multi-node graphs, observers, batches, memory, errors.</summary>
 [TestClass]
-public sealed class FloatExecutorRunTests
+public sealed class FloatExecutorTests
 {
     /// <summary>x → conv 3x3 relu → conv 1x1 → add(x) → relu → mean(HW) → fully connected: a residual block with a head.</summary>
     private static (ModelGraph Graph, Func<Nd, float[]> Reference) ResidualNet()

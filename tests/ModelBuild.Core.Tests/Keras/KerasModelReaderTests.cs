@@ -1,19 +1,25 @@
 using System.Text.Json.Nodes;
 using ModelBuild.Core.Diagnostics;
+using ModelBuild.Core.Graph;
 using ModelBuild.Core.Keras;
 using ModelBuild.TestSupport;
 using static ModelBuild.Core.Tests.Keras.KerasTestModel;
 
 namespace ModelBuild.Core.Tests.Keras;
 
-/// <summary>Every kind of bad input gives one clear MB10xx error naming the file, and the layer where one is at fault.</summary>
+/// <summary>
+/// Reading a Keras file: every kind of bad input gives one clear MB10xx error naming the file, and the layer where one
+/// is at fault; a config stored as bytes reads; the rewrites run (an activation fuses into the op before it).
+/// </summary>
 [TestClass]
-public sealed class KerasReaderErrorTests
+public sealed class KerasModelReaderTests
 {
     private static string _dir = "";
 
     [ClassInitialize]
     public static void Init(TestContext _) => _dir = RepoPaths.NewScratchDirectory("keras-errors");
+
+    private static string ScratchPath(string name) => Path.Combine(_dir, name + ".h5");
 
     private static ModelBuildException ReadFails(string path, string code)
     {
@@ -181,5 +187,48 @@ public sealed class KerasReaderErrorTests
             .Write(Path.Combine(_dir, "nchw.h5"), "pool");
         var e = ReadFails(path, "MB1003");
         StringAssert.Contains(e.Message, "channels_first");
+    }
+
+    [TestMethod]
+    public void Model_config_stored_as_bytes_reads()
+    {
+        var model = new KerasTestModel().Input("x", 2).Layer("ReLU", "relu", Cfg(), "x");
+        var path = ScratchPath("bytes_config");
+        var file = new PureHDF.H5File { Attributes = { ["model_config"] = System.Text.Encoding.UTF8.GetBytes(model.Config("relu").ToJsonString()) } };
+        file["model_weights"] = new PureHDF.H5Group();
+        file.Write(path);
+        var g = KerasModelReader.Read(path);
+        AssertClose([0, 2], Run(g, [-1, 2]), "relu");
+    }
+
+    [TestMethod]
+    public void Relu_after_add_is_fused_and_keeps_the_activation_layer_name()
+    {
+        var path = new KerasTestModel()
+            .Input("a", 4).Input("b", 4)
+            .Layer("Add", "conv4_block4_add", Cfg(), ["a", "b"])
+            .Layer("Activation", "conv4_block4_out", Cfg(("activation", "relu")), "conv4_block4_add")
+            .Write(ScratchPath("fused_add"), "conv4_block4_out");
+        var g = KerasModelReader.Read(path);
+
+        Assert.HasCount(1, g.Nodes);
+        Assert.AreEqual(OpType.Add, g.Nodes[0].Op);
+        Assert.AreEqual(FusedActivation.Relu, g.Nodes[0].OptionsAs<ElementwiseOptions>().Activation);
+        Assert.AreEqual("conv4_block4_out", g.Outputs[0].Name);
+        AssertClose([0, 0, 1, 3], Run(g, [-1, 0, 1, 2], [-1, -2, 0, 1]), "fused add+relu");
+    }
+
+    [TestMethod]
+    public void Relu_whose_input_is_also_read_elsewhere_is_not_fused()
+    {
+        var path = new KerasTestModel()
+            .Input("a", 2).Input("b", 2)
+            .Layer("Add", "sum", Cfg(), ["a", "b"])
+            .Layer("ReLU", "relu", Cfg(), "sum")
+            .Layer("Multiply", "out", Cfg(), ["relu", "sum"])
+            .Write(ScratchPath("unfusable"), "out");
+        var g = KerasModelReader.Read(path);
+        Assert.AreEqual("Add Relu Mul", string.Join(" ", g.Nodes.Select(n => n.Op)));
+        AssertClose([0, 4], Run(g, [-1, 1], [0, 1]), "relu(s) * s");
     }
 }

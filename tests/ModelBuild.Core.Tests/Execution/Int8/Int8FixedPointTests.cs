@@ -1,8 +1,9 @@
 using ModelBuild.Core.Graph;
 using static ModelBuild.Core.Execution.Int8.Int8FixedPoint;
 
-namespace ModelBuild.Core.Tests.Execution;
+namespace ModelBuild.Core.Tests.Execution.Int8;
 
+/// <summary>TFLite's fixed-point helpers (multiplier quantization, rounding shifts, saturating multiplies, activation bounds), against hand-computed values.</summary>
 [TestClass]
 public sealed class Int8FixedPointTests
 {
@@ -13,7 +14,7 @@ public sealed class Int8FixedPointTests
     [DataRow(0.75, 1610612736, 0)]
     [DataRow(3.0, 1610612736, 2)]
     [DataRow(0.0, 0, 0)]
-    public void QuantizeMultiplierSplitsIntoQ31AndShift(double real, int multiplier, int shift)
+    public void QuantizeMultiplier_splits_into_a_q31_multiplier_and_a_shift(double real, int multiplier, int shift)
     {
         QuantizeMultiplier(real, out var m, out var s);
         Assert.AreEqual(multiplier, m);
@@ -21,7 +22,7 @@ public sealed class Int8FixedPointTests
     }
 
     [TestMethod]
-    public void QuantizeMultiplierRoundsUpToTwoToTheThirtyOneIntoNextExponent()
+    public void QuantizeMultiplier_rounding_up_to_two_to_the_31_moves_to_the_next_exponent()
     {
         // 1 - 2^-40 has a mantissa that rounds to 2^31: TFLite halves it and bumps the exponent.
         QuantizeMultiplier(1 - Math.Pow(2, -40), out var m, out var s);
@@ -30,7 +31,7 @@ public sealed class Int8FixedPointTests
     }
 
     [TestMethod]
-    public void TinyMultiplierBecomesZero()
+    public void A_tiny_multiplier_becomes_zero()
     {
         QuantizeMultiplier(Math.Pow(2, -40), out var m, out var s);
         Assert.AreEqual(0, m);
@@ -38,7 +39,7 @@ public sealed class Int8FixedPointTests
     }
 
     [TestMethod]
-    public void RoundingDivideByPotRoundsHalfAwayFromZero()
+    public void RoundingDivideByPOT_rounds_half_away_from_zero()
     {
         Assert.AreEqual(3, RoundingDivideByPOT(5, 1));
         Assert.AreEqual(-3, RoundingDivideByPOT(-5, 1));
@@ -49,7 +50,7 @@ public sealed class Int8FixedPointTests
     }
 
     [TestMethod]
-    public void SaturatingRoundingDoublingHighMulSaturatesOnlyMinTimesMin()
+    public void SaturatingRoundingDoublingHighMul_saturates_only_min_times_min()
     {
         Assert.AreEqual(int.MaxValue, SaturatingRoundingDoublingHighMul(int.MinValue, int.MinValue));
         Assert.AreEqual(1 << 29, SaturatingRoundingDoublingHighMul(1 << 30, 1 << 30));
@@ -59,7 +60,7 @@ public sealed class Int8FixedPointTests
     }
 
     [TestMethod]
-    public void MultiplyByQuantizedMultiplierApproximatesRealProduct()
+    public void MultiplyByQuantizedMultiplier_approximates_the_real_product()
     {
         var r = new Random(3);
         for (int i = 0; i < 1000; i++)
@@ -73,7 +74,7 @@ public sealed class Int8FixedPointTests
     }
 
     [TestMethod]
-    public void ActivationRangeMatchesTfliteQuantizedBounds()
+    public void Activation_range_matches_the_tflite_quantized_bounds()
     {
         // Output scale 6/255, zp -128: ReLU6 clamps to [-128, 127]; ReLU only from below at the zero point.
         Assert.AreEqual((-128, 127), ActivationRange(FusedActivation.Relu6, 6f / 255, -128));

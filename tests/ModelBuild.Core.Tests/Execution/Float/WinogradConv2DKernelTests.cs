@@ -3,7 +3,7 @@ using ModelBuild.Core.Graph;
 using ModelBuild.TestSupport;
 using static ModelBuild.Core.Tests.TestGraphs.FloatTestGraphs;
 
-namespace ModelBuild.Core.Tests.Execution;
+namespace ModelBuild.Core.Tests.Execution.Float;
 
 /// <summary>The Winograd F(4×4, 3×3) convolution, run directly (whatever its applicability rule says), against naive loops.</summary>
 [TestClass]

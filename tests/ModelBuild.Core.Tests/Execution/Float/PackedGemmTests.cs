@@ -1,0 +1,92 @@
+using ModelBuild.Core.Execution.Float;
+
+namespace ModelBuild.Core.Tests.Execution.Float;
+
+/// <summary>The packed GEMM, run block by block as the convolution kernels do, against a naive triple loop.</summary>
+[TestClass]
+public sealed unsafe class PackedGemmTests
+{
+    private static float[] Random(Random r, int n) => Enumerable.Range(0, n).Select(_ => (float)(r.NextDouble() * 2 - 1)).ToArray();
+
+    /// <summary>clamp(A[rows,k] · W[n,k]ᵀ + bias) in double.</summary>
+    private static float[] Naive(float[] a, float[] w, float[]? bias, int rows, int n, int k, float lo, float hi)
+    {
+        var c = new float[rows * n];
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double s = bias?[j] ?? 0;
+                for (int d = 0; d < k; d++) s += (double)a[i * k + d] * w[j * k + d];
+                c[i * n + j] = (float)Math.Clamp(s, lo, hi);
+            }
+
+        return c;
+    }
+
+    /// <summary>Every depth block over all panels, A padded with zero rows to whole row blocks as the contract asks.</summary>
+    private static float[] Run(PackedGemm gemm, float[] a, int rows, float lo, float hi)
+    {
+        int padded = (rows + PackedGemm.RowBlock - 1) / PackedGemm.RowBlock * PackedGemm.RowBlock;
+        var aPadded = new float[padded * gemm.K];
+        Array.Copy(a, aPadded, a.Length);
+        var c = new float[rows * gemm.N];
+        fixed (float* pa = aPadded)
+        fixed (float* pc = c)
+            for (int k0 = 0; k0 < gemm.K; k0 += PackedGemm.DepthBlock)
+                gemm.RunBlock(pa + k0, gemm.K, rows, k0, Math.Min(PackedGemm.DepthBlock, gemm.K - k0), pc, 0, gemm.Panels, lo, hi);
+        return c;
+    }
+
+    private static void AssertClose(float[] expected, float[] actual, string what)
+    {
+        Assert.HasCount(expected.Length, actual, what);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.AreEqual(expected[i], actual[i], 1e-4f, $"{what}: element {i}");
+    }
+
+    [TestMethod]
+    [DataRow(6, 16, 8, DisplayName = "one whole 6x16 tile")]
+    [DataRow(7, 37, 20, DisplayName = "ragged rows and columns")]
+    [DataRow(13, 5, 300, DisplayName = "depth over two blocks, one narrow panel")]
+    [DataRow(24, 48, 600, DisplayName = "three depth blocks, three panels")]
+    public void Matches_the_naive_product_plus_bias(int rows, int n, int k)
+    {
+        var r = new Random(rows * 1000 + n * 10 + k);
+        var a = Random(r, rows * k);
+        var w = Random(r, n * k);
+        var bias = Random(r, n);
+        var actual = Run(new PackedGemm(w, bias, n, k), a, rows, float.NegativeInfinity, float.PositiveInfinity);
+        AssertClose(Naive(a, w, bias, rows, n, k, float.NegativeInfinity, float.PositiveInfinity), actual, $"{rows}x{k} · {k}x{n}");
+    }
+
+    [TestMethod]
+    public void Without_bias_starts_from_zero()
+    {
+        var r = new Random(2);
+        var a = Random(r, 7 * 9);
+        var w = Random(r, 18 * 9);
+        var actual = Run(new PackedGemm(w, null, 18, 9), a, 7, float.NegativeInfinity, float.PositiveInfinity);
+        AssertClose(Naive(a, w, null, 7, 18, 9, float.NegativeInfinity, float.PositiveInfinity), actual, "no bias");
+    }
+
+    [TestMethod]
+    public void Clamps_only_after_the_last_depth_block()
+    {
+        // A clamp after the first block would lose the partial sums beyond [0, 0.5] that later blocks bring back.
+        var r = new Random(3);
+        const int rows = 6, n = 16, k = 520;
+        var a = Random(r, rows * k);
+        var w = Random(r, n * k);
+        var actual = Run(new PackedGemm(w, null, n, k), a, rows, 0f, 0.5f);
+        AssertClose(Naive(a, w, null, rows, n, k, 0f, 0.5f), actual, "relu-like clamp");
+    }
+
+    [TestMethod]
+    public void Packs_columns_into_panels_of_sixteen()
+    {
+        var gemm = new PackedGemm(new float[33 * 4], null, 33, 4);
+        Assert.AreEqual(3, gemm.Panels);
+        Assert.AreEqual(33, gemm.N);
+        Assert.AreEqual(4, gemm.K);
+    }
+}
