@@ -8,9 +8,9 @@ using static ModelBuild.Core.Tests.Operators.OneOpOracle;
 
 namespace ModelBuild.Core.Tests.Operators;
 
-/// <summary>MUL with the squeeze-excite broadcast ([1,1,1,C] × [1,H,W,C], either order), float and int8 against TFLite 2.9.</summary>
+/// <summary>ADD, SUB, MUL, MAXIMUM, MINIMUM (one file of definitions); here MUL with the squeeze-excite broadcast ([1,1,1,C] × [1,H,W,C], either order), float and int8 against TFLite 2.9.</summary>
 [TestClass]
-public sealed class MulDefinitionTests
+public sealed class BinaryDefinitionsTests
 {
     private static string _dir = "";
 
