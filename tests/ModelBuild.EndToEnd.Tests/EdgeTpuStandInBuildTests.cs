@@ -14,7 +14,7 @@ namespace ModelBuild.EndToEnd.Tests;
 /// copies the real compiler's command line, file names and report format, and fails the ways it can fail. Which
 /// operations it maps and its memory figures come from its own reading of Coral's documentation (it shares no code with
 /// ModelBuild), so where these tests compare its report with our static check they test that two readings agree;
-/// the real compiler itself is measured in Core.Tests' RealCompilerAgreementTests.
+/// the real compiler itself is measured in Core.Tests' EdgeTpuStaticCheckTests.
 /// </summary>
 [TestClass]
 public sealed class EdgeTpuStandInBuildTests

@@ -1,6 +1,6 @@
 namespace ModelBuild.Sdk.Tests;
 
-/// <summary>The package's Docker wrapper for edgetpu_compiler, as the SDK offers it (the recipe itself: Core.Tests' EdgeTpuCompilerWrapperTests).</summary>
+/// <summary>The package's Docker wrapper for edgetpu_compiler, as the SDK offers it (the recipe itself: Core.Tests' EdgeTpuCompilerLocatorTests).</summary>
 [TestClass]
 public sealed class DockerWrapperTests
 {

@@ -71,27 +71,37 @@ public sealed class LayoutChainRunnerTests
     }
 
     [TestMethod]
-    public void A_missing_model_file_is_MB5052_and_a_changed_one_MB5053()
+    public void A_missing_model_file_is_MB5052_naming_it_and_its_place_in_the_chain()
     {
-        var root = RepoPaths.NewScratchDirectory("chain-broken");
+        var root = RepoPaths.NewScratchDirectory("chain-missing");
         var (_, int8, plan, _, _) = Layout.Value;
         var layout = WriteLayout(int8, plan, root);
-
         var missing = Path.Combine(layout, "pairs_k3", "tflite", "seg2_int8.tflite");
         File.Delete(missing);
+
         var e = Assert.ThrowsExactly<ModelBuildException>(() => LayoutChainRunner.Open(layout, "pairs_k3"));
+
         Assert.AreEqual("MB5052", e.Code);
         Assert.AreEqual(missing, e.File);
         StringAssert.Contains(e.Message, "model 2 of the chain");
+        DeleteScratch(root);
+    }
 
+    [TestMethod]
+    public void A_changed_model_file_is_MB5053_and_leaves_the_other_combos_usable()
+    {
+        var root = RepoPaths.NewScratchDirectory("chain-changed");
+        var (_, int8, plan, _, _) = Layout.Value;
+        var layout = WriteLayout(int8, plan, root);
         var changed = Path.Combine(layout, "pairs_k2", "tflite", "tail_seg2_to_4_int8.tflite");
         var bytes = File.ReadAllBytes(changed);
         bytes[^1] ^= 1;
         File.Delete(changed); // a hard link: write a new file rather than alter the store's
         File.WriteAllBytes(changed, bytes);
-        e = Assert.ThrowsExactly<ModelBuildException>(() => LayoutChainRunner.Open(layout, "pairs_k2"));
-        Assert.AreEqual("MB5053", e.Code);
 
+        var e = Assert.ThrowsExactly<ModelBuildException>(() => LayoutChainRunner.Open(layout, "pairs_k2"));
+
+        Assert.AreEqual("MB5053", e.Code);
         Assert.IsNotNull(LayoutChainRunner.Open(layout, "full_split"), "other combos are intact (the store was not touched)");
         DeleteScratch(root);
     }

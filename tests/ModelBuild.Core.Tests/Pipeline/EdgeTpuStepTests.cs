@@ -94,10 +94,12 @@ public sealed class EdgeTpuStepTests
     }
 
     [TestMethod]
-    public void Mode_values_parse_case_insensitively_and_an_unknown_one_is_MB4005()
-    {
-        Assert.AreEqual(EdgeTpuMode.Required, EdgeTpuModes.Parse("required"));
-        Assert.AreEqual(EdgeTpuMode.Auto, EdgeTpuModes.Parse(""));
+    [DataRow("required", EdgeTpuMode.Required)]
+    [DataRow("", EdgeTpuMode.Auto)]
+    public void Mode_values_parse_case_insensitively_and_empty_is_Auto(string text, EdgeTpuMode expected) =>
+        Assert.AreEqual(expected, EdgeTpuModes.Parse(text));
+
+    [TestMethod]
+    public void An_unknown_mode_is_MB4005() =>
         Assert.AreEqual("MB4005", Assert.ThrowsExactly<ModelBuildException>(() => EdgeTpuModes.Parse("sometimes")).Code);
-    }
 }

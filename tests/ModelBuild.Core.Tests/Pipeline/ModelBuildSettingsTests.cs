@@ -37,22 +37,29 @@ public sealed class ModelBuildSettingsTests
     }
 
     [TestMethod]
-    public void Samples_default_when_empty_and_must_be_a_positive_whole_number()
-    {
-        Assert.AreEqual(ModelBuildDefaults.CalibrationSamples, ModelBuildSettings.ParseSamples("", "m.h5"));
-        Assert.AreEqual(8, ModelBuildSettings.ParseSamples("8", "m.h5"));
-        foreach (var bad in new[] { "0", "-3", "2.5", "many" })
-            Assert.AreEqual("MB3056", Assert.ThrowsExactly<ModelBuildException>(() => ModelBuildSettings.ParseSamples(bad, "m.h5")).Code, bad);
-    }
+    [DataRow("", ModelBuildDefaults.CalibrationSamples)]
+    [DataRow("8", 8)]
+    public void Samples_default_when_empty_and_parse_whole_numbers(string text, int expected) =>
+        Assert.AreEqual(expected, ModelBuildSettings.ParseSamples(text, "m.h5"));
 
     [TestMethod]
-    public void MinSqnr_defaults_when_empty_allows_zero_and_refuses_negative_numbers()
-    {
-        Assert.AreEqual(ModelBuildDefaults.MinSqnrDb, ModelBuildSettings.ParseMinSqnr(null, "m.h5"));
-        Assert.AreEqual(0, ModelBuildSettings.ParseMinSqnr("0", "m.h5"));
-        Assert.AreEqual(12.5, ModelBuildSettings.ParseMinSqnr("12.5", "m.h5"));
+    [DataRow("0")]
+    [DataRow("-3")]
+    [DataRow("2.5")]
+    [DataRow("many")]
+    public void Samples_that_are_not_a_positive_whole_number_are_MB3056(string text) =>
+        Assert.AreEqual("MB3056", Assert.ThrowsExactly<ModelBuildException>(() => ModelBuildSettings.ParseSamples(text, "m.h5")).Code);
+
+    [TestMethod]
+    [DataRow(null, ModelBuildDefaults.MinSqnrDb)]
+    [DataRow("0", 0.0)]
+    [DataRow("12.5", 12.5)]
+    public void MinSqnr_defaults_when_empty_and_allows_zero(string? text, double expected) =>
+        Assert.AreEqual(expected, ModelBuildSettings.ParseMinSqnr(text, "m.h5"));
+
+    [TestMethod]
+    public void A_negative_MinSqnr_is_MB3058() =>
         Assert.AreEqual("MB3058", Assert.ThrowsExactly<ModelBuildException>(() => ModelBuildSettings.ParseMinSqnr("-1", "m.h5")).Code);
-    }
 
     [TestMethod]
     public void Lists_split_on_semicolons_and_commas_and_drop_blanks()

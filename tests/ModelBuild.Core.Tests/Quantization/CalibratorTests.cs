@@ -22,7 +22,7 @@ public sealed class CalibratorTests
     }
 
     [TestMethod]
-    public void MinMaxPerTensorOverAllSamples()
+    public void Min_max_per_tensor_over_all_samples()
     {
         var samples = new[] { new[] { -3f, 0f, 1f, 2f }, new[] { 0.5f, 0.5f, 4f, -1f }, new[] { 0f, 0f, 0f, 0f } };
         var log = new RecordingBuildLog();
@@ -51,7 +51,7 @@ public sealed class CalibratorTests
     }
 
     [TestMethod]
-    public void SamplesAreStreamedNotCollected()
+    public void Samples_are_streamed_not_collected()
     {
         // A source that never ends. At every sample it checks that the calibrator has run all but the current batch and
         // the next one being prepared (SamplePrefetch: one batch ahead, plus the sample being handed over) of what it was
@@ -121,7 +121,7 @@ public sealed class CalibratorTests
     }
 
     [TestMethod]
-    public void MovingAverageObserverIsPluggable()
+    public void A_moving_average_observer_is_pluggable()
     {
         var samples = new[] { new[] { 0f, 0f, 0f, 10f }, new[] { 0f, 0f, 0f, 0f } };
         var r = Calibrator.Calibrate(AddRelu(), samples, new RecordingBuildLog(),
@@ -130,7 +130,7 @@ public sealed class CalibratorTests
     }
 
     [TestMethod]
-    public void WrongSampleSizeIsMB3011()
+    public void A_wrong_sample_size_is_MB3011()
     {
         var e = Assert.ThrowsExactly<ModelBuildException>(() => Calibrator.Calibrate(AddRelu(), [new float[5]], new RecordingBuildLog()));
         Assert.AreEqual("MB3011", e.Code);
@@ -138,7 +138,7 @@ public sealed class CalibratorTests
     }
 
     [TestMethod]
-    public void NoSamplesIsMB3012()
+    public void No_samples_is_MB3012()
     {
         var e = Assert.ThrowsExactly<ModelBuildException>(() => Calibrator.Calibrate(AddRelu(), [], new RecordingBuildLog()));
         Assert.AreEqual("MB3012", e.Code);

@@ -1,6 +1,10 @@
 using ModelBuild.Core.Diagnostics;
+using ModelBuild.Core.Execution;
 using ModelBuild.Core.Graph;
+using ModelBuild.Core.Keras;
 using ModelBuild.Core.Quantization;
+using ModelBuild.TestSupport;
+using static ModelBuild.Core.Tests.Execution.Int8TestHelpers;
 
 namespace ModelBuild.Core.Tests.Quantization;
 
@@ -44,7 +48,7 @@ public sealed class QuantizerTests
     }
 
     [TestMethod]
-    public void ActivationsAreAsymmetricWithNudgedZeroPoint()
+    public void Activations_are_asymmetric_with_a_nudged_zero_point()
     {
         var (g, ranges) = Small();
         var q = Quantizer.Quantize(g, ranges);
@@ -59,7 +63,7 @@ public sealed class QuantizerTests
     }
 
     [TestMethod]
-    public void PoolAndReshapeKeepTheirInputParameters()
+    public void Pool_and_reshape_keep_their_input_parameters()
     {
         var (g, ranges) = Small();
         var q = Quantizer.Quantize(g, ranges);
@@ -74,7 +78,7 @@ public sealed class QuantizerTests
     }
 
     [TestMethod]
-    public void SoftmaxOutputIsFixedAtOneOver256()
+    public void Softmax_output_is_fixed_at_one_over_256()
     {
         var (g, ranges) = Small();
         var s = Quantizer.Quantize(g, ranges).Outputs[0];
@@ -84,7 +88,7 @@ public sealed class QuantizerTests
     }
 
     [TestMethod]
-    public void ConvWeightsArePerChannelSymmetricAndBiasScaleIsInputTimesWeight()
+    public void Conv_weights_are_per_channel_symmetric_and_bias_scale_is_input_times_weight()
     {
         var (g, ranges) = Small();
         var q = Quantizer.Quantize(g, ranges);
@@ -115,7 +119,7 @@ public sealed class QuantizerTests
     }
 
     [TestMethod]
-    public void PerTensorOptionGivesOneWeightScale()
+    public void Per_tensor_option_gives_one_weight_scale()
     {
         var (g, ranges) = Small();
         var q = Quantizer.Quantize(g, ranges, new QuantizationOptions { PerChannel = false });
@@ -127,7 +131,7 @@ public sealed class QuantizerTests
     }
 
     [TestMethod]
-    public void NamesAndStructureArePreserved()
+    public void Names_and_structure_are_preserved()
     {
         var (g, ranges) = Small();
         var q = Quantizer.Quantize(g, ranges);
@@ -138,7 +142,7 @@ public sealed class QuantizerTests
     }
 
     [TestMethod]
-    public void MissingRangeIsMB3001NamingTensorAndLayer()
+    public void A_missing_range_is_MB3001_naming_the_tensor_and_the_layer()
     {
         var (g, ranges) = Small();
         var partial = new CalibrationResult();
@@ -149,7 +153,7 @@ public sealed class QuantizerTests
     }
 
     [TestMethod]
-    public void NonFiniteRangeIsMB3004()
+    public void A_non_finite_range_is_MB3004()
     {
         var (g, ranges) = Small();
         ranges.Set("conv", 0f, float.NaN);
@@ -159,7 +163,7 @@ public sealed class QuantizerTests
     }
 
     [TestMethod]
-    public void UnquantizableOpIsMB3002NamingTheLayer()
+    public void An_unquantizable_op_is_MB3002_naming_the_layer()
     {
         var x = new Tensor("in", [1, 4]);
         var y = new Tensor("deq", [1, 4]);
@@ -170,7 +174,7 @@ public sealed class QuantizerTests
     }
 
     [TestMethod]
-    public void ConcatenationInputsShareTheOutputParameters()
+    public void Concatenation_inputs_share_the_output_parameters()
     {
         var a = new Tensor("a", [1, 2, 2, 1]);
         var b = new Tensor("b", [1, 2, 2, 1]);
@@ -189,4 +193,24 @@ public sealed class QuantizerTests
             Assert.AreEqual(p.ZeroPoint[0], t.Quant.ZeroPoint[0]);
         }
     }
+
+    private const string MobileNet = "02_keras_apps_mobilenet_v1_0.25_224_imagenet_k2.8.h5";
+
+    [TestMethod]
+    public void Int8_MobileNet_classifies_the_bird_as_chickadee_like_float()
+    {
+        var floatGraph = KerasModelReader.Read(RepoPaths.KerasModel(MobileNet));
+        var shape = floatGraph.Inputs[0].Shape;
+        var ranges = Calibrator.Calibrate(floatGraph, AccuracyInputs.Samples("02", shape), new RecordingBuildLog());
+        var int8 = Quantizer.Quantize(floatGraph, ranges);
+
+        var bird = AccuracyInputs.Samples("02", shape, mirrored: false).First();
+        var floatOut = new FloatExecutor(floatGraph).Run(bird);
+        var int8Out = RunOnRealValues(new Int8Executor(int8), bird);
+
+        Assert.AreEqual(19, OutputAgreement.ArgMax(floatOut), "float model");
+        Assert.AreEqual(19, OutputAgreement.ArgMax(int8Out), "int8 model");
+        Console.WriteLine($"float p={floatOut[19]:F3}, int8 p={int8Out[19]:F3}");
+    }
+
 }

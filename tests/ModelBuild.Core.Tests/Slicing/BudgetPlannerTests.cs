@@ -95,19 +95,30 @@ public sealed class BudgetPlannerTests
     }
 
     [TestMethod]
-    public void Explicit_cuts_override_the_planner_and_are_validated()
+    public void Explicit_cuts_override_the_planner()
     {
-        var g = ResNet101.Value;
-        var plan = BudgetPlanner.Plan(g, 7, new PlannerOptions { Cuts = ["conv3_block4_out", "conv5_block1_out"] });
+        var plan = BudgetPlanner.Plan(ResNet101.Value, 7, new PlannerOptions { Cuts = ["conv3_block4_out", "conv5_block1_out"] });
+
         Assert.AreEqual(3, plan.K);
         Assert.AreEqual("explicit", plan.Method);
+    }
 
-        var inside = Assert.ThrowsExactly<ModelBuildException>(() => BudgetPlanner.Plan(g, 7, new PlannerOptions { Cuts = ["conv4_block4_2_relu"] }));
-        Assert.AreEqual("MB2003", inside.Code);
-        var unknown = Assert.ThrowsExactly<ModelBuildException>(() => BudgetPlanner.Plan(g, 7, new PlannerOptions { Cuts = ["no_such_layer"] }));
-        Assert.AreEqual("MB2003", unknown.Code);
-        var order = Assert.ThrowsExactly<ModelBuildException>(() => BudgetPlanner.Plan(g, 7, new PlannerOptions { Cuts = ["conv5_block1_out", "conv3_block4_out"] }));
-        Assert.AreEqual("MB2004", order.Code);
+    [TestMethod]
+    [DataRow("conv4_block4_2_relu", DisplayName = "inside a residual block")]
+    [DataRow("no_such_layer", DisplayName = "unknown")]
+    public void An_explicit_cut_that_is_not_a_candidate_is_MB2003(string cut)
+    {
+        var e = Assert.ThrowsExactly<ModelBuildException>(() => BudgetPlanner.Plan(ResNet101.Value, 7, new PlannerOptions { Cuts = [cut] }));
+
+        Assert.AreEqual("MB2003", e.Code);
+    }
+
+    [TestMethod]
+    public void Explicit_cuts_out_of_graph_order_are_MB2004()
+    {
+        var e = Assert.ThrowsExactly<ModelBuildException>(() => BudgetPlanner.Plan(ResNet101.Value, 7, new PlannerOptions { Cuts = ["conv5_block1_out", "conv3_block4_out"] }));
+
+        Assert.AreEqual("MB2004", e.Code);
     }
 
     [TestMethod]
@@ -121,12 +132,12 @@ public sealed class BudgetPlannerTests
     }
 
     [TestMethod]
-    public void Plans_are_deterministic_and_round_trip_through_json()
+    public void Plans_of_the_same_graph_are_identical()
     {
         var a = BudgetPlanner.Plan(ResNet101.Value, 7).ToJson();
         var b = BudgetPlanner.Plan(ResNetTestGraphs.ResNet101(), 7).ToJson();
+
         Assert.AreEqual(a, b);
-        Assert.AreEqual(a, CutPlan.FromJson(a).ToJson());
     }
 
     [TestMethod]

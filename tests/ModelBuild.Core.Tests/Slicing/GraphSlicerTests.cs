@@ -97,12 +97,8 @@ public sealed class GraphSlicerTests
         Assert.AreNotEqual(1234f, g.FindTensor("block2_conv/weights").FloatData[0]);
         CollectionAssert.AreEqual(before, TfLiteWriter.Write(g));
     }
-}
 
-/// <summary>The slice TensorFlow's Python converter could not make: a tail that starts at an int8 1×14×14×1024 feature map.</summary>
-[TestClass]
-public sealed class ResNetTailSliceTests
-{
+    /// <summary>The slice TensorFlow's Python converter could not make: a tail that starts at an int8 1×14×14×1024 feature map.</summary>
     [TestMethod]
     public void Tail_from_conv4_block4_out_takes_int8_1x14x14x1024_and_chains_exactly_in_tflite()
     {

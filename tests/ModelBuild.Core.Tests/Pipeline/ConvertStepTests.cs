@@ -3,6 +3,7 @@ using ModelBuild.Core.Layout;
 using ModelBuild.Core.Pipeline;
 using ModelBuild.Core.Quantization;
 using ModelBuild.Core.Quantization.Calibration;
+using ModelBuild.Core.Tests.Quantization.Calibration;
 using ModelBuild.TestSupport;
 
 namespace ModelBuild.Core.Tests.Pipeline;
@@ -12,7 +13,7 @@ namespace ModelBuild.Core.Tests.Pipeline;
 /// MSBuild tasks call them) on the shared MNIST model 13 cut into several segments.
 /// </summary>
 [TestClass]
-public sealed class AccuracyReportPipelineTests
+public sealed class ConvertStepTests
 {
     private const string Model = "13_mnist_edgetpu_tutorial_k2.h5";
 
@@ -121,7 +122,7 @@ public sealed class AccuracyReportPipelineTests
     {
         // Seven black images and, eighth in name order, a real photo: the report holds the eighth back.
         var data = RepoPaths.NewScratchDirectory("accuracy-black-data");
-        for (int i = 0; i < 7; i++) File.WriteAllBytes(Path.Combine(data, $"black{i}.bmp"), BlackBmp(32, 32));
+        for (int i = 0; i < 7; i++) File.WriteAllBytes(Path.Combine(data, $"black{i}.bmp"), BmpFiles.Solid(32, 32, 0, 0, 0));
         File.Copy(RepoPaths.Image("hot_dog.jpg"), Path.Combine(data, "z_hot_dog.jpg"));
         var log = new RecordingBuildLog();
         var work = Build(RepoPaths.NewScratchDirectory("accuracy-black"), data, CalibrationAugment.Auto, log);
@@ -145,23 +146,5 @@ public sealed class AccuracyReportPipelineTests
         var settings = work.Settings with { MinSqnrDb = 0 };
         ConvertStep.Run(settings, work.Folder, quiet);
         Assert.IsFalse(quiet.Warnings.Any(w => w.Code == "MB3070"));
-    }
-
-    /// <summary>A 24-bit BMP of black pixels.</summary>
-    private static byte[] BlackBmp(int width, int height)
-    {
-        int row = (width * 3 + 3) / 4 * 4, size = 54 + row * height;
-        var b = new byte[size];
-        b[0] = (byte)'B';
-        b[1] = (byte)'M';
-        BitConverter.GetBytes(size).CopyTo(b, 2);
-        BitConverter.GetBytes(54).CopyTo(b, 10);
-        BitConverter.GetBytes(40).CopyTo(b, 14);
-        BitConverter.GetBytes(width).CopyTo(b, 18);
-        BitConverter.GetBytes(height).CopyTo(b, 22);
-        BitConverter.GetBytes((short)1).CopyTo(b, 26);
-        BitConverter.GetBytes((short)24).CopyTo(b, 28);
-        BitConverter.GetBytes(row * height).CopyTo(b, 34);
-        return b;
     }
 }

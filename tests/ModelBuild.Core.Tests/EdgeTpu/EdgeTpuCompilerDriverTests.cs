@@ -13,7 +13,7 @@ namespace ModelBuild.Core.Tests.EdgeTpu;
 /// expected are read from the model files here (<see cref="ModelFacts"/>), not taken from either the stand-in or our check.
 /// </summary>
 [TestClass]
-public sealed class EdgeTpuCompilerDriverStandInTests
+public sealed class EdgeTpuCompilerDriverTests
 {
     /// <summary>What a model file holds: operators, distinct operator kinds, DEQUANTIZE count, bytes of its constant buffers.</summary>
     private sealed record ModelFacts(int Operators, int Kinds, int Dequantize, long ConstantBytes)

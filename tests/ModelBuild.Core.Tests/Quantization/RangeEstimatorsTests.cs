@@ -4,6 +4,7 @@ using ModelBuild.Core.Keras;
 using ModelBuild.Core.Quantization;
 using ModelBuild.Core.Quantization.Calibration;
 using ModelBuild.Core.Quantization.Equalization;
+using ModelBuild.Core.Tests.Quantization.Equalization;
 using ModelBuild.TestSupport;
 using static ModelBuild.Core.Tests.Execution.Int8TestHelpers;
 
@@ -18,7 +19,7 @@ namespace ModelBuild.Core.Tests.Quantization;
 /// without bias correction and with per-tensor weights (equalized); Google's int8 model (01, 13) on the same six inputs.
 /// </summary>
 [TestClass]
-public sealed class RangeEstimatorAccuracyTests
+public sealed class RangeEstimatorsTests
 {
     private static readonly string[][] Folds = [["cat.bmp", "face.jpg"], ["hot_dog.jpg", "marguerite.jpg"]];
 
@@ -66,7 +67,7 @@ public sealed class RangeEstimatorAccuracyTests
             }
 
             if (googleRuntime is not null)
-                for (int i = 0; i < evaluation.Count; i++) google!.Add(floats[i], Int8ModelAccuracyTests.RunQuantized(googleRuntime, evaluation[i]));
+                for (int i = 0; i < evaluation.Count; i++) google!.Add(floats[i], WeightPreparationTests.RunQuantized(googleRuntime, evaluation[i]));
         }
 
         bool classifier = graph.Outputs[0].Rank == 2;
@@ -106,5 +107,95 @@ public sealed class RangeEstimatorAccuracyTests
         public string Path { get; }
 
         public void Dispose() => Directory.Delete(Path, recursive: true);
+    }
+
+    // The estimators themselves, on values whose ranges are worked out by hand or by a naive search.
+
+    [TestMethod]
+    [DataRow(null, RangeEstimator.MinMax)]
+    [DataRow(" percentile ", RangeEstimator.Percentile)]
+    [DataRow("MSE", RangeEstimator.Mse)]
+    [DataRow("MinMax", RangeEstimator.MinMax)]
+    public void Estimator_names_parse_in_any_case_and_empty_is_the_default(string? text, RangeEstimator expected) =>
+        Assert.AreEqual(expected, RangeEstimators.Parse(text));
+
+    [TestMethod]
+    public void An_unknown_estimator_is_MB3059_naming_the_file()
+    {
+        var e = Assert.ThrowsExactly<ModelBuildException>(() => RangeEstimators.Parse("kl", "model.h5"));
+
+        Assert.AreEqual("MB3059", e.Code);
+        Assert.AreEqual("model.h5", e.File);
+    }
+
+    [TestMethod]
+    public void The_percentile_estimator_clips_a_lone_outlier()
+    {
+        var observer = RangeEstimators.Factory(RangeEstimator.Percentile)();
+        var values = Enumerable.Range(0, 20000).Select(i => i * 0.0005f).Append(1000f).ToArray();
+
+        observer.Observe(values, 1);
+
+        // 20001 values: the 0.01 % tail is 2 values; only the outlier lies beyond 9.9995, so the top ends in 9.9995's bin.
+        var r = observer.Range!.Value;
+        Assert.AreEqual(0f, r.Min);
+        Assert.IsGreaterThanOrEqualTo(9.9995f, r.Max);
+        Assert.IsLessThan(9.9995f + 1000f / ValueHistogram.Bins * 1.01f, r.Max);
+    }
+
+    [TestMethod]
+    public void The_percentile_of_every_value_is_the_exact_minimum_and_maximum_after_widening()
+    {
+        var h = new ValueHistogram();
+        h.Add([0.5f, -0.25f, 0.1f]);
+        h.Add([-7.75f, 3f]); // widens the bins several times
+
+        Assert.AreEqual(new TensorRange(-7.75f, 3f), h.Percentile(1.0));
+        Assert.AreEqual(5L, h.Count);
+    }
+
+    [TestMethod]
+    public void The_mse_estimator_finds_the_range_a_naive_search_over_the_raw_values_finds()
+    {
+        // Laplace-distributed values (heavy tails): the least squared error clips inside the extremes.
+        var random = new Random(3);
+        var values = Enumerable.Range(0, 50000).Select(_ =>
+        {
+            double u = random.NextDouble() - 0.5;
+            return (float)(-Math.Sign(u) * Math.Log(1 - 2 * Math.Abs(u)));
+        }).ToArray();
+        var h = new ValueHistogram();
+        h.Add(values);
+
+        var chosen = h.MinimumSquaredError();
+
+        double Error(double lo, double hi)
+        {
+            double step = (hi - lo) / 255, total = 0;
+            foreach (var v in values) total += v > hi ? (v - hi) * (v - hi) : v < lo ? (lo - v) * (lo - v) : step * step / 12;
+            return total;
+        }
+
+        double max = values.Max(), min = values.Min();
+        double bestHi = Enumerable.Range(0, 100).Select(k => (1 - k * 0.01) * max).MinBy(hi => Error(min, hi));
+        double bestLo = Enumerable.Range(0, 100).Select(k => (1 - k * 0.01) * min).MinBy(lo => Error(lo, bestHi));
+        Assert.AreEqual(bestHi, chosen.Max, 0.03 * max, "upper end");
+        Assert.AreEqual(bestLo, chosen.Min, 0.03 * -min, "lower end");
+        Assert.IsLessThan(0.98 * max, chosen.Max, "the rare tail is clipped");
+    }
+
+    [TestMethod]
+    public void A_histogram_observer_that_saw_nothing_has_no_range() =>
+        Assert.IsNull(RangeEstimators.Factory(RangeEstimator.Mse)().Range);
+
+    [TestMethod]
+    public void A_histogram_observer_that_saw_a_NaN_after_finite_values_has_a_NaN_range()
+    {
+        var observer = RangeEstimators.Factory(RangeEstimator.Percentile)();
+        observer.Observe([1f, 2f], 1);
+        observer.Observe([1f, float.NaN], 1);
+        observer.Observe([3f], 1);
+
+        Assert.IsTrue(float.IsNaN(observer.Range!.Value.Min) && float.IsNaN(observer.Range!.Value.Max));
     }
 }

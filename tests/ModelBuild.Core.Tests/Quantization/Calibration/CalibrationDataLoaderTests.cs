@@ -7,18 +7,57 @@ using ModelBuild.Core.Quantization.Calibration;
 using ModelBuild.TestSupport;
 using static ModelBuild.Core.Tests.Execution.Int8TestHelpers;
 
-namespace ModelBuild.Core.Tests.Quantization;
+namespace ModelBuild.Core.Tests.Quantization.Calibration;
 
-/// <summary>
-/// Real-image calibration against the synthetic fallback, both exactly as a build gets them from
-/// <see cref="CalibrationDataLoader"/>: CalibrationData = ../shared/images (the four photos it can decode) or none
-/// (32 random-pixel images, warning MB3060). Both int8 models are compared with the float model on inputs that
-/// neither calibration saw: bird.rgb (raw, not an image file the loader reads) and the mirror images of the four
-/// photos. Each test prints its docs/ACCURACY.md row.
-/// </summary>
+/// <summary>What the loader yields: the sample total progress counts towards, and real photos against the synthetic fallback.</summary>
 [TestClass]
-public sealed class CalibrationSourceAccuracyTests
+public sealed class CalibrationDataLoaderTests
 {
+    [TestMethod]
+    public void Synthetic_samples_count_to_the_cap() =>
+        Assert.AreEqual(CalibrationOptions.DefaultMaxSamples, CalibrationDataLoader.ExpectedCount(null, new CalibrationOptions()));
+
+    // ../shared/images holds four images (bmp, jpg) besides files that are not calibration inputs.
+
+    [TestMethod]
+    public void Augmented_photos_count_to_the_cap() =>
+        Assert.AreEqual(CalibrationOptions.DefaultMaxSamples, CalibrationDataLoader.ExpectedCount(RepoPaths.Images, new CalibrationOptions { Augment = CalibrationAugment.Auto }));
+
+    [TestMethod]
+    public void Plain_photos_count_one_each() =>
+        Assert.AreEqual(4, CalibrationDataLoader.ExpectedCount(RepoPaths.Images, new CalibrationOptions { Augment = CalibrationAugment.Off }));
+
+    [TestMethod]
+    public void A_cap_below_the_photo_count_is_the_count() =>
+        Assert.AreEqual(2, CalibrationDataLoader.ExpectedCount(RepoPaths.Images, new CalibrationOptions { MaxSamples = 2 }));
+
+    [TestMethod]
+    public void NumPy_files_have_no_known_total()
+    {
+        var dir = RepoPaths.NewScratchDirectory("expected-count");
+        File.WriteAllBytes(Path.Combine(dir, "batch.npy"), []);
+
+        Assert.IsNull(CalibrationDataLoader.ExpectedCount(dir, new CalibrationOptions()), "a .npy may hold many samples");
+    }
+
+    [TestMethod]
+    [DataRow(CalibrationAugment.Auto, 32)]
+    [DataRow(CalibrationAugment.Off, 32)]
+    [DataRow(CalibrationAugment.Auto, 3)]
+    public void The_expected_count_is_what_the_sample_set_gives(CalibrationAugment augment, int maxSamples)
+    {
+        var options = new CalibrationOptions { Augment = augment, MaxSamples = maxSamples };
+        var set = CalibrationDataLoader.Open(RepoPaths.Images, [1, 16, 16, 3], options, new RecordingBuildLog());
+
+        int seen = set.Calibration.Count();
+
+        Assert.AreEqual(CalibrationDataLoader.ExpectedCount(RepoPaths.Images, options), seen);
+    }
+
+    // Real-image calibration against the synthetic fallback (CalibrationData = ../shared/images or none), both
+    // as a build gets them; compared with the float model on inputs neither calibration saw: bird.rgb and the
+    // mirror images of the four photos. Each prints its docs/ACCURACY.md row.
+
     /// <summary>The loader's preprocessing mode matching each model's training (see <see cref="AccuracyInputs.Preprocessing"/>).</summary>
     private static Preprocessing ModeFor(string model) => model[..2] switch
     {

@@ -10,7 +10,7 @@ namespace ModelBuild.Core.Tests.Synthesis;
 /// the same attributes with the same type classes and ranks, the same group structure, contiguous float32 weights.
 /// </summary>
 [TestClass]
-public sealed class SynthesizedFileLayoutTests
+public sealed class KerasH5WriterTests
 {
     private const string RealKeras210 = "11_unet_superres_concat_upsample_k2.10.h5";
     private static string _dir = "";

@@ -10,7 +10,7 @@ namespace ModelBuild.Core.Tests.Pipeline;
 /// test with MODELBUILD_UPDATE_SDK_PROPS=1 to rewrite the file after changing either type.
 /// </summary>
 [TestClass]
-public sealed class SdkDefaultsPropsTests
+public sealed class ModelBuildDefaultsTests
 {
     private static string PropsFile => Path.Combine(RepoPaths.Root, "sdk", "ModelBuild.Sdk", "build", "ModelBuild.Sdk.Defaults.props");
 
@@ -44,7 +44,7 @@ public sealed class SdkDefaultsPropsTests
             <Project>
               <!--
                 Generated from ModelBuild.Core.Pipeline.ModelBuildDefaults and WorkFolder: the defaults and the work-folder
-                file names the targets use. Do not edit: change those types and run SdkDefaultsPropsTests with
+                file names the targets use. Do not edit: change those types and run ModelBuildDefaultsTests with
                 MODELBUILD_UPDATE_SDK_PROPS=1 (the test fails while this file and the types disagree).
               -->
               <PropertyGroup>

@@ -17,7 +17,7 @@ namespace ModelBuild.Core.Tests.EdgeTpu;
 /// The pipeline steps run here as the MSBuild tasks call them.
 /// </summary>
 [TestClass]
-public sealed class EdgeTpuCheckInPipelineTests
+public sealed class EdgeTpuStoreCheckTests
 {
     private static JsonArray Pair(int a, int b) => new(a, b);
 

@@ -7,7 +7,7 @@ using ModelBuild.Core.Quantization.Equalization;
 using ModelBuild.TestSupport;
 using static ModelBuild.Core.Tests.Execution.Int8TestHelpers;
 
-namespace ModelBuild.Core.Tests.Quantization;
+namespace ModelBuild.Core.Tests.Quantization.Equalization;
 
 /// <summary>Cross-layer equalization keeps the float model's function and is what makes per-tensor weights usable.</summary>
 [TestClass]
@@ -69,7 +69,7 @@ public sealed class CrossLayerEqualizationTests
     }
 
     /// <summary>
-    /// docs/ACCURACY.md's per-tensor column (Int8ModelAccuracyTests' method): plain per-tensor weights collapse 02 to
+    /// docs/ACCURACY.md's per-tensor column (WeightPreparationTests' method): plain per-tensor weights collapse 02 to
     /// about 0 dB; equalized and bias-corrected, it measured 4.4 dB on these inputs (top-1 5/6 instead of 0/6).
     /// </summary>
     [TestMethod]
@@ -83,7 +83,7 @@ public sealed class CrossLayerEqualizationTests
         var inputs = AccuracyInputs.Samples(MobileNetV1, shape, mirrored: false).Append(pattern).ToList();
         var perTensor = new QuantizationOptions { PerChannel = false };
         var plain = new Int8Executor(Quantizer.Quantize(graph, Calibrator.Calibrate(graph, calibration, new RecordingBuildLog()), perTensor));
-        var prepared = new Int8Executor(Int8ModelAccuracyTests.QuantizedAsABuildDoes(graph, calibration, perTensor));
+        var prepared = new Int8Executor(WeightPreparationTests.QuantizedAsABuildDoes(graph, calibration, perTensor));
         var floatExec = new FloatExecutor(graph);
         var plainAgreement = new OutputAgreement();
         var preparedAgreement = new OutputAgreement();

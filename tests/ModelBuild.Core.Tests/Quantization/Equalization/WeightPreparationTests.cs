@@ -7,7 +7,7 @@ using ModelBuild.Core.Quantization.Equalization;
 using ModelBuild.TestSupport;
 using static ModelBuild.Core.Tests.Execution.Int8TestHelpers;
 
-namespace ModelBuild.Core.Tests.Quantization;
+namespace ModelBuild.Core.Tests.Quantization.Equalization;
 
 /// <summary>
 /// Every shared Keras model, calibrated on real photos and quantized by us, agrees with its float model on
@@ -15,7 +15,7 @@ namespace ModelBuild.Core.Tests.Quantization;
 /// computed for it with the real TFLite runtime. Each test prints its docs/ACCURACY.md row.
 /// </summary>
 [TestClass]
-public sealed class Int8ModelAccuracyTests
+public sealed class WeightPreparationTests
 {
     /// <summary>
     /// docs/ACCURACY.md's claims where Google's converter has a model of the same source: our per-channel SQNR (bias-corrected, as a build quantizes), and Google's
@@ -39,7 +39,7 @@ public sealed class Int8ModelAccuracyTests
     [DataRow("08_keras3.11.3_mnist_cnn_dropout.h5", 5, 5, 25.0, null)]
     [DataRow("11_unet_superres_concat_upsample_k2.10.h5", 2, 1, 25.0, null)]
     [DataRow("13_mnist_edgetpu_tutorial_k2.h5", 5, 5, 25.0, "13_mnist_int8.tflite")]
-    public void Int8ModelAgreesWithFloat(string model, int calibrationPhotos, int evalPhotos, double minSqnrDb, string? googleModel)
+    public void Int8_model_agrees_with_float(string model, int calibrationPhotos, int evalPhotos, double minSqnrDb, string? googleModel)
     {
         var floatGraph = KerasModelReader.Read(RepoPaths.KerasModel(model));
         var shape = floatGraph.Inputs[0].Shape;

@@ -14,7 +14,7 @@ namespace ModelBuild.Core.Tests.Synthesis;
 /// Small inputs (64×64) so that the statistics pass and the check see exactly the same images.
 /// </summary>
 [TestClass]
-public sealed class SynthesizedStatisticsTests
+public sealed class SynthModelTests
 {
     private static string _dir = "";
 

@@ -22,7 +22,7 @@ namespace ModelBuild.Core.Tests.Synthesis;
 /// Parameter counts do not depend on the input size, so a small model keeps the suite quick.
 /// </summary>
 [TestClass]
-public sealed class SynthesizedZooFamilyTests
+public sealed class KerasModelSynthesizerTests
 {
     private static string _dir = "";
 
@@ -186,5 +186,34 @@ public sealed class SynthesizedZooFamilyTests
         var file = Path.Combine(_dir, $"{arch}-names.h5");
         KerasModelSynthesizer.Write(file, arch, seed: 1, Small(size));
         return [.. KerasFileContents.LayerNames(file)];
+    }
+
+    /// <summary>
+    /// ResNet50, ResNet152 and MobileNetV2 at keras.applications' size (224×224×3, 1000 classes) against keras.applications'
+    /// own figures, read back with the KerasModelReader; the statistics pass runs small (64×64), which changes no name,
+    /// shape or count.
+    /// </summary>
+    [TestMethod]
+    [DataRow(SynthArchitecture.ResNet50, "resnet50", 25_636_712L, 177, "conv4_block4_out", new[] { 1, 14, 14, 1024 })]
+    [DataRow(SynthArchitecture.ResNet152, "resnet152", 60_419_944L, 517, "conv4_block36_out", new[] { 1, 14, 14, 1024 })]
+    [DataRow(SynthArchitecture.MobileNetV2, "mobilenetv2_1.00_224", 3_538_984L, 156, "block_13_expand_relu", new[] { 1, 14, 14, 576 })]
+    public void Reads_back_with_the_keras_applications_parameter_count_names_and_shapes(
+        SynthArchitecture arch, string modelName, long parameters, int layers, string someTensor, int[] itsShape)
+    {
+        var file = Path.Combine(_dir, arch + ".h5");
+        KerasModelSynthesizer.Write(file, arch, seed: 5, new SynthOptions { CalibrationSize = 64 });
+
+        Assert.AreEqual(parameters, KerasFileContents.CountParameters(file), "every weight in model_weights, moving statistics included, as model.count_params()");
+        var config = KerasFileContents.ModelConfig(file);
+        Assert.AreEqual("Functional", config["class_name"]!.GetValue<string>());
+        Assert.AreEqual(modelName, config["config"]!["name"]!.GetValue<string>());
+        Assert.HasCount(layers, config["config"]!["layers"]!.AsArray(), "len(model.layers)");
+
+        var graph = KerasModelReader.Read(file);
+        Assert.AreEqual(modelName, graph.Name);
+        CollectionAssert.AreEqual(new[] { 1, 224, 224, 3 }, graph.Inputs[0].Shape);
+        CollectionAssert.AreEqual(new[] { 1, 1000 }, graph.Outputs[0].Shape);
+        Assert.AreEqual(OpType.Softmax, graph.Nodes[^1].Op);
+        CollectionAssert.AreEqual(itsShape, graph.FindTensor(someTensor).Shape, someTensor);
     }
 }

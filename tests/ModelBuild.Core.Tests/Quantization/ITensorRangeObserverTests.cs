@@ -4,7 +4,7 @@ namespace ModelBuild.Core.Tests.Quantization;
 
 /// <summary>The min/max statistic on activations large enough to be scanned by several cores at once.</summary>
 [TestClass]
-public sealed class MinMaxObserverTests
+public sealed class ITensorRangeObserverTests
 {
     [TestMethod]
     [DataRow(3_000_001, 17, 2_999_999, DisplayName = "extremes at both ends, odd length")]

@@ -6,14 +6,14 @@ using ModelBuild.Core.Synthesis;
 using ModelBuild.Core.Tests.Layout;
 using ModelBuild.TestSupport;
 
-namespace ModelBuild.Core.Tests.Synthesis;
+namespace ModelBuild.Core.Tests.Synthesis.Architectures;
 
 /// <summary>
 /// The ResNet101 the sample synthesizes (224×224×3, 1000 classes, seed 1; <see cref="SynthesizedResNet101File"/>), read
 /// back with the KerasModelReader: names and shapes, a sane float run, the known 7 MiB plan, and determinism.
 /// </summary>
 [TestClass]
-public sealed class SynthesizedResNet101Tests
+public sealed class ResNetV1Tests
 {
     private static string _file = "";
     private static ModelGraph _graph = null!;
@@ -95,5 +95,27 @@ public sealed class SynthesizedResNet101Tests
         {
             ResidualArtifacts.DeleteScratch(dir);
         }
+    }
+
+    [TestMethod]
+    public void ResNet_layers_are_listed_in_keras_model_layers_order()
+    {
+        var dir = RepoPaths.NewScratchDirectory("synth-resnet-order");
+        var file = Path.Combine(dir, "order.h5");
+        KerasModelSynthesizer.Write(file, SynthArchitecture.ResNet50, seed: 1, new SynthOptions { CalibrationSize = 64, InputSize = 64 });
+        var names = KerasFileContents.LayerNames(file);
+
+        // As resnet50.summary() lists them: the shortcut branch sits at the depth of the residual branch's last layers.
+        CollectionAssert.AreEqual(
+            new[]
+            {
+                "input_1", "conv1_pad", "conv1_conv", "conv1_bn", "conv1_relu", "pool1_pad", "pool1_pool",
+                "conv2_block1_1_conv", "conv2_block1_1_bn", "conv2_block1_1_relu", "conv2_block1_2_conv", "conv2_block1_2_bn",
+                "conv2_block1_2_relu", "conv2_block1_0_conv", "conv2_block1_3_conv", "conv2_block1_0_bn", "conv2_block1_3_bn",
+                "conv2_block1_add", "conv2_block1_out", "conv2_block2_1_conv",
+            },
+            names.Take(20).ToArray());
+        CollectionAssert.AreEqual(new[] { "conv5_block3_add", "conv5_block3_out", "avg_pool", "predictions" }, names.TakeLast(4).ToArray());
+        ResidualArtifacts.DeleteScratch(dir);
     }
 }

@@ -10,7 +10,7 @@ namespace ModelBuild.Core.Tests.Layout;
 
 /// <summary>meta.json's <c>edgeTpu</c> (the compiler's figures) and <c>edgeTpuCheck</c> (ModelBuild's own check): fields, order, docs, note.txt.</summary>
 [TestClass]
-public sealed class EdgeTpuMetaJsonTests
+public sealed class MetaJsonTests
 {
     /// <summary>The residual graph's layout with the store checked and seg1 "compiled" with a full compiler report.</summary>
     private static (string Output, IReadOnlyDictionary<string, EdgeTpuCheckEntry> Checks) Layout(string root)
