@@ -1,5 +1,3 @@
-using ModelBuild.TestSupport;
-
 namespace ModelBuild.Sdk.Tests;
 
 /// <summary>
