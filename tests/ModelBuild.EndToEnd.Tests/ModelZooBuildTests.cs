@@ -11,9 +11,10 @@ using ModelBuild.TestSupport;
 namespace ModelBuild.EndToEnd.Tests;
 
 /// <summary>
-/// Every synthesized keras.applications family as a Keras 3 `.keras` KerasModel item of one project (small inputs, so
-/// one `dotnet build` covers them all): every combo is laid out, each family's full_split chain run in TFLite 2.9
-/// gives exactly the unsegmented int8 model quantized in-process from the same file and photos, and the families
+/// Every synthesized keras.applications family as a Keras 3 `.keras` KerasModel item of one project (small inputs:
+/// 64×64, or the family's own minimum where that is larger, so one `dotnet build` covers them all; parameters, and so
+/// the cuts at a budget, do not depend on the input size): every combo is laid out, each family's full_split chain run
+/// in TFLite 2.9 gives exactly the unsegmented int8 model quantized in-process from the same file and photos, and the families
 /// with hard-swish and squeeze-excite (MobileNetV3, EfficientNet) map every operation of every segment to the Edge
 /// TPU in ModelBuild's own check. (The .h5 of each family gives the same int8 bytes as its .keras: Core's synthesizer tests.)
 /// </summary>
@@ -21,7 +22,6 @@ namespace ModelBuild.EndToEnd.Tests;
 public sealed class ModelZooBuildTests
 {
     private const int Samples = 4;
-    private const int InputSize = 96;
 
     /// <summary>ResNet101 and ResNet152 are ResNet50 with more blocks: the sample and Core's tests cover them.</summary>
     private static readonly SynthArchitecture[] Families =
@@ -41,7 +41,7 @@ public sealed class ModelZooBuildTests
             File.Copy(RepoPaths.Image(image), Path.Combine(calib, image));
         foreach (var family in Families)
             KerasModelSynthesizer.Write(Path.Combine(project.Directory_, Name(family) + ".keras"), family, seed: 1,
-                new SynthOptions { InputSize = InputSize, Classes = 10, Format = SynthFileFormat.KerasArchive });
+                new SynthOptions { InputSize = InputSize(family), CalibrationSize = InputSize(family), Classes = 10, Format = SynthFileFormat.KerasArchive });
 
         var build = project.Build();
         TestProject.AssertSucceeded(build, "build of every family");
@@ -72,6 +72,9 @@ public sealed class ModelZooBuildTests
     }
 
     private static string Name(SynthArchitecture family) => family.ToString().ToLowerInvariant();
+
+    /// <summary>64×64 (as Core's synthesizer tests use), or the family's minimum (Xception 71, InceptionV3 75).</summary>
+    private static int InputSize(SynthArchitecture family) => Math.Max(64, KerasModelSynthesizer.MinimumInputSize(family));
 
     /// <summary>About a third of the family's int8 parameters at this size, so each is cut into a few segments.</summary>
     private static string Budget(SynthArchitecture family) => family switch

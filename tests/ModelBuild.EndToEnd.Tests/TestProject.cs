@@ -108,15 +108,7 @@ public sealed class TestProject
     public string ModelWorkDir(string model) => Path.Combine(WorkDir, model);
 
     /// <summary>Files and folders under obj/…/ModelBuild that only an interrupted or failed step could have left.</summary>
-    public IReadOnlyList<string> StagingLeftovers() =>
-        Directory.Exists(WorkDir)
-            ? Directory.EnumerateFileSystemEntries(WorkDir, "*", SearchOption.AllDirectories)
-                .Where(p => TemporaryMarkers.Any(m => Path.GetFileName(p).Contains(m, StringComparison.Ordinal)))
-                .ToList()
-            : [];
-
-    /// <summary>Name parts of ModelBuild's temporary files and folders (AtomicFiles, the steps' staging folders).</summary>
-    private static readonly string[] TemporaryMarkers = [".staging-", ".tmp-", ".old-"];
+    public IReadOnlyList<string> StagingLeftovers() => TestSupport.StagingLeftovers.Under(WorkDir);
 
     private static string PathWithoutEdgeTpuCompiler() =>
         string.Join(Path.PathSeparator, (Environment.GetEnvironmentVariable("PATH") ?? "")

@@ -13,7 +13,19 @@ public sealed class RecordingLogger
 
     public List<string> TasksRun { get; } = [];
 
+    /// <summary>The four pipeline tasks, in pipeline order.</summary>
+    public static readonly string[] PipelineTasks = ["CutModel", "ConvertInt8", "CompileEdgeTpu", "EmitCombos"];
+
+    /// <summary>The pipeline tasks that ran (once per model and run), in order.</summary>
+    public List<string> PipelineTasksRun => TasksRun.Where(PipelineTasks.Contains).ToList();
+
     public List<LoggedError> Errors { get; } = [];
+
+    /// <summary>Codes of the warnings logged, in order.</summary>
+    public List<string> WarningCodes { get; } = [];
+
+    /// <summary>Targets started ("Target X"), tasks started ("Task X") and messages, in the order they happened.</summary>
+    public List<string> Timeline { get; } = [];
 
     public List<(string Text, MessageImportance Importance)> Messages { get; } = [];
 
@@ -36,15 +48,27 @@ public sealed class RecordingLogger
 
     internal void Subscribe(IEventSource source)
     {
-        source.TargetStarted += (_, e) => TargetsRun.Add(e.TargetName);
-        source.TaskStarted += (_, e) => TasksRun.Add(e.TaskName);
+        source.TargetStarted += (_, e) =>
+        {
+            TargetsRun.Add(e.TargetName);
+            Timeline.Add("Target " + e.TargetName);
+        };
+        source.TaskStarted += (_, e) =>
+        {
+            TasksRun.Add(e.TaskName);
+            Timeline.Add("Task " + e.TaskName);
+        };
         source.ErrorRaised += (_, e) => Errors.Add(new LoggedError(e.Code ?? "", e.File ?? "", e.Message ?? ""));
+        source.WarningRaised += (_, e) => WarningCodes.Add(e.Code ?? "");
         source.MessageRaised += (_, e) =>
         {
             if (e is TaskParameterEventArgs p)
                 TaskParameters.Add((p.Kind.ToString(), p.ItemType, p.Items.Cast<object>().Select(i => i is ITaskItem t ? t.ItemSpec : i?.ToString() ?? "").ToList()));
             else
+            {
                 Messages.Add((e.Message ?? "", e.Importance));
+                Timeline.Add(e.Message ?? "");
+            }
         };
         // What -bl turns on: task inputs and outputs logged as parameters.
         if (source is IEventSource3 withInputs) withInputs.IncludeTaskInputs();

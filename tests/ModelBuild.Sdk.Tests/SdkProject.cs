@@ -1,3 +1,4 @@
+using System.Reflection;
 using Microsoft.Build.Evaluation;
 using Microsoft.Build.Execution;
 using ModelBuild.TestSupport;
@@ -17,6 +18,21 @@ public sealed class SdkProject
     public string ProjectFile => Path.Combine(Directory_, "models.csproj");
 
     public static string SdkFolder => Path.Combine(RepoPaths.Root, "sdk", "ModelBuild.Sdk", "Sdk");
+
+    /// <summary>The ModelBuild.Tasks.dll built with this test project (its path is stamped into this assembly at build time).</summary>
+    public static string TasksAssembly => typeof(SdkProject).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "ModelBuildTasksAssembly").Value!;
+
+    /// <summary>The SDK's entry targets a build reaches (Build runs ModelBuildCopyToOutputDirectory, which runs ModelBuild).</summary>
+    public static readonly string[] EntryTargets = ["ModelBuild", "ModelBuildCopyToOutputDirectory"];
+
+    /// <summary>Where a build of the project puts the layout (bin/Debug/net10.0).</summary>
+    public string OutDir => Path.Combine(Directory_, "bin", "Debug", "net10.0");
+
+    /// <summary>obj/…/ModelBuild: every model's work folder.</summary>
+    public string WorkDir => Path.Combine(Directory_, "obj", "Debug", "net10.0", "ModelBuild");
+
+    public string ModelWorkDir(string model) => Path.Combine(WorkDir, model);
 
     /// <param name="body">XML inside the Project: PropertyGroups, ItemGroups with KerasModel items, targets.</param>
     public static SdkProject Create(string body)
@@ -38,6 +54,18 @@ public sealed class SdkProject
             </Project>
             """);
         return project;
+    }
+
+    /// <summary>A project whose steps run this repository's freshly built task assembly, in this process.</summary>
+    public static SdkProject CreateWithTasks(string body) =>
+        Create($"<PropertyGroup><ModelBuildTasksAssembly>{TasksAssembly}</ModelBuildTasksAssembly></PropertyGroup>\n{body}");
+
+    /// <summary>Copies a model from ../shared/models/keras into the project under <paramref name="name"/>; returns its path.</summary>
+    public string AddSharedModel(string sharedFile, string name)
+    {
+        var target = Path.Combine(Directory_, name);
+        File.Copy(RepoPaths.KerasModel(sharedFile), target, overwrite: true);
+        return target;
     }
 
     /// <summary>Creates an (empty) file under the project folder and returns its full path.</summary>

@@ -1,4 +1,3 @@
-using System.Reflection;
 using ModelBuild.TestSupport;
 
 namespace ModelBuild.Sdk.Tests;
@@ -10,14 +9,10 @@ namespace ModelBuild.Sdk.Tests;
 [TestClass]
 public sealed class TaskParameterLogTests
 {
-    private static string TasksAssembly => typeof(TaskParameterLogTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .Single(a => a.Key == "ModelBuildTasksAssembly").Value!;
-
     [TestMethod]
     public void Every_step_logs_its_inputs_and_outputs_as_task_parameters_and_calibration_progress_is_done_over_total()
     {
-        var project = SdkProject.Create($"""
-            <PropertyGroup><ModelBuildTasksAssembly>{TasksAssembly}</ModelBuildTasksAssembly></PropertyGroup>
+        var project = SdkProject.CreateWithTasks($"""
             <ItemGroup><KerasModel Include="resnet8.h5" BudgetMiB="0.03" EdgeTpu="Off" CalibrationData="{RepoPaths.Images}" CalibrationSamples="3" /></ItemGroup>
             """);
         var model = Path.Combine(project.Directory_, "resnet8.h5");
