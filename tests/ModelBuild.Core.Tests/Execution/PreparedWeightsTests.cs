@@ -1,8 +1,12 @@
+using System.Runtime.CompilerServices;
 using ModelBuild.Core.Execution.Float;
 
 namespace ModelBuild.Core.Tests.Execution;
 
-/// <summary>Prepared weights are made once per weights array and made again when the array's contents or the bias change.</summary>
+/// <summary>
+/// Prepared weights are made once per weights array while a kernel holds them, and made again when the array's
+/// contents or the bias change.
+/// </summary>
 [TestClass]
 public sealed class PreparedWeightsTests
 {
@@ -17,6 +21,25 @@ public sealed class PreparedWeightsTests
         Assert.AreSame(first, second);
         Assert.AreEqual(1, made);
     }
+
+    [TestMethod]
+    public void Prepared_weights_no_kernel_holds_any_more_are_collected_and_made_again()
+    {
+        float[] weights = [1, 2, 3];
+        var collected = PrepareAndDrop(weights);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        Assert.IsFalse(collected.TryGetTarget(out _), "the graph's weights array alone must not keep prepared weights alive");
+        int made = 0;
+        PreparedWeights.Get("test", weights, null, () => new object[] { ++made });
+        Assert.AreEqual(1, made);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WeakReference<object> PrepareAndDrop(float[] weights) =>
+        new(PreparedWeights.Get("test", weights, null, () => new object()));
 
     [TestMethod]
     public void Weights_edited_in_place_are_prepared_again()

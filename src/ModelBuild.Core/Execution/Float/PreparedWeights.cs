@@ -5,15 +5,16 @@ using System.Runtime.Intrinsics;
 namespace ModelBuild.Core.Execution.Float;
 
 /// <summary>
-/// Weights prepared for a kernel (packed panels, Winograd-transformed filters), kept once per weights array for as
-/// long as that array lives: the float executors a build creates over one graph (calibration, then the accuracy
-/// report) share them instead of each holding its own copy. An entry is used again only for the same kind of
-/// preparation, the same bias array and unchanged contents (a checksum of weights and bias), so a graph whose
-/// arrays were edited in place gets freshly prepared weights.
+/// Weights prepared for a kernel (packed panels, Winograd-transformed filters), made once per weights array while
+/// some kernel still holds them: float executors over one graph that are alive at the same time share them instead
+/// of each holding its own copy. Held weakly, so they die with the last executor using them, not with the graph
+/// (a build keeps its float graph after the accuracy report; the prepared weights must not stay with it). An entry
+/// is used again only for the same kind of preparation, the same bias array and unchanged contents (a checksum of
+/// weights and bias), so a graph whose arrays were edited in place gets freshly prepared weights.
 /// </summary>
 internal static class PreparedWeights
 {
-    private sealed record Entry(string Kind, float[]? Bias, ulong Checksum, object Value);
+    private sealed record Entry(string Kind, float[]? Bias, ulong Checksum, WeakReference<object> Value);
 
     private static readonly ConditionalWeakTable<float[], List<Entry>> Table = new();
 
@@ -26,14 +27,14 @@ internal static class PreparedWeights
         lock (entries)
         {
             foreach (var e in entries)
-                if (e.Kind == kind && ReferenceEquals(e.Bias, bias) && e.Checksum == checksum) return (T)e.Value;
+                if (e.Kind == kind && ReferenceEquals(e.Bias, bias) && e.Checksum == checksum && e.Value.TryGetTarget(out var kept)) return (T)kept;
         }
 
         var value = prepare();
         lock (entries)
         {
             entries.RemoveAll(e => e.Kind == kind);
-            entries.Add(new Entry(kind, bias, checksum, value));
+            entries.Add(new Entry(kind, bias, checksum, new WeakReference<object>(value)));
         }
 
         return value;
