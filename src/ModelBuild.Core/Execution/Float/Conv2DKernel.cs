@@ -28,7 +28,7 @@ internal sealed unsafe class Conv2DKernel
     {
         (_kh, _kw, _cin, _sh, _sw, _dh, _dw, _activation) = (kh, kw, cin, sh, sw, dh, dw, activation);
         _ = padding; // the padding is implied by the output size (see PadBefore)
-        _gemm = new PackedGemm(weightsOhwi, bias, cout, kh * kw * cin);
+        _gemm = PreparedWeights.Get($"conv {cout}x{kh}x{kw}x{cin}", weightsOhwi, bias, () => new PackedGemm(weightsOhwi, bias, cout, kh * kw * cin));
     }
 
     /// <summary>Runs over NHWC input [batch, h, w, cin] into [batch, oh, ow, cout].</summary>

@@ -20,6 +20,10 @@ internal sealed unsafe class DepthwiseConv2DKernel(
         int cout = cin * multiplier;
         int padTop = Conv2DKernel.PadBefore(h, oh, kh, sh, dh), padLeft = Conv2DKernel.PadBefore(w, ow, kw, sw, dw);
         var (lo, hi) = Activations.Range(activation);
+        // 3×3 without dilation or multiplier (MobileNets): the interior of each output row runs channel block by
+        // channel block with the nine taps' weights held in registers; the edge columns take the per-pixel path.
+        bool rows3x3 = kh == 3 && kw == 3 && dh == 1 && dw == 1 && multiplier == 1 && cin >= 8;
+        int xa = Math.Min(ow, (padLeft + sw - 1) / sw), xb = Math.Max(xa, Math.Min(ow, w - 3 + padLeft >= 0 ? (w - 3 + padLeft) / sw + 1 : 0));
         CoreParallel.For(0, batch * oh, job =>
         {
             int b = job / oh, oy = job % oh;
@@ -29,15 +33,106 @@ internal sealed unsafe class DepthwiseConv2DKernel(
             fixed (float* biasBase = _bias)
             {
                 float* img = inBase + (long)b * h * w * cin;
+                float* dstRow = outBase + ((long)b * oh + oy) * ow * cout;
+                int iy0 = oy * sh - padTop;
+                int interiorFrom = rows3x3 ? xa : ow, interiorTo = rows3x3 ? xb : ow;
                 for (int ox = 0; ox < ow; ox++)
                 {
-                    float* dst = outBase + (((long)b * oh + oy) * ow + ox) * cout;
-                    int iy0 = oy * sh - padTop, ix0 = ox * sw - padLeft;
+                    if (ox == interiorFrom && interiorTo > interiorFrom)
+                    {
+                        Row3x3(img, h, w, iy0, interiorFrom * sw - padLeft, interiorTo - interiorFrom, wBase, biasBase, dstRow + (long)ox * cout, lo, hi);
+                        ox = interiorTo - 1;
+                        continue;
+                    }
+
+                    float* dst = dstRow + (long)ox * cout;
+                    int ix0 = ox * sw - padLeft;
                     if (multiplier == 1) Pixel(img, h, w, iy0, ix0, wBase, biasBase, dst, lo, hi);
                     else PixelWithMultiplier(img, h, w, iy0, ix0, wBase, biasBase, dst, lo, hi);
                 }
             }
         });
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> consecutive output pixels of one row whose 3 input columns are all inside the image
+    /// (the first at input column <paramref name="ix0"/>); input rows outside the image read as zeros. Per 8-channel
+    /// block the 9 weight vectors stay in registers and 4 output pixels are computed at once, each with two
+    /// accumulators (8 independent FMA chains keep both FMA pipes busy).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Row3x3(float* img, int h, int w, int iy0, int ix0, int count, float* wBase, float* biasBase, float* dst, float lo, float hi)
+    {
+        int c = cin;
+        long pix = (long)sw * c;
+        var zeros = ZeroRow(3 * c);
+        fixed (float* zero = zeros)
+        {
+            // Rows outside the image point at a zero row read with a column step of 0.
+            float* r0 = (uint)iy0 < (uint)h ? img + ((long)iy0 * w + ix0) * c : zero;
+            float* r1 = (uint)(iy0 + 1) < (uint)h ? img + ((long)(iy0 + 1) * w + ix0) * c : zero;
+            float* r2 = (uint)(iy0 + 2) < (uint)h ? img + ((long)(iy0 + 2) * w + ix0) * c : zero;
+            long s0 = r0 == zero ? 0 : pix, s1 = r1 == zero ? 0 : pix, s2 = r2 == zero ? 0 : pix;
+            var vlo = Vector256.Create(lo);
+            var vhi = Vector256.Create(hi);
+            for (int ch = 0; ch < c; ch += 8)
+            {
+                // A ragged last block is shifted back to end at the last channel (its overlap is computed twice, identically).
+                int cb = Math.Min(ch, c - 8);
+                float* k = wBase + cb;
+                var w00 = Vector256.Load(k);
+                var w01 = Vector256.Load(k + c);
+                var w02 = Vector256.Load(k + 2 * c);
+                var w10 = Vector256.Load(k + 3 * c);
+                var w11 = Vector256.Load(k + 4 * c);
+                var w12 = Vector256.Load(k + 5 * c);
+                var w20 = Vector256.Load(k + 6 * c);
+                var w21 = Vector256.Load(k + 7 * c);
+                var w22 = Vector256.Load(k + 8 * c);
+                var bias = Vector256.Load(biasBase + cb);
+                float* p0 = r0 + cb, p1 = r1 + cb, p2 = r2 + cb, d = dst + cb;
+                int x = 0;
+                for (; x + 4 <= count; x += 4, p0 += 4 * s0, p1 += 4 * s1, p2 += 4 * s2, d += 4L * c)
+                {
+                    var a0 = bias; var a1 = bias; var a2 = bias; var a3 = bias;
+                    var b0 = Vector256<float>.Zero; var b1 = b0; var b2 = b0; var b3 = b0;
+                    a0 = Tap3(p0, c, w00, w01, w02, a0); b0 = Tap3(p1, c, w10, w11, w12, b0); a0 = Tap3(p2, c, w20, w21, w22, a0);
+                    a1 = Tap3(p0 + s0, c, w00, w01, w02, a1); b1 = Tap3(p1 + s1, c, w10, w11, w12, b1); a1 = Tap3(p2 + s2, c, w20, w21, w22, a1);
+                    a2 = Tap3(p0 + 2 * s0, c, w00, w01, w02, a2); b2 = Tap3(p1 + 2 * s1, c, w10, w11, w12, b2); a2 = Tap3(p2 + 2 * s2, c, w20, w21, w22, a2);
+                    a3 = Tap3(p0 + 3 * s0, c, w00, w01, w02, a3); b3 = Tap3(p1 + 3 * s1, c, w10, w11, w12, b3); a3 = Tap3(p2 + 3 * s2, c, w20, w21, w22, a3);
+                    Vector256.Min(Vector256.Max(a0 + b0, vlo), vhi).Store(d);
+                    Vector256.Min(Vector256.Max(a1 + b1, vlo), vhi).Store(d + c);
+                    Vector256.Min(Vector256.Max(a2 + b2, vlo), vhi).Store(d + 2 * c);
+                    Vector256.Min(Vector256.Max(a3 + b3, vlo), vhi).Store(d + 3 * c);
+                }
+
+                for (; x < count; x++, p0 += s0, p1 += s1, p2 += s2, d += c)
+                {
+                    var a = Tap3(p0, c, w00, w01, w02, bias);
+                    var bb = Tap3(p1, c, w10, w11, w12, Vector256<float>.Zero);
+                    a = Tap3(p2, c, w20, w21, w22, a);
+                    Vector256.Min(Vector256.Max(a + bb, vlo), vhi).Store(d);
+                }
+            }
+        }
+    }
+
+    /// <summary>acc + the three taps of one filter row: input pixels p, p + c, p + 2c (a zero row reads p three times).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Tap3(float* p, int c, Vector256<float> k0, Vector256<float> k1, Vector256<float> k2, Vector256<float> acc)
+    {
+        acc = PackedGemm.Fma(Vector256.Load(p), k0, acc);
+        acc = PackedGemm.Fma(Vector256.Load(p + c), k1, acc);
+        return PackedGemm.Fma(Vector256.Load(p + 2 * c), k2, acc);
+    }
+
+    [ThreadStatic] private static float[]? s_zeroRow;
+
+    private static float[] ZeroRow(int length)
+    {
+        var z = s_zeroRow;
+        if (z is null || z.Length < length) s_zeroRow = z = new float[length];
+        return z;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -8,9 +8,9 @@ namespace ModelBuild.Core.Execution.Float;
 /// <summary>
 /// Float CONV_2D 3×3, stride 1, dilation 1 by Winograd F(4×4, 3×3): 2.25× fewer multiplications than the GEMM of
 /// <see cref="Conv2DKernel"/> per 4×4 output tile (36 instead of 144 per channel pair; 3× fewer on the 14×14 layers of
-/// ResNets, whose last tile row and column are partly wasted). Each run transforms the filters (U = G g Gᵀ, 36 packed
-/// [cin] × [cout] matrices in a per-thread buffer: keeping them would cost 4× the weights' memory for the whole
-/// model, twice over during a build), then a group of output tiles at a time in three parallel passes: every input
+/// ResNets, whose last tile row and column are partly wasted). The filters are transformed once (U = G g Gᵀ, 36 packed
+/// [cin] × [cout] matrices, 4× the 3×3 weights; shared by every executor over the same weights, see
+/// <see cref="PreparedWeights"/>), then each run takes a group of output tiles at a time in three parallel passes: every input
 /// tile transformed (V, 36 planes [tiles][cin]); 36 independent GEMMs M_ξ = V_ξ · U_ξ (<see cref="PackedGemm"/>);
 /// every output tile transformed back, plus bias and activation. Rounds differently from the direct path (within
 /// ~1e-5 of the magnitude; see the tests).
@@ -36,12 +36,11 @@ internal sealed unsafe class WinogradConv2DKernel
     /// <summary>Rows (tiles) of one GEMM job: 120 × 256 floats of V (120 KiB) stay in L2 while the weight panels stream past.</summary>
     private const int BlockRows = 20 * PackedGemm.RowBlock;
 
-    [ThreadStatic] private static float[]? s_filters;
     [ThreadStatic] private static float[]? s_transformed;
     [ThreadStatic] private static float[]? s_products;
 
     private readonly int _cin, _cout, _panels;
-    private readonly float[] _filters;
+    private readonly float[] _transformed;
     private readonly float[] _bias;
     private readonly float[] _noBias;
     private readonly FusedActivation _activation;
@@ -56,18 +55,15 @@ internal sealed unsafe class WinogradConv2DKernel
     {
         (_cin, _cout, _activation) = (cin, cout, activation);
         _panels = (cout + PackedGemm.PanelWidth - 1) / PackedGemm.PanelWidth;
-        // [cin][9][cout rounded up to whole panels]: the run-time transform reads 8 output channels with one load.
         int width = _panels * PackedGemm.PanelWidth;
-        _filters = new float[(long)cin * 9 * width];
-        for (int o = 0; o < cout; o++)
-            for (int k = 0; k < 9; k++)
-                for (int ci = 0; ci < cin; ci++)
-                    _filters[((long)ci * 9 + k) * width + o] = weightsOhwi[((long)o * 9 + k) * cin + ci];
         _bias = new float[width];
         if (bias is not null) Array.Copy(bias, _bias, cout);
         _noBias = new float[width];
+        _transformed = PreparedWeights.Get($"winograd {cout}x3x3x{cin}", weightsOhwi, null, () => TransformFilters(weightsOhwi, cin, cout, _panels));
     }
 
+    /// <summary>Bytes this kernel keeps for its weights (the transformed filters and the bias).</summary>
+    public long PreparedBytes => 4L * (_transformed.Length + _bias.Length + _noBias.Length);
     /// <summary>Runs over NHWC input [batch, h, w, cin] into [batch, oh, ow, cout] (SAME or VALID padding, implied by the sizes).</summary>
     public void Run(float[] input, int batch, int h, int w, float[] output, int oh, int ow)
     {
@@ -76,15 +72,13 @@ internal sealed unsafe class WinogradConv2DKernel
         int groupRows = Math.Max(PackedGemm.RowBlock, GroupFloats / (Points * Math.Max(_cin, _cout)) / PackedGemm.RowBlock * PackedGemm.RowBlock);
         int maxRows = Math.Min(groupRows, (tiles + PackedGemm.RowBlock - 1) / PackedGemm.RowBlock * PackedGemm.RowBlock);
         // 8 floats past the end: the last channel block of the last tile is loaded whole (the lanes past cout are dropped).
-        var u = Scratch(ref s_filters, (long)Points * _panels * PackedGemm.PanelWidth * _cin);
         var v = Scratch(ref s_transformed, (long)Points * maxRows * _cin + 8);
         var m = Scratch(ref s_products, (long)Points * maxRows * _cout + 8);
-        CoreParallel.ForRanges(_cin, (a, b) => TransformFilters(u, a, b), Points * _panels * PackedGemm.PanelWidth);
         for (int t0 = 0; t0 < tiles; t0 += maxRows)
         {
             int count = Math.Min(maxRows, tiles - t0), rows = (count + PackedGemm.RowBlock - 1) / PackedGemm.RowBlock * PackedGemm.RowBlock;
             CoreParallel.ForRanges(count, (a, b) => TransformInputs(input, grid, t0, a, b, v, rows), Points * _cin);
-            Multiply(u, v, m, rows);
+            Multiply(_transformed, v, m, rows);
             CoreParallel.ForRanges(count, (a, b) => TransformOutputs(m, grid, t0, a, b, output, rows), Points * _cout);
         }
     }
@@ -95,21 +89,38 @@ internal sealed unsafe class WinogradConv2DKernel
         return slot;
     }
 
-    /// <summary>U_ξ for input channels [from, to): matrix ξ packed as <see cref="PackedGemm"/> packs ([panel][cin][16]), at ξ·panels·cin·16.</summary>
-    private void TransformFilters(float[] u, int from, int to)
+    /// <summary>
+    /// U_ξ = G g Gᵀ of every filter, once: matrix ξ packed as <see cref="PackedGemm"/> packs ([panel][cin][16], output
+    /// channels past cout zero), at ξ·panels·cin·16. Four times the 3×3 weights, kept instead of a copy of them.
+    /// </summary>
+    private static float[] TransformFilters(float[] weightsOhwi, int cin, int cout, int panels)
     {
-        int width = _panels * PackedGemm.PanelWidth;
-        long matrix = (long)_panels * _cin * PackedGemm.PanelWidth;
-        fixed (float* f = _filters)
-        fixed (float* uBase = u)
+        int width = panels * PackedGemm.PanelWidth;
+        long matrix = (long)panels * cin * PackedGemm.PanelWidth;
+        var u = new float[Points * matrix];
+        CoreParallel.ForRanges(cin, (from, to) =>
         {
-            for (int ci = from; ci < to; ci++)
-                for (int col = 0; col < width; col += 8)
-                {
-                    int panel = col / PackedGemm.PanelWidth, lane = col % PackedGemm.PanelWidth;
-                    Filter(f + (long)ci * 9 * width + col, width, uBase + ((long)panel * _cin + ci) * PackedGemm.PanelWidth + lane, matrix);
-                }
-        }
+            // 8 output channels of one input channel at a time, gathered [9][8] from OHWI (zeros past cout).
+            float* g = stackalloc float[9 * 8];
+            fixed (float* w = weightsOhwi)
+            fixed (float* uBase = u)
+            {
+                for (int ci = from; ci < to; ci++)
+                    for (int col = 0; col < width; col += 8)
+                    {
+                        for (int lane = 0; lane < 8; lane++)
+                        {
+                            int o = col + lane;
+                            for (int k = 0; k < 9; k++)
+                                g[k * 8 + lane] = o < cout ? w[((long)o * 9 + k) * cin + ci] : 0f;
+                        }
+
+                        int panel = col / PackedGemm.PanelWidth, lane0 = col % PackedGemm.PanelWidth;
+                        Filter(g, 8, uBase + ((long)panel * cin + ci) * PackedGemm.PanelWidth + lane0, matrix);
+                    }
+            }
+        }, Points * width);
+        return u;
     }
 
     /// <summary>M_ξ[rows, cout] = V_ξ[rows, cin] · U_ξ for the 36 tile elements, in jobs of one element × one block of rows.</summary>

@@ -23,6 +23,7 @@ public sealed class Conv2DKernelTests
     [DataRow(9, 7, 5, 33, 3, 3, 1, 1, 1, 1, Padding.Same, FusedActivation.Relu, true, 3, DisplayName = "3x3 batch 3, 33 channels")]
     [DataRow(6, 5, 7, 19, 1, 1, 1, 1, 1, 1, Padding.Valid, FusedActivation.None, true, 3, DisplayName = "1x1 batch 3")]
     [DataRow(15, 15, 3, 16, 7, 7, 2, 2, 1, 1, Padding.Same, FusedActivation.None, true, 2, DisplayName = "7x7 s2 stem, batch 2")]
+    [DataRow(17, 15, 3, 32, 3, 3, 2, 2, 1, 1, Padding.Same, FusedActivation.Relu6, true, 1, DisplayName = "3x3 s2 stem, 3 channels (short filter rows copied by vectors)")]
     [DataRow(23, 21, 40, 35, 3, 3, 1, 1, 1, 1, Padding.Same, FusedActivation.Relu, true, 2, DisplayName = "3x3, depth 360 (two depth blocks), 966 rows (several row blocks and jobs)")]
     [DataRow(7, 7, 300, 70, 1, 1, 1, 1, 1, 1, Padding.Same, FusedActivation.None, true, 1, DisplayName = "1x1 at 7x7, depth 300, 49 rows split over panel groups")]
     [DataRow(9, 9, 30, 20, 3, 3, 1, 1, 2, 2, Padding.Same, FusedActivation.Relu6, true, 1, DisplayName = "3x3 dilation 2, depth 270 cut inside a filter row")]

@@ -16,6 +16,12 @@ public sealed class DepthwiseConv2DKernelTests
     [DataRow(8, 7, 5, 2, 3, 1, 1, Padding.Same, FusedActivation.Relu, 3, DisplayName = "multiplier 2, batch 3")]
     [DataRow(12, 11, 9, 1, 3, 1, 2, Padding.Same, FusedActivation.None, 1, DisplayName = "dilation 2")]
     [DataRow(11, 11, 24, 1, 5, 2, 1, Padding.Same, FusedActivation.None, 3, DisplayName = "5x5 s2 batch 3")]
+    [DataRow(1, 1, 8, 1, 3, 1, 1, Padding.Same, FusedActivation.None, 1, DisplayName = "3x3 rows: 1x1 image, no interior column")]
+    [DataRow(2, 3, 8, 1, 3, 1, 1, Padding.Same, FusedActivation.Relu, 2, DisplayName = "3x3 rows: 2x3 image, one interior column")]
+    [DataRow(5, 13, 20, 1, 3, 1, 1, Padding.Same, FusedActivation.Relu6, 2, DisplayName = "3x3 rows: 11 interior columns (4+4+3), 20 channels")]
+    [DataRow(3, 10, 9, 1, 3, 2, 1, Padding.Same, FusedActivation.Relu, 1, DisplayName = "3x3 rows: s2, 9 channels (shifted last block)")]
+    [DataRow(6, 17, 40, 1, 3, 2, 1, Padding.Valid, FusedActivation.None, 1, DisplayName = "3x3 rows: s2 valid, 40 channels")]
+    [DataRow(10, 16, 32, 1, 3, 1, 1, Padding.Valid, FusedActivation.None, 1, DisplayName = "3x3 rows: valid, every column interior")]
     public void DepthwiseConv2D_matches_naive_loops(int h, int w, int c, int multiplier, int k, int stride, int dilation, Padding padding, FusedActivation act, int batch)
     {
         var r = new Random(h * 100 + c * 7 + multiplier);
