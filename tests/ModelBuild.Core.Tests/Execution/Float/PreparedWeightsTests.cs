@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using ModelBuild.Core.Execution.Float;
 
-namespace ModelBuild.Core.Tests.Execution;
+namespace ModelBuild.Core.Tests.Execution.Float;
 
 /// <summary>
 /// Prepared weights are made once per weights array while a kernel holds them, and made again when the array's
