@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every measurement of docs/PERFORMANCE.md, one after the other (about 15 minutes on a quiet 2-core machine):
 #   bash bench/run.sh                  all of them
-#   bash bench/run.sh float build      only these (float int8 build noop scaling layers)
+#   bash bench/run.sh float build      only these (float int8 build noop scaling layers targets cache zoo)
 # Each command's output (with the load average at its start and end) goes to the console and to
 # artifacts/bench/results/<UTC date-time>/<command>.txt. Run it on a quiet machine: other work on the cores
 # slows TFLite's XNNPACK (spinning thread pool) far more than the .NET side, so ratios under load mean little.

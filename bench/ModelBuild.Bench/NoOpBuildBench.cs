@@ -57,7 +57,7 @@ internal static partial class NoOpBuildBench
         m.TargetMs.Where(t => t.Key.StartsWith("ModelBuild", StringComparison.Ordinal) || t.Key.StartsWith("_ModelBuild", StringComparison.Ordinal)).Sum(t => t.Value);
 
     /// <summary>samples/ResNet101/ResNet101.csproj without its KerasModel item (and with ModelBuild switched off when <paramref name="switchedOff"/>), in artifacts/bench/noop-baseline/.</summary>
-    private static string WriteBaseline(SampleBuild sample, bool switchedOff)
+    internal static string WriteBaseline(SampleBuild sample, bool switchedOff)
     {
         var text = File.ReadAllText(sample.Project);
         var root = RepoPaths.Root.TrimEnd('/') + "/";

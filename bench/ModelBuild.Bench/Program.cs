@@ -15,9 +15,12 @@ const string usage = """
                  4. no-op incremental build of the sample vs the same project without KerasModel
       cache      [--runs 3] [--samples 8] [--configuration Debug]
                  6. the sample with a model cache: cold, warm (ModelBuild outputs removed), warm fresh clone, no-op
+      targets    [--runs 3] [--images 256] [--folder artifacts/bench/calibration-256] [--configuration Debug]
+                 issue 15's build figures side by side, interleaved: the sample's re-conversion as shipped (and its
+                 tasks), the sample with 256 calibration images (time, peak memory), no-op vs no KerasModel
       scaling    [--models ResNet50,ResNet101,ResNet152] [--samples 8,16,32,64]
                  5. build time vs model and vs calibration sample count (ModelBuild.Core steps, no MSBuild)
-      pipeline   <model.h5> <out-dir> [--calibration folder] [--samples 8] [--preprocessing caffe]
+      pipeline   <model.h5> <out-dir> [--calibration folder] [--samples 8] [--images N] [--preprocessing caffe] [--augment Auto|Off]
                  the four build steps of one model, each timed (what `scaling` runs per measurement)
       zoo        [--families EfficientNetB0,...] [--size 224] [--budget 7] [--samples 32]
                  every synthesized keras.applications family through the build steps: K, Edge TPU check, SQNR (docs/MODELS.md)
@@ -42,6 +45,7 @@ return args[0] switch
     "build" => SampleBuildBench.Run(a),
     "noop" => NoOpBuildBench.Run(a),
     "cache" => CacheBuildBench.Run(a),
+    "targets" => TargetsBench.Run(a),
     "scaling" => ScalingBench.Run(a),
     "pipeline" => PipelineCommand.Run(a),
     "fuzz" => FuzzCommand.Run(a),

@@ -9,9 +9,21 @@ internal static class Hdf5Floats
     {
         var type = dataset.Type;
         if (type.Class == H5DataTypeClass.FloatingPoint && type.Size == 8)
-            return dataset.Read<double[]>().Select(d => (float)d).ToArray();
+        {
+            var d = dataset.Read<double[]>();
+            var f = new float[d.Length];
+            for (int i = 0; i < d.Length; i++) f[i] = (float)d[i];
+            return f;
+        }
+
         if (type.Class == H5DataTypeClass.FloatingPoint && type.Size == 2)
-            return dataset.Read<Half[]>().Select(h => (float)h).ToArray();
+        {
+            var h = dataset.Read<Half[]>();
+            var f = new float[h.Length];
+            for (int i = 0; i < h.Length; i++) f[i] = (float)h[i];
+            return f;
+        }
+
         return dataset.Read<float[]>();
     }
 }

@@ -16,7 +16,7 @@ public static class KerasModelReader
     {
         var graph = ReadUnoptimized(h5Path);
         RescalingFolding.Apply(graph);
-        GraphRewrites.Apply(graph);
+        GraphRewrites.Apply(graph, ownsConstants: true);
         return graph;
     }
 

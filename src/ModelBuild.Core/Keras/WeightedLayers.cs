@@ -15,7 +15,7 @@ internal sealed partial class LayerConverter
         var (dh, dw) = cfg.Pair("dilation_rate") ?? (1, 1);
         var pad = PaddingOf(cfg);
         int cin = x.Shape[3], cout = cfg.Int("filters", 0);
-        var kernel = WeightLayouts.HwioToOhwi(w.Get("kernel", [kh, kw, cin, cout]), kh, kw, cin, cout);
+        var kernel = WeightLayouts.HwioToOhwiInPlace(w.Get("kernel", [kh, kw, cin, cout]), kh, kw, cin, cout);
         var bias = cfg.Bool("use_bias", true) ? w.Get("bias", [cout]) : null;
         var outShape = new[] { 1, ShapeMath.WindowOutput(x.Shape[1], kh, sh, dh, pad), ShapeMath.WindowOutput(x.Shape[2], kw, sw, dw, pad), cout };
         var act = cfg.Activation();
@@ -57,7 +57,7 @@ internal sealed partial class LayerConverter
         var (kh, kw) = cfg.Pair("kernel_size")!.Value;
         int c = x.Shape[3], m = cfg.Int("depth_multiplier", 1), cout = cfg.Int("filters", 0);
         var dwKernel = w.Get("depthwise_kernel", [kh, kw, c, m]);
-        var pwKernel = WeightLayouts.HwioToOhwi(w.Get("pointwise_kernel", [1, 1, c * m, cout]), 1, 1, c * m, cout);
+        var pwKernel = WeightLayouts.HwioToOhwiInPlace(w.Get("pointwise_kernel", [1, 1, c * m, cout]), 1, 1, c * m, cout);
         var bias = cfg.Bool("use_bias", true) ? w.Get("bias", [cout]) : null;
         var dwOut = DepthwiseOp(cfg, x, dwKernel, null, kh, kw, _layer + "/depthwise");
         var act = cfg.Activation();
@@ -70,7 +70,7 @@ internal sealed partial class LayerConverter
     private Tensor Dense(KerasConfig cfg, Tensor x, LayerWeights w)
     {
         int units = cfg.Int("units", 0), cin = x.Shape[^1];
-        var kernel = WeightLayouts.Transpose(w.Get("kernel", [cin, units]), cin, units);
+        var kernel = WeightLayouts.TransposeInPlace(w.Get("kernel", [cin, units]), cin, units);
         var bias = cfg.Bool("use_bias", true) ? w.Get("bias", [units]) : null;
         var keep = x.Rank > 2;
         var outShape = keep ? x.Shape[..^1].Append(units).ToArray() : [1, units];

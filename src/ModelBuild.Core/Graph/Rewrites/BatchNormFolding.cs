@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ModelBuild.Core.Graph.Rewrites;
 
 /// <summary>
@@ -7,8 +9,11 @@ namespace ModelBuild.Core.Graph.Rewrites;
 /// </summary>
 public static class BatchNormFolding
 {
-    public static void Apply(ModelGraph graph)
+    /// <param name="ownsConstants">True when nothing outside <paramref name="graph"/> holds its constants' arrays: a weight
+    /// array that no other node reads is then scaled in place (for a model just read, no second copy of every kernel).</param>
+    public static void Apply(ModelGraph graph, bool ownsConstants = false)
     {
+        var readers = ownsConstants ? ArrayReaders(graph) : null;
         bool changed;
         do
         {
@@ -25,7 +30,7 @@ public static class BatchNormFolding
                 if (!GraphRewrites.HasSingleInternalConsumer(graph, x, consumers)) continue;
 
                 var values = Expand(k.FloatData, channels);
-                if (n.Op == OpType.Mul) Scale(p, values);
+                if (n.Op == OpType.Mul) Scale(p, values, inPlace: readers is not null && readers.GetValueOrDefault(p.Inputs[1]!.Data!) == 1);
                 else Shift(p, values);
                 p.Outputs[0] = n.Outputs[0];
                 graph.Nodes.Remove(n);
@@ -46,10 +51,23 @@ public static class BatchNormFolding
 
     private static float[] Expand(float[] k, int channels) => k.Length == channels ? k : Enumerable.Repeat(k[0], channels).ToArray();
 
-    private static void Scale(Node p, float[] s)
+    /// <summary>How many node inputs read each constant array (a shared layer's weights are read by several nodes).</summary>
+    private static Dictionary<Array, int> ArrayReaders(ModelGraph graph)
+    {
+        var readers = new Dictionary<Array, int>(ReferenceEqualityComparer.Instance);
+        foreach (var n in graph.Nodes)
+            foreach (var t in n.Inputs)
+                if (t?.Data is { } data) readers[data] = readers.GetValueOrDefault(data) + 1;
+        return readers;
+    }
+
+    /// <summary>Multiplies output channel o of the weights (and bias) by s[o]; the products are the same whether done in place or on a copy.</summary>
+    /// <remarks>Runs once per folded layer over its whole kernel: compiled optimized from the first call, not as tier-0 code.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Scale(Node p, float[] s, bool inPlace)
     {
         var w = p.Inputs[1]!;
-        var data = (float[])w.FloatData.Clone();
+        var data = inPlace ? w.FloatData : (float[])w.FloatData.Clone();
         int channels = s.Length;
         if (p.Op == OpType.DepthwiseConv2D)
         {
@@ -59,7 +77,11 @@ public static class BatchNormFolding
         {
             var per = data.Length / channels;
             for (int o = 0; o < channels; o++)
-                for (int i = 0; i < per; i++) data[o * per + i] *= s[o];
+            {
+                var row = data.AsSpan(o * per, per);
+                float so = s[o];
+                for (int i = 0; i < row.Length; i++) row[i] *= so;
+            }
         }
 
         p.Inputs[1] = new Tensor(w.Name, w.Shape, w.Type, data);

@@ -3,10 +3,12 @@ namespace ModelBuild.Core.Graph.Rewrites;
 /// <summary>The standard float-graph clean-up applied after reading a model, in the order that matters.</summary>
 public static class GraphRewrites
 {
-    public static void Apply(ModelGraph graph)
+    /// <param name="ownsConstants">True when nothing outside <paramref name="graph"/> holds its constants' arrays (a graph
+    /// just read from a file): BatchNorm folding then scales weights in place instead of copying them.</param>
+    public static void Apply(ModelGraph graph, bool ownsConstants = false)
     {
         IdentityRemoval.Apply(graph);
-        BatchNormFolding.Apply(graph);
+        BatchNormFolding.Apply(graph, ownsConstants);
         ActivationFusion.Apply(graph);
         graph.RemoveDeadNodes();
         graph.SortTopologically();
