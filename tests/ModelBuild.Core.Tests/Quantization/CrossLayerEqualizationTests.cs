@@ -104,7 +104,7 @@ public sealed class CrossLayerEqualizationTests
 
     /// <summary>
     /// docs/ACCURACY.md's per-tensor column (Int8ModelAccuracyTests' method): plain per-tensor weights collapse 02 to
-    /// about 0 dB; equalized and bias-corrected, it measured 4.4 dB on these inputs (top-1 5/6 instead of 0/6).
+    /// about 0 dB; equalized and bias-corrected, it measured 5.2 dB on these inputs (4.4 with sound bounds alone).
     /// </summary>
     [TestMethod]
     public void Per_tensor_MobileNet_gains_from_equalization_and_bias_correction()
@@ -132,7 +132,7 @@ public sealed class CrossLayerEqualizationTests
         Assert.IsGreaterThanOrEqualTo(PreparedPerTensorDb - 0.5, preparedAgreement.SqnrDb, $"equalized + bias-corrected per-tensor: {preparedAgreement}");
     }
 
-    private const double PreparedPerTensorDb = 4.4;
+    private const double PreparedPerTensorDb = 5.2;
 
     /// <summary>
     /// docs/ACCURACY.md's held-out table, per-tensor column, for Teachable Machine's MobileNetV2 (06): calibrated as a
