@@ -38,7 +38,8 @@ public static class ConvertStep
             return s;
         });
         log.Progress($"{name}: calibrating with up to {options.MaxSamples} samples from {CalibrationDataLoader.Describe(settings.CalibrationData)}");
-        // Equalization keeps the float function, so the equalized graph is calibrated and is the float reference too.
+        // Equalization keeps the float function (per-tensor: on the calibration samples), so the equalized graph is
+        // calibrated and is the float reference too.
         var (graph, int8) = WeightPreparation.Convert(floatGraph, samples, quantization, log, new CalibrationSettings
         {
             ObserverFactory = RangeEstimators.Factory(settings.RangeEstimator),

@@ -58,7 +58,7 @@ public sealed class RangeEstimatorsTests
             {
                 var options = new CalibrationOptions { Preprocessing = ModeFor(model), Augment = configs[c].Augment };
                 var set = CalibrationDataLoader.Open(folder.Path, shape, options, new RecordingBuildLog());
-                var equalized = WeightPreparation.Equalize(graph, configs[c].Options);
+                var equalized = WeightPreparation.Equalize(graph, configs[c].Options, set.Calibration);
                 var means = new InputMeans(equalized);
                 var ranges = Calibrator.Calibrate(equalized, set.Calibration, new RecordingBuildLog(),
                     new CalibrationSettings { ObserverFactory = RangeEstimators.Factory(configs[c].Estimator), AlsoObserve = means });

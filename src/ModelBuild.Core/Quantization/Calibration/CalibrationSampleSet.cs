@@ -42,11 +42,17 @@ public sealed class CalibrationSampleSet
     /// <summary>The accuracy report's inputs: the held-back originals, or else the first calibration originals.</summary>
     public IReadOnlyList<float[]> Evaluation => heldOut.Count > 0 ? heldOut : firstCalibration;
 
-    /// <summary>The calibration stream; enumerate it once.</summary>
+    /// <summary>
+    /// The calibration stream. Each enumeration reads the same samples again and recounts (a per-tensor build
+    /// enumerates it twice: once to equalize, once to calibrate).
+    /// </summary>
     public IEnumerable<float[]> Calibration
     {
         get
         {
+            Original = Derived = 0;
+            heldOut.Clear();
+            firstCalibration.Clear();
             int index = 0;
             var usedImages = new List<string>();
             foreach (var (sample, image) in originals())

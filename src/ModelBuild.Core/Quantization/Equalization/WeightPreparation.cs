@@ -4,14 +4,17 @@ namespace ModelBuild.Core.Quantization.Equalization;
 
 /// <summary>
 /// What a build does to the float weights around calibration, in order: <see cref="Equalize"/> before calibrating
-/// (cross-layer equalization, for per-tensor weights only; the float function is unchanged, so the equalized graph is
-/// also the float reference), then <see cref="Quantize"/> with bias correction from the calibration run's
-/// <see cref="InputMeans"/>.
+/// (cross-layer equalization, for per-tensor weights only, with the channel ranges of a first float pass over the
+/// calibration samples; the float function is unchanged on those samples, so the equalized graph is also the float
+/// reference), then <see cref="Quantize"/> with bias correction from the calibration run's <see cref="InputMeans"/>.
 /// </summary>
 public static class WeightPreparation
 {
-    public static ModelGraph Equalize(ModelGraph floatGraph, QuantizationOptions options) =>
-        options.PerChannel ? floatGraph : CrossLayerEqualization.Apply(floatGraph);
+    /// <summary>The graph to calibrate and quantize: <paramref name="floatGraph"/> itself for per-channel weights.</summary>
+    /// <param name="samples">The calibration samples (enumerated once more here, per-tensor only); null equalizes on sound bounds alone.</param>
+    public static ModelGraph Equalize(ModelGraph floatGraph, QuantizationOptions options, IEnumerable<float[]>? samples = null) =>
+        options.PerChannel ? floatGraph
+        : CrossLayerEqualization.Apply(floatGraph, samples is null ? null : ObservedChannelRanges.Measure(floatGraph, samples));
 
     public static ModelGraph Quantize(ModelGraph equalized, CalibrationResult ranges, InputMeans means, QuantizationOptions options) =>
         Quantizer.Quantize(options.CorrectBias ? BiasCorrection.Apply(equalized, means, options) : equalized, ranges, options);
@@ -24,7 +27,7 @@ public static class WeightPreparation
     public static (ModelGraph Equalized, ModelGraph Int8) Convert(
         ModelGraph floatGraph, IEnumerable<float[]> samples, QuantizationOptions options, Diagnostics.IBuildLog log, CalibrationSettings? settings = null)
     {
-        var equalized = Equalize(floatGraph, options);
+        var equalized = Equalize(floatGraph, options, samples);
         var means = new InputMeans(equalized);
         var ranges = Calibrator.Calibrate(equalized, samples, log, (settings ?? new CalibrationSettings()) with { AlsoObserve = means });
         return (equalized, Quantize(equalized, ranges, means, options));

@@ -23,7 +23,7 @@ public sealed class WeightPreparationTests
     /// </summary>
     private static readonly Dictionary<string, (double OursSqnrDb, int GoogleTop1, double GoogleSqnrDb)> DocumentedAgainstGoogle = new()
     {
-        ["01_st_mobilenet_v2_0.35_224_food101_k2.8.h5"] = (19.8, 5, 13.3),
+        ["01_st_mobilenet_v2_0.35_224_food101_k2.8.h5"] = (19.9, 5, 13.3),
         ["03_mlperf_tiny_resnet8_cifar10_k2.4.h5"] = (26.4, 3, 10.2),
         ["13_mnist_edgetpu_tutorial_k2.h5"] = (38.2, 6, 30.9),
     };
