@@ -6,10 +6,8 @@ namespace ModelBuild.EndToEnd.Tests;
 /// <summary>
 /// Interrupting `dotnet build` while a ModelBuild step works: the build stops as cancelled, promptly, and leaves
 /// nothing a later build would mistake for up to date; that later build redoes the interrupted step and succeeds.
-/// Run alone: the interrupt must land while a step works, and the process table is searched for leftover processes.
 /// </summary>
 [TestClass]
-[DoNotParallelize]
 public sealed class CancellationBuildTests
 {
     private const string MobileNet = "02_keras_apps_mobilenet_v1_0.25_224_imagenet_k2.8.h5";
