@@ -99,7 +99,7 @@ public static class BiasCorrection
             shift[o] += error * taps[depthwise ? i : i % per];
         }
 
-        var old = n.Inputs.Count > 2 ? n.Inputs[2] : null;
+        var old = n.OptionalInput(2);
         var bias = old is null ? new float[outChannels] : (float[])old.FloatData.Clone();
         for (int o = 0; o < outChannels; o++) bias[o] -= (float)shift[o];
         var corrected = new Tensor(old?.Name ?? n.Name + "/bias", [outChannels], DataType.Float32, bias);
