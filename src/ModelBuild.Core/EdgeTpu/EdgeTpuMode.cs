@@ -12,12 +12,17 @@ public enum EdgeTpuMode
 
 public static class EdgeTpuModes
 {
-    /// <summary>Parses the <c>EdgeTpu</c> metadata value (case-insensitive; empty means Auto).</summary>
+    /// <summary>
+    /// Parses the <c>EdgeTpu</c> metadata value: a name (Auto, Required, Off; case-insensitive, surrounding blanks
+    /// ignored), empty meaning Auto. Numbers ("1") and combinations ("Auto, Off") are not names: MB4005.
+    /// </summary>
     public static EdgeTpuMode Parse(string? value, string? file = null)
     {
         if (string.IsNullOrWhiteSpace(value)) return EdgeTpuMode.Auto;
-        return Enum.TryParse<EdgeTpuMode>(value.Trim(), ignoreCase: true, out var mode) && Enum.IsDefined(mode)
-            ? mode
-            : throw new ModelBuildException(EdgeTpuCodes.InvalidMode, file, $"EdgeTpu=\"{value}\" is not a valid value; use Auto, Required or Off.");
+        var name = value.Trim();
+        foreach (var mode in Enum.GetValues<EdgeTpuMode>())
+            if (string.Equals(name, mode.ToString(), StringComparison.OrdinalIgnoreCase)) return mode;
+        throw new ModelBuildException(EdgeTpuCodes.InvalidMode, file,
+            $"EdgeTpu=\"{value}\" is not a valid value; use {string.Join(", ", Enum.GetNames<EdgeTpuMode>())} (case-insensitive), or leave it empty for Auto.");
     }
 }

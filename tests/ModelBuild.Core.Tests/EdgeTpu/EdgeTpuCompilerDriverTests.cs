@@ -214,19 +214,6 @@ public sealed class EdgeTpuCompilerDriverTests
     }
 
     [TestMethod]
-    public void ForTimeout_gives_the_compiler_the_timeout_as_t_and_kills_a_grace_period_later()
-    {
-        var small = EdgeTpuCompileOptions.ForTimeout(TimeSpan.FromSeconds(3), "/p/m.h5");
-        var usual = EdgeTpuCompileOptions.ForTimeout(TimeSpan.FromSeconds(600));
-        var large = EdgeTpuCompileOptions.ForTimeout(TimeSpan.FromHours(2));
-
-        Assert.AreEqual((3, TimeSpan.FromSeconds(8), "/p/m.h5"), (small.CompilerTimeoutSeconds!.Value, small.ProcessTimeout, small.SourceFile));
-        Assert.AreEqual((600, TimeSpan.FromSeconds(660)), (usual.CompilerTimeoutSeconds!.Value, usual.ProcessTimeout));
-        Assert.AreEqual((7200, TimeSpan.FromSeconds(7260)), (large.CompilerTimeoutSeconds!.Value, large.ProcessTimeout));
-        Assert.AreEqual(1, EdgeTpuCompileOptions.ForTimeout(TimeSpan.FromMilliseconds(200)).CompilerTimeoutSeconds, "-t takes whole seconds, at least 1");
-    }
-
-    [TestMethod]
     public void StandIn_hung_past_its_own_timer_is_killed_after_the_grace_period_and_warnings_and_errors_name_the_source_file()
     {
         var watch = Stopwatch.StartNew();

@@ -92,14 +92,4 @@ public sealed class EdgeTpuStepTests
         Assert.AreEqual("off", results.Default.Status);
         Assert.IsNotNull(results.Checks, "ModelBuild's own check runs whatever the mode");
     }
-
-    [TestMethod]
-    [DataRow("required", EdgeTpuMode.Required)]
-    [DataRow("", EdgeTpuMode.Auto)]
-    public void Mode_values_parse_case_insensitively_and_empty_is_Auto(string text, EdgeTpuMode expected) =>
-        Assert.AreEqual(expected, EdgeTpuModes.Parse(text));
-
-    [TestMethod]
-    public void An_unknown_mode_is_MB4005() =>
-        Assert.AreEqual("MB4005", Assert.ThrowsExactly<ModelBuildException>(() => EdgeTpuModes.Parse("sometimes")).Code);
 }
