@@ -1,3 +1,4 @@
+using System.Reflection;
 using ModelBuild.Core.Diagnostics;
 using ModelBuild.Core.Execution;
 using ModelBuild.Core.Graph;
@@ -11,56 +12,39 @@ using static ModelBuild.Core.Tests.Execution.Int8TestHelpers;
 namespace ModelBuild.Core.Tests.Execution;
 
 /// <summary>
-/// The real TFLite 2.9 runtime is the judge of the Int8Executor: every int8 op kind we emit, as a one-op model
-/// written by our TfLiteWriter, gives bit-identical outputs in both on random int8 inputs; so do whole shared Keras
-/// models, quantized by us, on real photos (asserted exactly: not one int8 step of difference). Every int8 kernel also
-/// computes what its float op computes to within quantization error, and models read back from .tflite (how artifacts
-/// are chained) run exactly as the quantizer's graph in memory.
+/// The real TFLite 2.9 runtime is the judge of the Int8Executor: whole shared Keras models, quantized by us, give
+/// bit-identical outputs on real photos (asserted exactly: not one int8 step of difference). The one-op rows of
+/// <see cref="Int8OneOpModels"/> run in the test file of their kernel (Execution/Int8/*KernelsTests: bit-identity) and of
+/// their operator definition (Operators/*DefinitionTests: int8 against float, read back from .tflite); the guard here
+/// checks each row is run by exactly one of each.
 /// </summary>
 [TestClass]
 public sealed class Int8ExecutorTests
 {
     public static IEnumerable<object[]> Cases => Int8OneOpModels.All().Select(c => new object[] { c.Name });
 
-    public static IEnumerable<object[]> ConvCases => Int8OneOpModels.All().Where(c => c.Name.StartsWith("conv") || c.Name.StartsWith("depthwise")).Select(c => new object[] { c.Name });
-
-    [TestMethod]
-    [DynamicData(nameof(Cases))]
-    public void One_op_int8_model_is_bit_identical_to_tflite(string name) => AssertBitIdentical(name, new QuantizationOptions());
-
-    [TestMethod]
-    [DynamicData(nameof(ConvCases))]
-    public void One_op_int8_model_with_per_tensor_weights_is_bit_identical_to_tflite(string name) => AssertBitIdentical(name, new QuantizationOptions { PerChannel = false });
-
-    [TestMethod]
-    [DataRow(3)]
-    [DataRow(29)]
-    public void One_op_models_stay_bit_identical_with_other_weights_and_ranges(int seed)
+    /// <summary>Row name → the test classes of <paramref name="ns"/> whose static OneOpRows list it.</summary>
+    private static Dictionary<string, List<string>> RowOwners(string ns)
     {
-        // Other random weights and calibration ranges exercise other multipliers, shifts and rounding ties.
-        foreach (var (name, graph) in Int8OneOpModels.All(seed))
-            AssertBitIdentical(name, graph, new QuantizationOptions(), calibrationSeed: seed);
+        var owners = Int8OneOpModels.All().ToDictionary(c => c.Name, _ => new List<string>(), StringComparer.Ordinal);
+        foreach (var type in typeof(Int8ExecutorTests).Assembly.GetTypes().Where(t => t.Namespace == ns))
+        {
+            if (type.GetProperty("OneOpRows", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) is not IEnumerable<object[]> rows) continue;
+            foreach (var row in rows) owners[(string)row[0]].Add(type.Name);
+        }
+
+        return owners;
     }
 
     [TestMethod]
-    [DataRow(0.05f, -3, 0.11f, 7, DisplayName = "to a coarser scale")]
-    [DataRow(0.11f, 7, 0.05f, -3, DisplayName = "to a finer scale (saturates)")]
-    [DataRow(0.02f, 0, 0.02f, 40, DisplayName = "same scale, shifted zero point")]
-    [DataRow(0.3f, 0, 0.02f, 0, DisplayName = "ratio 15 (saturates beyond +-8)")]
-    [DataRow(0.004f, 0, 0.3f, -100, DisplayName = "ratio 1/75")]
-    public void Standalone_quantize_requantizes_bit_identically_to_tflite(float inScale, int inZeroPoint, float outScale, int outZeroPoint)
+    public void Every_one_op_row_is_run_by_exactly_one_kernel_test_file_named_after_its_kernels_source()
     {
-        // QUANTIZE int8 -> int8 (the requantization ModelBuild emits) as a model of its own, the scales chosen here.
-        var x = new Tensor("input", [1, 8, 8, 4], DataType.Int8) { Quant = new QuantParams([inScale], [inZeroPoint]) };
-        var y = new Tensor("requantized", [1, 8, 8, 4], DataType.Int8) { Quant = new QuantParams([outScale], [outZeroPoint]) };
-        var int8 = new ModelGraph("quantize", [x], [y], [new Node("requantized", OpType.Quantize, [x], [y])]);
-        using var tflite = TfLiteRuntime.Load(TfLiteWriter.Write(int8));
-        var ours = new Int8Executor(int8);
-        var input = Enumerable.Range(0, 256).Select(v => (sbyte)(v - 128)).ToArray(); // every int8 value once
-
-        var expected = tflite.RunInt8(input);
-        NumericAssert.Int8Identical(expected, ours.Run(input), $"QUANTIZE {inScale}/{inZeroPoint} -> {outScale}/{outZeroPoint}");
-        Assert.IsGreaterThan(1, expected.Distinct().Count(), "the output is not a constant");
+        var owners = RowOwners("ModelBuild.Core.Tests.Execution.Int8");
+        foreach (var (row, classes) in owners)
+        {
+            Assert.HasCount(1, classes, $"row '{row}' is run by [{string.Join(", ", classes)}]");
+            Assert.AreEqual(Int8OneOpAgreement.SourceFilesOfRows[row].Kernel + "Tests", classes[0], row);
+        }
     }
 
     [TestMethod]
@@ -94,26 +78,6 @@ public sealed class Int8ExecutorTests
 
         Console.WriteLine($"{model}: max difference from TFLite {worst} int8 steps");
     }
-
-    private static void AssertBitIdentical(string name, QuantizationOptions options) =>
-        AssertBitIdentical(name, Int8OneOpModels.All().Single(c => c.Name == name).Graph, options, calibrationSeed: 11);
-
-    private static void AssertBitIdentical(string name, ModelGraph floatGraph, QuantizationOptions options, int calibrationSeed)
-    {
-        var int8 = Quantizer.Quantize(floatGraph, CalibrateRandom(floatGraph, 4, calibrationSeed), options);
-        using var tflite = TfLiteRuntime.Load(TfLiteWriter.Write(int8));
-        var ours = new Int8Executor(int8);
-        var r = new Random(calibrationSeed * 31 + 7);
-        for (int trial = 0; trial < 8; trial++)
-        {
-            var inputs = int8.Inputs.Select(t => RandomInt8((int)t.ElementCount, r)).ToList();
-            var expected = tflite.Run(inputs.Select(AsBytes).ToArray())[0].Select(b => (sbyte)b).ToArray();
-            var actual = ours.Run(inputs)[0];
-            NumericAssert.Int8Identical(expected, actual, $"{name} (trial {trial}): TFLite vs Int8Executor");
-        }
-    }
-
-    private static byte[] AsBytes(sbyte[] v) => v.Select(b => (byte)b).ToArray();
 
     [TestMethod]
     [DynamicData(nameof(Cases))]

@@ -12,7 +12,7 @@ using static ModelBuild.Core.Tests.Operators.OneOpOracle;
 
 namespace ModelBuild.Core.Tests.Operators;
 
-/// <summary>RESIZE_BILINEAR: float and int8 against TFLite 2.9, and keras.layers.Resizing (bilinear) that becomes it.</summary>
+/// <summary>RESIZE_BILINEAR: keras.layers.Resizing (bilinear) that becomes it; the kernels against TFLite 2.9 in Execution/Float/ResizeBilinearKernelTests and Execution/Int8/Int8ResizeBilinearKernelTests.</summary>
 [TestClass]
 public sealed class ResizeBilinearDefinitionTests
 {
@@ -21,7 +21,7 @@ public sealed class ResizeBilinearDefinitionTests
     [ClassInitialize]
     public static void Init(TestContext _) => _dir = RepoPaths.NewScratchDirectory("resize-bilinear");
 
-    private static ModelGraph OneResize(int[] inShape, int oh, int ow, ResizeOptions options)
+    internal static ModelGraph OneResize(int[] inShape, int oh, int ow, ResizeOptions options)
     {
         var x = new Tensor("x", inShape);
         var size = new Tensor("size", [2], DataType.Int32, new[] { oh, ow });
@@ -37,26 +37,6 @@ public sealed class ResizeBilinearDefinitionTests
         [new[] { 1, 3, 4, 2 }, 5, 7, false, true],
         [new[] { 1, 3, 4, 5 }, 6, 8, false, false],
     ];
-
-    [TestMethod]
-    [DynamicData(nameof(Cases))]
-    public void Resize_matches_tflite_in_float_and_bit_for_bit_in_int8(int[] inShape, int oh, int ow, bool halfPixel, bool alignCorners)
-    {
-        var g = OneResize(inShape, oh, ow, new ResizeOptions(alignCorners, halfPixel));
-        CollectionAssert.AreEqual(new[] { 1, oh, ow, inShape[3] }, g.Outputs[0].Shape);
-        FloatClose(g, 1e-5, 1);
-        var int8 = Int8BitIdentical(g, 2, trials: 8);
-        Assert.AreEqual(int8.Inputs[0].Quant, int8.Outputs[0].Quant);
-        Assert.AreEqual(halfPixel ? 3 : 2, TfLiteOperatorVersions.Version(int8.Nodes[0]));
-    }
-
-    [TestMethod]
-    public void Float_half_pixel_upsample_by_two_interpolates_a_quarter_and_three_quarters()
-    {
-        // Output column 1 of a 2→4 resize samples (1 + 0.5)·0.5 − 0.5 = 0.25: 0.75·x0 + 0.25·x1.
-        var g = OneResize([1, 1, 2, 1], 1, 4, new ResizeOptions(HalfPixelCenters: true));
-        CollectionAssert.AreEqual(new[] { 0f, 1f, 3f, 4f }, new FloatExecutor(g).Run([0f, 4f]));
-    }
 
     [TestMethod]
     public void Keras_resizing_bilinear_to_another_size_is_one_half_pixel_resize_bilinear_the_edge_tpu_maps()

@@ -16,8 +16,8 @@ using static ModelBuild.Core.Tests.TfLite.TfLiteTestModels;
 namespace ModelBuild.Core.Tests.Operators;
 
 /// <summary>
-/// SLICE, the first operator added through an operator definition: its shape rule, its float kernel (batched, as
-/// calibration runs it), its int8 kernel against TFLite 2.9, and the Keras layers that become it.
+/// SLICE, the first operator added through an operator definition: its shape rule and the Keras layers that become it;
+/// its kernels in Execution/Float/SliceKernelTests and Execution/Int8/Int8SliceKernelTests.
 /// </summary>
 [TestClass]
 public sealed class SliceDefinitionTests
@@ -27,7 +27,7 @@ public sealed class SliceDefinitionTests
     [ClassInitialize]
     public static void Init(TestContext _) => _dir = RepoPaths.NewScratchDirectory("slice");
 
-    private static ModelGraph OneSlice(int[] inShape, int[] begin, int[] size)
+    internal static ModelGraph OneSlice(int[] inShape, int[] begin, int[] size)
     {
         var x = new Tensor("x", inShape);
         var beginT = new Tensor("begin", [begin.Length], DataType.Int32, begin);
@@ -38,7 +38,7 @@ public sealed class SliceDefinitionTests
     }
 
     /// <summary>What SLICE means, written out for NHWC: out[n, i, j, c] = x[n, top + i, left + j, c].</summary>
-    private static float[] NaiveCrop(float[] x, int batch, int h, int w, int c, int top, int left, int oh, int ow)
+    internal static float[] NaiveCrop(float[] x, int batch, int h, int w, int c, int top, int left, int oh, int ow)
     {
         var y = new float[batch * oh * ow * c];
         for (int n = 0; n < batch; n++)
@@ -54,41 +54,6 @@ public sealed class SliceDefinitionTests
     {
         var g = OneSlice([1, 7, 6, 3], [0, 2, 1, 0], [1, -1, 3, -1]);
         CollectionAssert.AreEqual(new[] { 1, 5, 3, 3 }, g.Outputs[0].Shape);
-    }
-
-    [TestMethod]
-    public void Float_slice_copies_the_window_of_every_sample_in_a_batch()
-    {
-        var g = OneSlice([1, 7, 6, 3], [0, 2, 1, 0], [1, 4, 3, 3]);
-        var x = RandomFloats(new Random(1), 2 * 7 * 6 * 3);
-        var actual = new FloatExecutor(g).Run(x, batch: 2);
-        CollectionAssert.AreEqual(NaiveCrop(x, 2, 7, 6, 3, 2, 1, 4, 3), actual);
-    }
-
-    [TestMethod]
-    public void Float_slice_written_to_tflite_runs_like_the_float_executor()
-    {
-        var g = OneSlice([1, 7, 6, 3], [0, 1, 2, 0], [1, 5, 3, 3]);
-        var x = RandomFloats(new Random(2), g.Inputs[0].ElementCount);
-        var tflite = MemoryMarshal.Cast<byte, float>(RunInTfLite(g, x)[0]).ToArray();
-        CollectionAssert.AreEqual(new FloatExecutor(g).Run(x), tflite);
-    }
-
-    [TestMethod]
-    public void Int8_slice_keeps_the_input_quantization_and_is_bit_identical_to_tflite()
-    {
-        var g = OneSlice([1, 9, 8, 5], [0, 3, 2, 0], [1, 4, 5, 5]);
-        var int8 = Quantizer.Quantize(g, CalibrateRandom(g, 4, 7));
-        Assert.AreEqual(int8.Inputs[0].Quant, int8.Outputs[0].Quant);
-        Assert.AreEqual(2, TfLiteOperatorVersions.Version(int8.Nodes[0]));
-        using var tflite = TfLiteRuntime.Load(TfLiteWriter.Write(int8));
-        var ours = new Int8Executor(int8);
-        var r = new Random(3);
-        for (int trial = 0; trial < 4; trial++)
-        {
-            var x = RandomInt8((int)int8.Inputs[0].ElementCount, r);
-            CollectionAssert.AreEqual(tflite.RunInt8(x), ours.Run(x), $"trial {trial}");
-        }
     }
 
     [TestMethod]

@@ -13,7 +13,7 @@ using static ModelBuild.Core.Tests.Operators.OneOpOracle;
 
 namespace ModelBuild.Core.Tests.Operators;
 
-/// <summary>TRANSPOSE_CONV: float and int8 against TFLite 2.9 (inputs reordered, bias as version 3's fourth input), and Keras Conv2DTranspose.</summary>
+/// <summary>TRANSPOSE_CONV: its .tflite form (inputs reordered, bias as version 3's fourth input) and Keras Conv2DTranspose; the kernels against TFLite 2.9 in Execution/Float/TransposeConvKernelTests and Execution/Int8/Int8TransposeConvKernelTests.</summary>
 [TestClass]
 public sealed class TransposeConvDefinitionTests
 {
@@ -22,7 +22,7 @@ public sealed class TransposeConvDefinitionTests
     [ClassInitialize]
     public static void Init(TestContext _) => _dir = RepoPaths.NewScratchDirectory("transpose-conv");
 
-    private static ModelGraph OneTransposeConv(int[] inShape, int oc, int k, int stride, Padding padding, bool bias, int seed)
+    internal static ModelGraph OneTransposeConv(int[] inShape, int oc, int k, int stride, Padding padding, bool bias, int seed)
     {
         var r = new Random(seed);
         float[] Random(int n, float a) => Enumerable.Range(0, n).Select(_ => (float)(r.NextDouble() * 2 - 1) * a).ToArray();
@@ -44,18 +44,6 @@ public sealed class TransposeConvDefinitionTests
         [new[] { 1, 5, 5, 3 }, 4, 3, 1, Padding.Same, true],
         [new[] { 1, 3, 3, 4 }, 2, 5, 3, Padding.Valid, false],
     ];
-
-    [TestMethod]
-    [DynamicData(nameof(Cases))]
-    public void Transpose_conv_matches_tflite_in_float_and_bit_for_bit_in_int8(int[] inShape, int oc, int k, int stride, Padding padding, bool bias)
-    {
-        var g = OneTransposeConv(inShape, oc, k, stride, padding, bias, 7);
-        Assert.AreEqual(bias ? 3 : 1, TfLiteOperatorVersions.Version(g.Nodes[0]));
-        FloatClose(g, 1e-5, 1);
-        var int8 = Int8BitIdentical(g, 2, trials: 4);
-        Assert.AreEqual(3, TfLiteOperatorVersions.Version(int8.Nodes[0]), "int8: the quantizer always gives an int32 bias");
-        Assert.HasCount(oc, int8.Nodes[0].Inputs[1]!.Quant!.Scale, "per-channel weights");
-    }
 
     [TestMethod]
     public void Int8_transpose_conv_read_back_from_tflite_keeps_its_inputs_and_runs_alike()
