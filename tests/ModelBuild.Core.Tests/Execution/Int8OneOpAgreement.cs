@@ -53,6 +53,13 @@ internal static class Int8OneOpAgreement
 
     public static ModelGraph Row(string name, int seed = 1) => Int8OneOpModels.All(seed).Single(c => c.Name == name).Graph;
 
+    /// <summary>The row quantized with min/max ranges over 4 random inputs (seed 11), as the agreement tests quantize it.</summary>
+    public static ModelGraph Quantized(string name)
+    {
+        var g = Row(name);
+        return Quantizer.Quantize(g, CalibrateRandom(g, 4, 11));
+    }
+
     /// <summary>Quantized (min/max of random inputs), run by TFLite 2.9 and the Int8Executor on 8 random inputs: identical bytes.</summary>
     public static void AssertBitIdentical(string name, ModelGraph floatGraph, QuantizationOptions options, int calibrationSeed)
     {

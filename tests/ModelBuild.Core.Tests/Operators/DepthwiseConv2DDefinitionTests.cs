@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using ModelBuild.Core.Execution;
 using ModelBuild.Core.Graph;
 using ModelBuild.Core.Keras;
+using ModelBuild.Core.Tests.Execution;
 using ModelBuild.Core.Tests.Keras;
 using ModelBuild.Core.TfLite;
 using ModelBuild.TestSupport;
@@ -14,6 +15,17 @@ namespace ModelBuild.Core.Tests.Operators;
 [TestClass]
 public sealed class DepthwiseConv2DDefinitionTests
 {
+    public static IEnumerable<object[]> OneOpRows => Int8OneOpAgreement.RowsOf(nameof(DepthwiseConv2DDefinitionTests));
+
+    [TestMethod]
+    [DynamicData(nameof(OneOpRows))]
+    public void One_op_int8_model_matches_float_within_two_output_steps(string name) =>
+        Int8OneOpAgreement.AssertMatchesFloatWithinTwoOutputSteps(name);
+
+    [TestMethod]
+    [DynamicData(nameof(OneOpRows))]
+    public void Model_read_back_from_tflite_runs_identically(string name) => Int8OneOpAgreement.AssertReadBackRunsIdentically(name);
+
     private static string _dir = "";
 
     [ClassInitialize]

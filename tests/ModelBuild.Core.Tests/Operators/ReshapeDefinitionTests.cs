@@ -1,5 +1,6 @@
 using ModelBuild.Core.Graph;
 using ModelBuild.Core.Operators;
+using ModelBuild.Core.Tests.Execution;
 using static ModelBuild.Core.Tests.TestGraphs.FloatTestGraphs;
 
 namespace ModelBuild.Core.Tests.Operators;
@@ -8,6 +9,17 @@ namespace ModelBuild.Core.Tests.Operators;
 [TestClass]
 public sealed class ReshapeDefinitionTests
 {
+    public static IEnumerable<object[]> OneOpRows => Int8OneOpAgreement.RowsOf(nameof(ReshapeDefinitionTests));
+
+    [TestMethod]
+    [DynamicData(nameof(OneOpRows))]
+    public void One_op_int8_model_matches_float_within_two_output_steps(string name) =>
+        Int8OneOpAgreement.AssertMatchesFloatWithinTwoOutputSteps(name);
+
+    [TestMethod]
+    [DynamicData(nameof(OneOpRows))]
+    public void Model_read_back_from_tflite_runs_identically(string name) => Int8OneOpAgreement.AssertReadBackRunsIdentically(name);
+
     private static Node Reshape(int[] input, int[] newShape, bool asOption)
     {
         var x = new Tensor("x", input);

@@ -1,6 +1,5 @@
 using ModelBuild.Core.Diagnostics;
 using ModelBuild.Core.EdgeTpu;
-using ModelBuild.Core.Execution;
 using ModelBuild.Core.Graph;
 using ModelBuild.Core.Keras;
 using ModelBuild.Core.Quantization;

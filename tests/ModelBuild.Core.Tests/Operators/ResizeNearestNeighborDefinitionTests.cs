@@ -18,6 +18,17 @@ namespace ModelBuild.Core.Tests.Operators;
 [TestClass]
 public sealed class ResizeNearestNeighborDefinitionTests
 {
+    public static IEnumerable<object[]> OneOpRows => Int8OneOpAgreement.RowsOf(nameof(ResizeNearestNeighborDefinitionTests));
+
+    [TestMethod]
+    [DynamicData(nameof(OneOpRows))]
+    public void One_op_int8_model_matches_float_within_two_output_steps(string name) =>
+        Int8OneOpAgreement.AssertMatchesFloatWithinTwoOutputSteps(name);
+
+    [TestMethod]
+    [DynamicData(nameof(OneOpRows))]
+    public void Model_read_back_from_tflite_runs_identically(string name) => Int8OneOpAgreement.AssertReadBackRunsIdentically(name);
+
     private static string _dir = "";
 
     [ClassInitialize]

@@ -3,6 +3,7 @@ using ModelBuild.Core.Diagnostics;
 using ModelBuild.Core.Execution;
 using ModelBuild.Core.Graph;
 using ModelBuild.Core.Keras;
+using ModelBuild.Core.Tests.Execution;
 using ModelBuild.Core.Tests.Keras;
 using ModelBuild.TestSupport;
 using static ModelBuild.Core.Tests.Keras.KerasTestModel;
@@ -14,6 +15,17 @@ namespace ModelBuild.Core.Tests.Operators;
 [TestClass]
 public sealed class SoftmaxDefinitionTests
 {
+    public static IEnumerable<object[]> OneOpRows => Int8OneOpAgreement.RowsOf(nameof(SoftmaxDefinitionTests));
+
+    [TestMethod]
+    [DynamicData(nameof(OneOpRows))]
+    public void One_op_int8_model_matches_float_within_two_output_steps(string name) =>
+        Int8OneOpAgreement.AssertMatchesFloatWithinTwoOutputSteps(name);
+
+    [TestMethod]
+    [DynamicData(nameof(OneOpRows))]
+    public void Model_read_back_from_tflite_runs_identically(string name) => Int8OneOpAgreement.AssertReadBackRunsIdentically(name);
+
     private static string _dir = "";
 
     [ClassInitialize]
