@@ -14,7 +14,7 @@ internal static class ShapeInference
             : (input - effective + stride) / stride;
     }
 
-    /// <summary>Numpy broadcasting: shapes aligned on the right, a 1 takes the other's size.</summary>
+    /// <summary>Numpy broadcasting: shapes aligned on the right, a 1 takes the other's size; other unequal sizes do not broadcast.</summary>
     public static int[] Broadcast(int[] a, int[] b)
     {
         int rank = Math.Max(a.Length, b.Length);
@@ -23,6 +23,8 @@ internal static class ShapeInference
         {
             int da = d - (rank - a.Length) is var i && i >= 0 ? a[i] : 1;
             int db = d - (rank - b.Length) is var j && j >= 0 ? b[j] : 1;
+            if (da != db && da != 1 && db != 1)
+                throw new ArgumentException($"shapes [{string.Join(", ", a)}] and [{string.Join(", ", b)}] do not broadcast (dimension {d}: {da} against {db}).");
             s[d] = da == 1 ? db : da;
         }
 

@@ -35,6 +35,19 @@ public sealed class OperatorRegistryTests
     }
 
     [TestMethod]
+    public void Every_int8_one_op_model_is_written_at_a_version_the_edge_tpu_compiler_accepts_unless_cpu_only()
+    {
+        foreach (var name in Int8OneOpAgreement.SourceFilesOfRows.Keys)
+        {
+            var node = Int8OneOpAgreement.Quantized(name).Nodes.Single();
+            var d = OperatorRegistry.For(node);
+            if (d.EdgeTpuCpuOnly) continue;
+            var op = TfLiteBuiltinNames.Name((int)d.Builtin);
+            Assert.IsLessThanOrEqualTo(EdgeTpuOperatorRules.SupportedMaxVersion[op], d.Version(node), $"{name}: {op}");
+        }
+    }
+
+    [TestMethod]
     public void Shape_rules_agree_with_the_one_op_test_models()
     {
         foreach (var (name, graph) in Int8OneOpModels.All())

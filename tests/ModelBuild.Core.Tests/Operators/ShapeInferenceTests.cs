@@ -30,6 +30,16 @@ public sealed class ShapeInferenceTests
     }
 
     [TestMethod]
+    [DataRow(new[] { 1, 4 }, new[] { 1, 3 }, "shapes [1, 4] and [1, 3] do not broadcast (dimension 1: 4 against 3).")]
+    [DataRow(new[] { 2, 3, 6 }, new[] { 5, 6 }, "shapes [2, 3, 6] and [5, 6] do not broadcast (dimension 1: 3 against 5).")]
+    public void Shapes_whose_unequal_sizes_are_not_one_do_not_broadcast(int[] a, int[] b, string message)
+    {
+        // Before, the first shape's size silently won and the node got a wrong output shape.
+        var e = Assert.ThrowsExactly<ArgumentException>(() => ShapeInference.Broadcast(a, b));
+        Assert.AreEqual(message, e.Message);
+    }
+
+    [TestMethod]
     public void Same_as_input_is_a_copy_of_the_input_shape()
     {
         var x = new Tensor("x", [1, 4, 4, 3]);
