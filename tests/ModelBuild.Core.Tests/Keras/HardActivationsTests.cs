@@ -89,39 +89,6 @@ public sealed class HardActivationsTests
     }
 
     [TestMethod]
-    public void Keras3_operation_nodes_of_mobilenet_v3_hard_sigmoid_and_hard_silu_read()
-    {
-        // Keras 3 MobileNetV3: layers.ReLU(6.0)(x + 3.0) * (1.0 / 6.0); then keras.ops.hard_silu and x / 2.0 as operation nodes.
-        var layers = new[]
-        {
-            A.InputLayer("x", null, Xs.Length),
-            Operation("keras.src.ops.numpy", "Add", "add", new JsonArray(Tensor("x"), 3.0)),
-            A.Layer("ReLU", "re_lu", A.Cfg(("max_value", 6.0), ("negative_slope", 0.0), ("threshold", 0.0)), "add"),
-            Operation("keras.src.ops.numpy", "Multiply", "multiply", new JsonArray(Tensor("re_lu"), 1 / 6.0)),
-            Operation("keras.src.ops.nn", "HardSilu", "hard_silu", new JsonArray(Tensor("multiply"))),
-            Operation("keras.src.ops.numpy", "TrueDivide", "true_divide", new JsonArray(Tensor("hard_silu"), 2.0)),
-        };
-        var path = A.Write(Path.Combine(_dir, "k3_ops.keras"), A.Functional("m", "x", "true_divide", layers), []);
-        var expected = Xs.Select(v => Relu6(v + 3) / 6).Select(h => h * Relu6(h + 3) / 6 / 2).ToArray();
-        FloatOutputAssert.Close(expected, Run(path), 1e-5, "Keras 3 operations");
-    }
-
-    [TestMethod]
-    public void Keras3_operation_dividing_a_constant_by_a_tensor_is_mb1003_naming_it()
-    {
-        var layers = new[]
-        {
-            A.InputLayer("x", null, 4),
-            Operation("keras.src.ops.numpy", "TrueDivide", "inverse", new JsonArray(1.0, Tensor("x"))),
-        };
-        var path = A.Write(Path.Combine(_dir, "k3_inverse.keras"), A.Functional("m", "x", "inverse", layers), []);
-        var e = Assert.ThrowsExactly<Diagnostics.ModelBuildException>(() => KerasModelReader.Read(path));
-        Assert.AreEqual("MB1003", e.Code);
-        StringAssert.Contains(e.Message, "'inverse' (TrueDivide) dividing a constant by a tensor is not supported");
-        StringAssert.EndsWith(e.File, "k3_inverse.keras");
-    }
-
-    [TestMethod]
     public void Int8_model_with_lowered_hard_swish_is_fully_mapped_by_the_edge_tpu_check()
     {
         var g = LoweringAccuracy.Chain("lowered", lowered: true);
@@ -163,20 +130,4 @@ public sealed class HardActivationsTests
         Assert.IsTrue(result.FullyMapped, string.Join("; ", result.Findings.Select(f => $"{f.Operator}: {f.Reason}")));
         Assert.AreEqual(g.Nodes.Count, result.OperationsOnEdgeTpu);
     }
-
-    private static JsonObject Tensor(string layer) => new()
-    {
-        ["class_name"] = "__keras_tensor__",
-        ["config"] = new JsonObject { ["shape"] = new JsonArray(null, Xs.Length), ["dtype"] = "float32", ["keras_history"] = new JsonArray(layer, 0, 0) },
-    };
-
-    private static JsonObject Operation(string module, string className, string name, JsonArray args) => new()
-    {
-        ["module"] = module,
-        ["class_name"] = className,
-        ["config"] = new JsonObject { ["name"] = name },
-        ["registered_name"] = className,
-        ["name"] = name,
-        ["inbound_nodes"] = new JsonArray(new JsonObject { ["args"] = args, ["kwargs"] = new JsonObject() }),
-    };
 }

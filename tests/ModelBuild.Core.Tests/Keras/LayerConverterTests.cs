@@ -9,7 +9,7 @@ namespace ModelBuild.Core.Tests.Keras;
 
 /// <summary>
 /// Layers and config forms the ten real models do not exercise, in tiny written models whose outputs are worked
-/// out by hand: depth multipliers, dilation, unfoldable BatchNorm, activation, merge, pooling, padding and normalization layers.
+/// out by hand: activation, merge, pooling and padding layers (weighted layers: WeightedLayersTests; Normalization: NormalizationLayerTests).
 /// </summary>
 [TestClass]
 public sealed class LayerConverterTests
@@ -20,59 +20,6 @@ public sealed class LayerConverterTests
     public static void Init(TestContext _) => _dir = RepoPaths.NewScratchDirectory("layer-converter");
 
     private static string PathOf(string name) => Path.Combine(_dir, name + ".h5");
-
-    [TestMethod]
-    public void Depthwise_with_depth_multiplier_orders_channels_c_times_m_plus_m()
-    {
-        // 1x1 depthwise, C = 2, M = 2: out[c*2+m] = x[c] * k[c,m] with k = [[1,2],[3,4]].
-        var path = new KerasTestModel()
-            .Input("x", 1, 1, 2)
-            .Layer("DepthwiseConv2D", "dw", Cfg(("kernel_size", new JsonArray(1, 1)), ("depth_multiplier", 2), ("use_bias", false), ("padding", "valid")), "x")
-            .Weight("dw", "depthwise_kernel", [1, 1, 2, 2], [1, 2, 3, 4])
-            .Write(PathOf("dw_multiplier"), "dw");
-        var g = KerasModelReader.Read(path);
-        Assert.AreEqual("1x1x1x4", string.Join("x", g.Outputs[0].Shape));
-        AssertClose([10, 20, 60, 80], Run(g, [10, 20]), "depth multiplier");
-    }
-
-    [TestMethod]
-    public void Dilated_conv_reads_the_spread_out_taps()
-    {
-        // 3x3 kernel, dilation 2, valid on 5x5: the single output sums x at rows/cols 0, 2, 4 weighted by k.
-        var k = Enumerable.Range(1, 9).Select(i => (float)i).ToArray();
-        var path = new KerasTestModel()
-            .Input("x", 5, 5, 1)
-            .Layer("Conv2D", "conv", Cfg(("filters", 1), ("kernel_size", new JsonArray(3, 3)), ("dilation_rate", new JsonArray(2, 2)), ("padding", "valid"), ("use_bias", false)), "x")
-            .Weight("conv", "kernel", [3, 3, 1, 1], k)
-            .Write(PathOf("dilated"), "conv");
-        var g = KerasModelReader.Read(path);
-        Assert.AreEqual("1x1x1x1", string.Join("x", g.Outputs[0].Shape));
-        var x = Enumerable.Range(0, 25).Select(i => (float)i).ToArray();
-        float expected = 0;
-        for (int r = 0; r < 3; r++)
-            for (int c = 0; c < 3; c++) expected += k[r * 3 + c] * x[(2 * r) * 5 + 2 * c];
-        AssertClose([expected], Run(g, x), "dilated conv");
-    }
-
-    [TestMethod]
-    public void BatchNorm_after_add_stays_a_per_channel_mul_add()
-    {
-        var path = new KerasTestModel()
-            .Input("a", 1, 1, 2).Input("b", 1, 1, 2)
-            .Layer("Add", "sum", Cfg(), ["a", "b"])
-            .Layer("BatchNormalization", "bn", Cfg(("axis", -1), ("epsilon", 0.0)), "sum")
-            .Weight("bn", "gamma", [2], [2, 1])
-            .Weight("bn", "beta", [2], [1, 0])
-            .Weight("bn", "moving_mean", [2], [1, 2])
-            .Weight("bn", "moving_variance", [2], [4, 1])
-            .Write(PathOf("bn_after_add"), "bn");
-        var g = KerasModelReader.Read(path);
-
-        Assert.AreEqual("Add Mul Add", string.Join(" ", g.Nodes.Select(n => n.Op)));
-        Assert.AreEqual("bn", g.Outputs[0].Name);
-        // (s - mean) / sqrt(var) * gamma + beta with s = (5, 5): (5-1)/2*2+1 = 5, (5-2)/1*1+0 = 3.
-        AssertClose([5, 3], Run(g, [2, 3], [3, 2]), "unfolded batch norm");
-    }
 
     private static readonly Dictionary<string, (string Class, JsonObject Config, Func<double, double> F)> ActivationCases = new()
     {
@@ -176,23 +123,6 @@ public sealed class LayerConverterTests
             .Write(PathOf("average3"), "avg");
         var g = KerasModelReader.Read(path);
         AssertClose([(1 + 4 + 1) / 3f, (5 + 2 + 5) / 3f, -3], Run(g, [1, 5, -3], [4, 2, -3], [1, 5, -3]), "average of three");
-    }
-
-    [TestMethod]
-    public void Per_channel_rescaling_and_normalization_from_weights_and_config()
-    {
-        var path = new KerasTestModel()
-            .Input("x", 1, 1, 3)
-            .Layer("Rescaling", "rescale", Cfg(("scale", new JsonArray(1.0, 2.0, 4.0)), ("offset", 0.0)), "x")
-            .Layer("Normalization", "norm", Cfg(("axis", -1)), "rescale")
-            .Layer("Normalization", "norm_cfg", Cfg(("axis", -1), ("mean", new JsonArray(1.0, 0.0, 0.0)), ("variance", new JsonArray(1.0, 1.0, 4.0))), "norm")
-            .Weight("norm", "mean", [1, 1, 1, 3], [1, 2, 3])
-            .Weight("norm", "variance", [1, 1, 1, 3], [4, 1, 0.25f])
-            .Weight("norm", "count", [], [10])
-            .Write(PathOf("normalization"), "norm_cfg");
-        var g = KerasModelReader.Read(path);
-        // x = (3, 3, 3) → rescale (3, 6, 12) → norm ((3-1)/2, (6-2)/1, (12-3)/0.5) = (1, 4, 18) → norm_cfg (0, 4, 9).
-        AssertClose([0, 4, 9], Run(g, [3, 3, 3]), "rescaling + normalization");
     }
 
     [TestMethod]

@@ -20,10 +20,12 @@ public static class SynthesizedResNet101File
     /// <summary>Full path of the file; synthesized on first use.</summary>
     public static string FilePath => FileLazy.Value;
 
+    /// <summary>The assembly's one [AssemblyCleanup] (MSTest allows one): this file, and the architectures of TestGraphs/SynthArchitectureTestGraphs.</summary>
     [AssemblyCleanup]
     public static void Cleanup()
     {
         if (_dir is not null) ResidualArtifacts.DeleteScratch(_dir);
+        TestGraphs.SynthArchitectureTestGraphs.Cleanup();
     }
 
     private static string Write()
