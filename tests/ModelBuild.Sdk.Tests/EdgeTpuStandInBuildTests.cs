@@ -81,7 +81,7 @@ public sealed class EdgeTpuStandInBuildTests
         none.AssertContains("warning MB4001", "no compiler: Auto warns");
         Assert.IsTrue(project.Meta("mnist").Models.All(m => m.EdgeTpu.Status == "skipped" && m.EdgeTpu.Operators!.Count == 0));
         Assert.IsTrue(project.Meta("mnist").Models.All(m => m.EdgeTpuCheck is { OperationsOnCpu: 0, OnChipFit: "fits" }), "no compiler: ModelBuild's own check is there");
-        Assert.IsEmpty(TpuFilesInBin(project, "mnist"));
+        Assert.IsEmpty(StandInLayoutAssert.TpuFilesInBin(project, "mnist"));
         var cpuModels = LayoutSnapshot.Of(project.OutDir, "mnist").Where(f => f.Key.Contains("/tflite/", StringComparison.Ordinal)).ToList();
 
         var byVariable = EdgeTpuStandIn.Install(SdkProject.ScratchRoot);
@@ -109,7 +109,7 @@ public sealed class EdgeTpuStandInBuildTests
         removed.AssertSucceeded("build after the compiler went away");
         removed.AssertContains("warning MB4001", "compiler gone: Auto warns again");
         Assert.IsTrue(project.Meta("mnist").Models.All(m => m.EdgeTpu.Status == "skipped"));
-        Assert.IsEmpty(TpuFilesInBin(project, "mnist"), "no compiled model in bin that meta.json no longer lists");
+        Assert.IsEmpty(StandInLayoutAssert.TpuFilesInBin(project, "mnist"), "no compiled model in bin that meta.json no longer lists");
     }
 
     [TestMethod]
@@ -122,7 +122,7 @@ public sealed class EdgeTpuStandInBuildTests
         required.AssertFailed("EdgeTpu=Required with no compiler");
         required.AssertMatches(@"mnist\.h5 : error MB4001: .*Required", "MB4001 as an error, naming the .h5 and the mode");
         required.AssertContains("apt-get install edgetpu-compiler", "says how to install it");
-        AssertNoOutputs(project, "mnist");
+        StandInLayoutAssert.NoOutputs(project, "mnist");
 
         var missing = Path.Combine(project.Directory_, "no-such-folder", "edgetpu_compiler");
         project.Rewrite(Body($"<EdgeTpuCompilerPath>{missing}</EdgeTpuCompilerPath>", "mnist.h5", "BudgetMiB=\"0.01\""));
@@ -130,7 +130,7 @@ public sealed class EdgeTpuStandInBuildTests
         wrongPath.AssertFailed("an EdgeTpuCompilerPath that does not exist is an error, not a silent skip");
         wrongPath.AssertContains("error MB4007", "missing compiler path");
         wrongPath.AssertContains(missing, "the error names the path");
-        AssertNoOutputs(project, "mnist");
+        StandInLayoutAssert.NoOutputs(project, "mnist");
 
         // Off: a compiler is reachable every way there is, and still none runs.
         var standIn = EdgeTpuStandIn.Install(SdkProject.ScratchRoot);
@@ -153,7 +153,7 @@ public sealed class EdgeTpuStandInBuildTests
         off.AssertContains("mnist.h5: Edge TPU check of 3 models in ", "the check's line");
         StringAssert.Contains(File.ReadAllText(Path.Combine(project.OutDir, "mnist", "full_split", "note.txt")),
             "Edge TPU check (ModelBuild's own, without the compiler): all 2 models map fully to the Edge TPU");
-        Assert.IsEmpty(TpuFilesInBin(project, "mnist"));
+        Assert.IsEmpty(StandInLayoutAssert.TpuFilesInBin(project, "mnist"));
     }
 
     [TestMethod]
@@ -276,24 +276,9 @@ public sealed class EdgeTpuStandInBuildTests
         foreach (var text in expected) build.AssertContains(text, $"{what}: the compiler's own message");
         Assert.HasCount(1, build.Log.Errors, $"{what}: one error for the whole step");
         build.AssertLacks("   at ModelBuild\\.", "no stack trace");
-        AssertNoOutputs(project, "mnist");
+        StandInLayoutAssert.NoOutputs(project, "mnist");
         return build;
     }
-
-    /// <summary>No layout in bin, no Edge TPU results or compiled models in obj, no temporary files.</summary>
-    private static void AssertNoOutputs(SdkProject project, string model)
-    {
-        Assert.IsFalse(Directory.Exists(Path.Combine(project.OutDir, model)), $"no {model} folder in bin");
-        var work = project.ModelWorkDir(model);
-        Assert.IsFalse(File.Exists(Path.Combine(work, "tpu", "edgetpu.json")), "no Edge TPU results a next build would trust");
-        Assert.IsFalse(Directory.Exists(Path.Combine(work, "layout")), "no layout in obj");
-        if (Directory.Exists(work))
-            Assert.IsEmpty(Directory.GetFiles(work, "*_edgetpu.*", SearchOption.AllDirectories), "no compiled model or log in obj");
-        Assert.IsEmpty(project.StagingLeftovers(), "no staging or temporary files");
-    }
-
-    private static List<string> TpuFilesInBin(SdkProject project, string model) =>
-        LayoutSnapshot.Of(project.OutDir, model).Keys.Where(f => f.Contains("/tpu/", StringComparison.Ordinal)).ToList();
 
     private static string Body(string properties, string model, string attributes) =>
         $"<PropertyGroup>{properties}</PropertyGroup><ItemGroup><KerasModel Include=\"{model}\" {attributes} /></ItemGroup>";

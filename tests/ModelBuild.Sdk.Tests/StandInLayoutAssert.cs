@@ -5,7 +5,7 @@ using ModelBuild.TestSupport;
 
 namespace ModelBuild.Sdk.Tests;
 
-/// <summary>The layout a build with the stand-in compiler leaves: every model compiled, its figures in meta.json.</summary>
+/// <summary>The layout a build with the stand-in compiler leaves: every model compiled, its figures in meta.json; or, after a failure, nothing.</summary>
 public static class StandInLayoutAssert
 {
     private const double MiB = 1024.0 * 1024.0;
@@ -68,4 +68,19 @@ public static class StandInLayoutAssert
 
         return [.. distinct];
     }
+
+    /// <summary>No layout in bin, no Edge TPU results or compiled models in obj, no temporary files.</summary>
+    public static void NoOutputs(SdkProject project, string model)
+    {
+        Assert.IsFalse(Directory.Exists(Path.Combine(project.OutDir, model)), $"no {model} folder in bin");
+        var work = project.ModelWorkDir(model);
+        Assert.IsFalse(File.Exists(Path.Combine(work, "tpu", "edgetpu.json")), "no Edge TPU results a next build would trust");
+        Assert.IsFalse(Directory.Exists(Path.Combine(work, "layout")), "no layout in obj");
+        if (Directory.Exists(work))
+            Assert.IsEmpty(Directory.GetFiles(work, "*_edgetpu.*", SearchOption.AllDirectories), "no compiled model or log in obj");
+        Assert.IsEmpty(project.StagingLeftovers(), "no staging or temporary files");
+    }
+
+    public static List<string> TpuFilesInBin(SdkProject project, string model) =>
+        LayoutSnapshot.Of(project.OutDir, model).Keys.Where(f => f.Contains("/tpu/", StringComparison.Ordinal)).ToList();
 }
