@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ModelBuild.EdgeTpuCompilerStandIn;
+using ModelBuild.TestSupport;
 
 namespace ModelBuild.EndToEnd.Tests;
 
@@ -21,17 +22,17 @@ public sealed class CancellationBuildTests
     [TestMethod]
     public void CtrlC_during_calibration_cancels_the_build_keeps_no_partial_output_and_the_next_build_reruns_and_succeeds()
     {
-        // MobileNet 224×224 calibrated on 600 samples: ~4 s of calibration here, so the interrupt lands mid-calibration.
-        var project = TestProject.Create(SdkStyle.ProjectSdk, ("mobilenet.h5", "BudgetMiB=\"0.2\" CalibrationSamples=\"600\" EdgeTpu=\"Off\""));
+        // MobileNet 224×224 calibrated on 300 samples: ~2 s of calibration here, so the interrupt lands mid-calibration.
+        var project = TestProject.Create(SdkStyle.ProjectSdk, ("mobilenet.h5", "BudgetMiB=\"0.2\" CalibrationSamples=\"300\" EdgeTpu=\"Off\""));
         project.AddSharedModel(MobileNet, "mobilenet.h5");
 
         DotNetResult cancelled;
         TimeSpan stopped;
         using (var build = project.StartBuild(ownProcessGroup: true))
         {
-            Assert.IsTrue(build.WaitForOutput("ModelBuild: mobilenet.h5: calibrating with up to 600 samples", TimeSpan.FromMinutes(5)),
+            Assert.IsTrue(build.WaitForOutput("ModelBuild: mobilenet.h5: calibrating with up to 300 samples", TimeSpan.FromMinutes(5)),
                 "ConvertInt8 never started calibrating:\n" + TestProject.Tail(build.Output));
-            Thread.Sleep(200); // into the calibration loop (600 samples take seconds)
+            Thread.Sleep(200); // into the calibration loop (300 samples take seconds)
             var clock = Stopwatch.StartNew();
             build.Interrupt(); // Ctrl+C in a terminal: SIGINT to dotnet and every process of its job
             cancelled = build.WaitForExit(TimeSpan.FromMinutes(5));
@@ -54,7 +55,7 @@ public sealed class CancellationBuildTests
                               + next.Output.Split('\n').FirstOrDefault(l => l.Contains("calibrated on", StringComparison.Ordinal))?.Trim());
         CollectionAssert.AreEqual(new[] { "ConvertInt8", "CompileEdgeTpu", "EmitCombos" }, next.PipelineTasksRun.ToArray(),
             "the interrupted step and those after it rerun; the finished CutModel does not");
-        TestProject.AssertOutputContains(next, "calibrated on 600 samples", "calibration ran in full");
+        TestProject.AssertOutputContains(next, "calibrated on 300 samples", "calibration ran in full");
         var meta = project.Meta("mobilenet");
         Assert.IsGreaterThanOrEqualTo(2, meta.SegmentCount);
         foreach (var m in meta.Models)
@@ -64,11 +65,11 @@ public sealed class CancellationBuildTests
     [TestMethod]
     public void SIGINT_to_dotnet_during_Edge_TPU_compilation_stops_the_stand_in_compilers_and_keeps_no_compiled_model()
     {
-        var standIn = EdgeTpuStandIn.Install();
+        var standIn = EdgeTpuStandIn.Install(PackedSdk.Root);
         var project = TestProject.Create(SdkStyle.ProjectSdk);
         project.WriteProject(SdkStyle.ProjectSdk, $"<EdgeTpuCompilerPath>{standIn.Script}</EdgeTpuCompilerPath>", ("mnist.h5", "BudgetMiB=\"0.01\""));
         project.AddSharedModel(Mnist, "mnist.h5");
-        standIn.Expose(project, StandInLocation.PropertyOnly);
+        standIn.Expose(project.BuildEnvironment, StandInLocation.PropertyOnly);
         project.BuildEnvironment[StandInEnvironment.SleepSeconds] = "300"; // compilers that take five minutes
 
         DotNetResult cancelled;

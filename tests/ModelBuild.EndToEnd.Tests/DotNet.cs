@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using ModelBuild.TestSupport;
 
 namespace ModelBuild.EndToEnd.Tests;
 

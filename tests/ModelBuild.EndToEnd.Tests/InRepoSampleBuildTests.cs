@@ -40,7 +40,7 @@ public sealed class InRepoSampleBuildTests
         bool usersModel = File.Exists(h5);
         var entriesBefore = Entries(sampleDir);
         var artifacts = Path.Combine(PackedSdk.Root, "sample-artifacts");
-        var standIn = EdgeTpuStandIn.Install();
+        var standIn = EdgeTpuStandIn.Install(PackedSdk.Root);
         var environment = new Dictionary<string, string?>
         {
             [EdgeTpuCompilerLocator.EnvironmentVariable] = null,

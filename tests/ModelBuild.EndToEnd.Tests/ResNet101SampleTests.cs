@@ -40,23 +40,23 @@ public sealed class ResNet101SampleTests
     [ClassInitialize]
     public static void BuildTwice(TestContext context)
     {
-        _standIn = EdgeTpuStandIn.Install();
+        _standIn = EdgeTpuStandIn.Install(PackedSdk.Root);
         _project = TestProject.Create(SdkStyle.ProjectSdk, ("resnet101.h5", "BudgetMiB=\"7\""));
         var clock = Stopwatch.StartNew();
         KerasModelSynthesizer.Write(Path.Combine(_project.Directory_, "resnet101.h5"), SynthArchitecture.ResNet101, seed: 1);
         context.WriteLine($"synthesized resnet101.h5 in {clock.Elapsed.TotalSeconds:F1} s");
-        _standIn.Expose(_project, StandInLocation.Path);
+        _standIn.Expose(_project.BuildEnvironment, StandInLocation.Path);
 
         _first = _project.Build();
         TestProject.AssertSucceeded(_first, "first build of the ResNet101 project");
         context.WriteLine($"first build: {_first.Elapsed.TotalSeconds:F1} s");
-        _afterFirst = TestProject.Snapshot(_project.OutDir, Model);
+        _afterFirst = LayoutSnapshot.Of(_project.OutDir, Model);
         _compilationsAfterFirst = _standIn.Compilations().Count;
 
         _second = _project.Build();
         TestProject.AssertSucceeded(_second, "second build of the ResNet101 project");
         context.WriteLine($"second build: {_second.Elapsed.TotalSeconds:F1} s");
-        _afterSecond = TestProject.Snapshot(_project.OutDir, Model);
+        _afterSecond = LayoutSnapshot.Of(_project.OutDir, Model);
     }
 
     [TestMethod]

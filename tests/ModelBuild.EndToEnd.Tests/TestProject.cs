@@ -27,11 +27,7 @@ public sealed class TestProject
     /// compiler visible (no MODELBUILD_EDGETPU_COMPILER, no edgetpu_compiler on PATH), whatever the machine has, so
     /// builds are the same everywhere; tests add the stand-in where they want one.
     /// </summary>
-    public Dictionary<string, string?> BuildEnvironment { get; } = new()
-    {
-        [EdgeTpuCompilerLocator.EnvironmentVariable] = null,
-        ["PATH"] = PathWithoutEdgeTpuCompiler(),
-    };
+    public Dictionary<string, string?> BuildEnvironment { get; } = EdgeTpuStandIn.EnvironmentWithoutCompiler();
 
     public string ProjectFile => Path.Combine(Directory_, "models.csproj");
 
@@ -109,20 +105,6 @@ public sealed class TestProject
 
     /// <summary>Files and folders under obj/…/ModelBuild that only an interrupted or failed step could have left.</summary>
     public IReadOnlyList<string> StagingLeftovers() => TestSupport.StagingLeftovers.Under(WorkDir);
-
-    private static string PathWithoutEdgeTpuCompiler() =>
-        string.Join(Path.PathSeparator, (Environment.GetEnvironmentVariable("PATH") ?? "")
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Where(dir => !File.Exists(Path.Combine(dir, EdgeTpuCompilerLocator.ExecutableName))));
-
-    /// <summary>Every file under <paramref name="root"/>/<paramref name="model"/> with its last write time, by relative path.</summary>
-    public static Dictionary<string, DateTime> Snapshot(string root, string model)
-    {
-        var dir = Path.Combine(root, model);
-        return Directory.Exists(dir)
-            ? Directory.GetFiles(dir, "*", SearchOption.AllDirectories).ToDictionary(f => Path.GetRelativePath(dir, f).Replace('\\', '/'), File.GetLastWriteTimeUtc)
-            : [];
-    }
 
     public ComboMeta Meta(string model, string combo = "full_split") =>
         ComboMeta.FromJson(File.ReadAllText(Path.Combine(OutDir, model, combo, "meta.json")));

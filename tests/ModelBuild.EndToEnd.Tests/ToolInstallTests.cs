@@ -44,7 +44,7 @@ public sealed class ToolInstallTests
         Assert.AreEqual(0, help.ExitCode, help.Output);
         foreach (var flag in BuildFlags) StringAssert.Contains(help.Output, flag + " ", "build --help lists " + flag);
 
-        var standIn = EdgeTpuStandIn.Install();
+        var standIn = EdgeTpuStandIn.Install(PackedSdk.Root);
         var wrapper = Path.Combine(root, "edge tpu", "edgetpu wrapper.sh");
         Directory.CreateDirectory(Path.GetDirectoryName(wrapper)!);
         File.WriteAllText(wrapper, $"#!/bin/sh\nexec \"{standIn.Script}\" \"$@\"\n");

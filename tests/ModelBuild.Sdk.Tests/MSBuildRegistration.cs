@@ -6,7 +6,7 @@ namespace ModelBuild.Sdk.Tests;
 
 /// <summary>
 /// Loads the installed .NET SDK's MSBuild into this process before any test touches a Microsoft.Build type (the test
-/// project compiles against Microsoft.Build but ships none of its assemblies).
+/// project compiles against Microsoft.Build but ships none of its assemblies); deletes the run's scratch folder at the end.
 /// </summary>
 [TestClass]
 public static class MSBuildRegistration
@@ -15,5 +15,18 @@ public static class MSBuildRegistration
     public static void Register(TestContext _)
     {
         if (!MSBuildLocator.IsRegistered) MSBuildLocator.RegisterDefaults();
+    }
+
+    [AssemblyCleanup]
+    public static void DeleteScratch()
+    {
+        try
+        {
+            if (Directory.Exists(SdkProject.ScratchRoot)) Directory.Delete(SdkProject.ScratchRoot, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A scratch folder left in /tmp is harmless.
+        }
     }
 }

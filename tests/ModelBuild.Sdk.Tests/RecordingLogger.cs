@@ -6,6 +6,9 @@ namespace ModelBuild.Sdk.Tests;
 /// <summary>An error an in-process build logged.</summary>
 public sealed record LoggedError(string Code, string File, string Message);
 
+/// <summary>A warning an in-process build logged.</summary>
+public sealed record LoggedWarning(string Code, string File, string Message);
+
 /// <summary>What an in-process build did: targets run, tasks started, errors with their codes, messages.</summary>
 public sealed class RecordingLogger
 {
@@ -21,8 +24,13 @@ public sealed class RecordingLogger
 
     public List<LoggedError> Errors { get; } = [];
 
-    /// <summary>Codes of the warnings logged, in order.</summary>
-    public List<string> WarningCodes { get; } = [];
+    public List<LoggedWarning> Warnings { get; } = [];
+
+    /// <summary>
+    /// Messages, warnings and errors as `dotnet build` prints them (<c>file : warning CODE: text</c>), one entry per
+    /// line, in order: what the end-to-end tests read from the console, for the tests moved from there.
+    /// </summary>
+    public List<string> Lines { get; } = [];
 
     /// <summary>Targets started ("Target X"), tasks started ("Task X") and messages, in the order they happened.</summary>
     public List<string> Timeline { get; } = [];
@@ -58,8 +66,16 @@ public sealed class RecordingLogger
             TasksRun.Add(e.TaskName);
             Timeline.Add("Task " + e.TaskName);
         };
-        source.ErrorRaised += (_, e) => Errors.Add(new LoggedError(e.Code ?? "", e.File ?? "", e.Message ?? ""));
-        source.WarningRaised += (_, e) => WarningCodes.Add(e.Code ?? "");
+        source.ErrorRaised += (_, e) =>
+        {
+            Errors.Add(new LoggedError(e.Code ?? "", e.File ?? "", e.Message ?? ""));
+            AddLines($"{e.File} : error {e.Code}: {e.Message}");
+        };
+        source.WarningRaised += (_, e) =>
+        {
+            Warnings.Add(new LoggedWarning(e.Code ?? "", e.File ?? "", e.Message ?? ""));
+            AddLines($"{e.File} : warning {e.Code}: {e.Message}");
+        };
         source.MessageRaised += (_, e) =>
         {
             if (e is TaskParameterEventArgs p)
@@ -68,11 +84,14 @@ public sealed class RecordingLogger
             {
                 Messages.Add((e.Message ?? "", e.Importance));
                 Timeline.Add(e.Message ?? "");
+                AddLines(e.Message ?? "");
             }
         };
         // What -bl turns on: task inputs and outputs logged as parameters.
         if (source is IEventSource3 withInputs) withInputs.IncludeTaskInputs();
     }
+
+    private void AddLines(string text) => Lines.AddRange(text.Split('\n'));
 }
 
 /// <summary>The ILogger members, answered for <see cref="RecordingLogger.AsLogger"/>.</summary>

@@ -7,12 +7,13 @@ using ModelBuild.Core.Quantization.Equalization;
 using ModelBuild.Core.TfLite;
 using ModelBuild.TestSupport;
 
-namespace ModelBuild.EndToEnd.Tests;
+namespace ModelBuild.Sdk.Tests;
 
 /// <summary>
-/// A real Keras 3 `.keras` file (15: nested Resizing/Rescaling and augmentation models) as a KerasModel item: `dotnet
-/// build` lays it out like an .h5, and its full_split chain run in TFLite 2.9 gives exactly the output of the
-/// unsegmented int8 model quantized in-process from the same file and calibration images.
+/// A real Keras 3 `.keras` file (15: nested Resizing/Rescaling and augmentation models) as a KerasModel item: a build
+/// lays it out like an .h5, and its full_split chain run in TFLite 2.9 gives exactly the output of the unsegmented int8
+/// model quantized in-process from the same file and calibration images. In-process builds with the real tasks (moved
+/// here from the end-to-end tests, where each build was a `dotnet build` process).
 /// </summary>
 [TestClass]
 public sealed class KerasArchiveBuildTests
@@ -25,16 +26,13 @@ public sealed class KerasArchiveBuildTests
     [TestMethod]
     public void A_keras_archive_builds_and_its_full_split_chain_equals_the_unsegmented_int8_model_in_TFLite()
     {
-        var project = TestProject.Create(SdkStyle.ProjectSdk,
-            ("potato.keras", $"BudgetMiB=\"0.1\" CalibrationData=\"calib\" CalibrationSamples=\"{Samples}\" Preprocessing=\"none\""));
+        var project = SdkProject.CreateWithTasks(
+            $"""<ItemGroup><KerasModel Include="potato.keras" BudgetMiB="0.1" CalibrationData="calib" CalibrationSamples="{Samples}" Preprocessing="none" /></ItemGroup>""");
         var model = project.AddSharedModel(Potato, "potato.keras");
-        var calib = Path.Combine(project.Directory_, "calib");
-        Directory.CreateDirectory(calib);
-        foreach (var image in new[] { "face.jpg", "marguerite.jpg", "hot_dog.jpg", "cat.bmp" })
-            File.Copy(RepoPaths.Image(image), Path.Combine(calib, image));
+        var calib = project.AddImages("calib", "face.jpg", "marguerite.jpg", "hot_dog.jpg", "cat.bmp");
 
-        var build = project.Build();
-        TestProject.AssertSucceeded(build, "build of a .keras model");
+        var build = project.BuildModels();
+        build.AssertSucceeded("build of a .keras model");
         TestContext.WriteLine($"build: {build.Elapsed.TotalSeconds:F1} s");
         var meta = project.Meta("potato");
         Assert.IsGreaterThanOrEqualTo(2, meta.SegmentCount, "the budget cuts the model");
@@ -53,12 +51,12 @@ public sealed class KerasArchiveBuildTests
         Assert.HasCount(3, expected);
         CollectionAssert.AreEqual(expected, steps[^1], "full_split chain vs the unsegmented int8 model");
 
-        var again = project.Build();
-        TestProject.AssertSucceeded(again, "second build");
+        var again = project.BuildModels();
+        again.AssertSucceeded("second build");
         Assert.IsEmpty(again.PipelineTasksRun, "nothing changed, so no ModelBuild step runs; ran: " + string.Join(", ", again.PipelineTasksRun));
         File.SetLastWriteTimeUtc(model, DateTime.UtcNow);
-        var touched = project.Build();
-        TestProject.AssertSucceeded(touched, "build after touching the .keras");
+        var touched = project.BuildModels();
+        touched.AssertSucceeded("build after touching the .keras");
         CollectionAssert.Contains(touched.PipelineTasksRun.ToList(), "CutModel", "a newer .keras reruns the pipeline");
     }
 }

@@ -5,12 +5,11 @@ using ModelBuild.Core.Quantization.Calibration;
 using ModelBuild.Core.Quantization.Equalization;
 using ModelBuild.Core.Slicing;
 using ModelBuild.Core.TfLite;
-using ModelBuild.TestSupport;
 
-namespace ModelBuild.EndToEnd.Tests;
+namespace ModelBuild.TestSupport;
 
 /// <summary>What a laid-out chain is judged against: the whole model quantized in-process as ConvertInt8 does it.</summary>
-internal static class UnsegmentedInt8
+public static class UnsegmentedInt8
 {
     /// <summary>The whole model's int8 .tflite (WeightPreparation.Convert): same file, same calibration images and count, per-channel.</summary>
     public static byte[] Model(string model, string calib, int[] inputShape, Preprocessing preprocessing, int samples)

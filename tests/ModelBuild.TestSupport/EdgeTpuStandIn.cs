@@ -1,7 +1,7 @@
 using ModelBuild.Core.EdgeTpu;
 using ModelBuild.EdgeTpuCompilerStandIn;
 
-namespace ModelBuild.EndToEnd.Tests;
+namespace ModelBuild.TestSupport;
 
 /// <summary>
 /// ModelBuild's stand-in for Google's edgetpu_compiler (tests/ModelBuild.EdgeTpuCompilerStandIn), installed as an
@@ -25,7 +25,8 @@ public sealed class EdgeTpuStandIn
     /// <summary>Where the stand-in appends one line of arguments per run (EDGETPU_STANDIN_ARGS_FILE).</summary>
     public string InvocationsFile { get; }
 
-    public static EdgeTpuStandIn Install() => new(Path.Combine(PackedSdk.Root, "standin", Guid.NewGuid().ToString("N")[..8]));
+    /// <summary>Installs a stand-in in a new folder under <paramref name="scratchRoot"/> (a test run's scratch folder).</summary>
+    public static EdgeTpuStandIn Install(string scratchRoot) => new(Path.Combine(scratchRoot, "standin", Guid.NewGuid().ToString("N")[..8]));
 
     /// <summary>Compilations so far (each run's argument list), leaving out the locator's <c>--version</c> queries.</summary>
     public IReadOnlyList<string[]> Compilations() =>
@@ -38,23 +39,37 @@ public sealed class EdgeTpuStandIn
         [.. File.ReadAllBytes(model), .. System.Text.Encoding.ASCII.GetBytes(StandInCompiler.OutputMarker)];
 
     /// <summary>
-    /// The build environment with this stand-in recording its runs; <paramref name="through"/> says where the build finds it.
+    /// Sets a build's <paramref name="environment"/> (a null value removes a variable) so this stand-in records its runs;
+    /// <paramref name="through"/> says where the build finds it.
     /// </summary>
-    public void Expose(TestProject project, StandInLocation through)
+    public void Expose(IDictionary<string, string?> environment, StandInLocation through)
     {
-        project.BuildEnvironment[StandInEnvironment.ArgsFile] = InvocationsFile;
+        environment[StandInEnvironment.ArgsFile] = InvocationsFile;
         switch (through)
         {
             case StandInLocation.EnvironmentVariable:
-                project.BuildEnvironment[EdgeTpuCompilerLocator.EnvironmentVariable] = Script;
+                environment[EdgeTpuCompilerLocator.EnvironmentVariable] = Script;
                 break;
             case StandInLocation.Path:
-                project.BuildEnvironment["PATH"] = Folder + Path.PathSeparator + project.BuildEnvironment["PATH"];
+                environment["PATH"] = Folder + Path.PathSeparator + environment["PATH"];
                 break;
             case StandInLocation.PropertyOnly:
                 break;
         }
     }
+
+    /// <summary>
+    /// The environment every test build starts from: no Edge TPU compiler visible (no MODELBUILD_EDGETPU_COMPILER, no
+    /// edgetpu_compiler on PATH), whatever the machine has, so builds are the same everywhere; tests add the stand-in
+    /// where they want one. A null value removes the variable.
+    /// </summary>
+    public static Dictionary<string, string?> EnvironmentWithoutCompiler() => new()
+    {
+        [EdgeTpuCompilerLocator.EnvironmentVariable] = null,
+        ["PATH"] = string.Join(Path.PathSeparator, (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Where(dir => !File.Exists(Path.Combine(dir, EdgeTpuCompilerLocator.ExecutableName)))),
+    };
 }
 
 /// <summary>How a build finds the stand-in compiler (besides the EdgeTpuCompilerPath property, which the project sets).</summary>

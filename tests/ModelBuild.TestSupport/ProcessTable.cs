@@ -1,4 +1,4 @@
-namespace ModelBuild.EndToEnd.Tests;
+namespace ModelBuild.TestSupport;
 
 /// <summary>What /proc says about running processes (Linux): process groups, and processes still at work on a path.</summary>
 public static class ProcessTable

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using PureHDF;
 
-namespace ModelBuild.EndToEnd.Tests;
+namespace ModelBuild.Sdk.Tests;
 
 /// <summary>
 /// A tiny Keras 2 Functional .h5 whose int8 model has an operation the Edge TPU does not run: 16×16×3 input →
