@@ -74,6 +74,32 @@ public static class Calibrator
         return result;
     }
 
+    /// <summary>
+    /// One float pass over <paramref name="samples"/> feeding several range statistics at once: result i is exactly what
+    /// <see cref="Calibrate(ModelGraph, IEnumerable{float[]}, IBuildLog, CalibrationSettings)"/> gives with
+    /// <paramref name="factories"/>[i] as <see cref="CalibrationSettings.ObserverFactory"/> (each statistic sees the same
+    /// batches in the same order), for the float cost of one. <see cref="CalibrationSettings.AlsoObserve"/> sees the pass once.
+    /// </summary>
+    public static IReadOnlyList<CalibrationResult> CalibrateEach(
+        ModelGraph floatGraph, IEnumerable<float[]> samples, IBuildLog log, IReadOnlyList<Func<ITensorRangeObserver>> factories, CalibrationSettings? settings = null)
+    {
+        if (factories.Count == 0) throw new ArgumentException("at least one range statistic is needed", nameof(factories));
+        settings ??= new CalibrationSettings();
+        var others = factories.Skip(1).Select(f => new RangeCollector(f)).ToList();
+        ITensorObserver? also = settings.AlsoObserve;
+        foreach (var collector in others) also = also is null ? collector : new BothObservers(collector, also);
+        var first = Calibrate(floatGraph, samples, log, settings with { ObserverFactory = factories[0], AlsoObserve = also });
+        var results = new List<CalibrationResult> { first };
+        foreach (var collector in others)
+        {
+            var r = collector.ToResult();
+            r.SampleCount = first.SampleCount;
+            results.Add(r);
+        }
+
+        return results;
+    }
+
     private sealed class BothObservers(ITensorObserver first, ITensorObserver second) : ITensorObserver
     {
         public void Observe(Tensor tensor, ReadOnlySpan<float> values, int batch)

@@ -83,6 +83,14 @@ public sealed class CalibratorTests
 
     private sealed class SourceStopped(string message) : Exception(message);
 
+    /// <summary>Counts the tensor samples an extra observer is shown.</summary>
+    private sealed class SampleVisits : ModelBuild.Core.Execution.ITensorObserver
+    {
+        public int Count { get; private set; }
+
+        public void Observe(Tensor tensor, ReadOnlySpan<float> values, int batch) => Count += batch;
+    }
+
     /// <summary>Min/max observers that also count the samples the calibrator has run through the model.</summary>
     private sealed class ProcessedSamples
     {
@@ -127,6 +135,42 @@ public sealed class CalibratorTests
         var r = Calibrator.Calibrate(AddRelu(), samples, new RecordingBuildLog(),
             new CalibrationSettings { ObserverFactory = () => new MovingAverageMinMaxObserver(0.5f), BatchSize = 2 });
         Assert.AreEqual(5f, r.Ranges["input"].Max, 1e-6f); // 0.5*10 + 0.5*0
+    }
+
+    [TestMethod]
+    public void One_pass_feeding_several_statistics_gives_each_the_ranges_of_its_own_calibration()
+    {
+        // Laplace-like values with rare large outliers: min/max, moving average, percentile and MSE all pick different ranges.
+        var random = new Random(7);
+        var samples = Enumerable.Range(0, 3001).Select(i => Enumerable.Range(0, 4).Select(_ =>
+            (float)(Math.Log(random.NextDouble() + 1e-9) * (random.Next(2) * 2 - 1)) * (i % 13 == 5 ? 20 : 1)).ToArray()).ToList();
+        var factories = new Func<ITensorRangeObserver>[]
+        {
+            RangeEstimators.Factory(RangeEstimator.MinMax), () => new MovingAverageMinMaxObserver(),
+            RangeEstimators.Factory(RangeEstimator.Percentile), RangeEstimators.Factory(RangeEstimator.Mse),
+        };
+        int passes = 0;
+        IEnumerable<float[]> Counted()
+        {
+            passes++;
+            foreach (var s in samples) yield return s;
+        }
+
+        var also = new SampleVisits();
+        var settings = new CalibrationSettings { BatchSize = 3, AlsoObserve = also };
+        var each = Calibrator.CalibrateEach(AddRelu(), Counted(), new RecordingBuildLog(), factories, settings);
+
+        Assert.AreEqual(1, passes, "one float pass over the samples");
+        Assert.AreEqual(3 * samples.Count, also.Count, "the extra observer saw each of the 3 tensors of every sample once");
+        Assert.HasCount(factories.Length, each);
+        for (int i = 0; i < factories.Length; i++)
+        {
+            var alone = Calibrator.Calibrate(AddRelu(), samples, new RecordingBuildLog(), new CalibrationSettings { BatchSize = 3, ObserverFactory = factories[i] });
+            Assert.AreEqual(samples.Count, each[i].SampleCount);
+            CollectionAssert.AreEquivalent(alone.Ranges.ToList(), each[i].Ranges.ToList(), $"statistic {i}");
+        }
+
+        Assert.AreEqual(4, each.Select(r => r.Ranges["input"]).Distinct().Count(), "the statistics differ, so a mix-up would show");
     }
 
     [TestMethod]

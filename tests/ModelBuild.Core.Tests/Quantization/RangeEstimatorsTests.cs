@@ -1,5 +1,6 @@
 using ModelBuild.Core.Diagnostics;
 using ModelBuild.Core.Execution;
+using ModelBuild.Core.Graph;
 using ModelBuild.Core.Keras;
 using ModelBuild.Core.Quantization;
 using ModelBuild.Core.Quantization.Calibration;
@@ -24,7 +25,7 @@ public sealed class RangeEstimatorsTests
     private static readonly string[][] Folds = [["cat.bmp", "face.jpg"], ["hot_dog.jpg", "marguerite.jpg"]];
 
     /// <summary>
-    /// Every shared model; the 400×600 U-Net (11, about 7 minutes on a loaded machine for its 8 calibrations) only
+    /// Every shared model; the 400×600 U-Net (11, several minutes on a loaded machine for its calibrations) only
     /// with MODELBUILD_MEASURE_ALL=1, to keep the suite's time reasonable.
     /// </summary>
     public static IEnumerable<object[]> Models => SharedKerasModels.All.Where(row =>
@@ -54,15 +55,10 @@ public sealed class RangeEstimatorsTests
             using var folder = new PhotoFolder(Folds[f]);
             var evaluation = Folds[1 - f].Append("bird.rgb").Select(p => Preprocessed(model, p, shape)).ToList();
             var floats = evaluation.Select(x => floatExec.Run(x)).ToList();
+            var quantized = QuantizedAsABuildDoes(model, graph, folder.Path, configs.Select(c => (c.Augment, c.Estimator, c.Options)).ToList());
             for (int c = 0; c < configs.Length; c++)
             {
-                var options = new CalibrationOptions { Preprocessing = ModeFor(model), Augment = configs[c].Augment };
-                var set = CalibrationDataLoader.Open(folder.Path, shape, options, new RecordingBuildLog());
-                var equalized = WeightPreparation.Equalize(graph, configs[c].Options, set.Calibration);
-                var means = new InputMeans(equalized);
-                var ranges = Calibrator.Calibrate(equalized, set.Calibration, new RecordingBuildLog(),
-                    new CalibrationSettings { ObserverFactory = RangeEstimators.Factory(configs[c].Estimator), AlsoObserve = means });
-                var exec = new Int8Executor(WeightPreparation.Quantize(equalized, ranges, means, configs[c].Options));
+                var exec = new Int8Executor(quantized[c]);
                 for (int i = 0; i < evaluation.Count; i++) results[c].Add(floats[i], RunOnRealValues(exec, evaluation[i]));
             }
 
@@ -74,6 +70,54 @@ public sealed class RangeEstimatorsTests
         string Cell(OutputAgreement a) => classifier ? $"{a.SqnrDb:F1} ({a.Top1Agree}/{a.Inputs})" : $"{a.SqnrDb:F1}";
         Console.WriteLine($"| {model} | {string.Join(" | ", results.Select(Cell))} | {(google is null ? "—" : Cell(google))} |");
         Assert.IsGreaterThan(5.0, results.Max(r => r.SqnrDb), $"{model}: every configuration quantized to noise");
+    }
+
+    /// <summary>
+    /// Each configuration's int8 model exactly as a build makes it (CalibrationDataLoader on the photos, equalized for
+    /// per-tensor weights, calibrated with its estimator, bias-corrected), with one float pass per distinct (samples,
+    /// graph): the per-channel configurations of one augmentation share a pass that feeds every estimator they use
+    /// (<see cref="Calibrator.CalibrateEach"/>), the input means and, for the per-tensor ones, the channel ranges
+    /// equalization needs, which then calibrate their equalized graph in a pass of their own.
+    /// </summary>
+    private static List<ModelGraph> QuantizedAsABuildDoes(
+        string model, ModelGraph graph, string photos, IReadOnlyList<(CalibrationAugment Augment, RangeEstimator Estimator, QuantizationOptions Options)> configs)
+    {
+        var shape = graph.Inputs[0].Shape;
+        var quantized = new ModelGraph[configs.Count];
+        foreach (var augment in configs.Select(c => c.Augment).Distinct())
+        {
+            var set = CalibrationDataLoader.Open(photos, shape, new CalibrationOptions { Preprocessing = ModeFor(model), Augment = augment }, new RecordingBuildLog());
+            var mine = Enumerable.Range(0, configs.Count).Where(c => configs[c].Augment == augment).ToList();
+            var perChannel = mine.Where(c => configs[c].Options.PerChannel).ToList();
+            var perTensor = mine.Where(c => !configs[c].Options.PerChannel).ToList();
+            var estimators = perChannel.Select(c => configs[c].Estimator).Distinct().ToList();
+            var means = new InputMeans(graph);
+            var channels = new ObservedChannelRanges(graph);
+            var ranges = Calibrator.CalibrateEach(graph, set.Calibration, new RecordingBuildLog(), estimators.Select(RangeEstimators.Factory).ToList(),
+                new CalibrationSettings { AlsoObserve = perTensor.Count > 0 ? new Observers(means, channels) : means });
+            foreach (int c in perChannel)
+                quantized[c] = WeightPreparation.Quantize(graph, ranges[estimators.IndexOf(configs[c].Estimator)], means, configs[c].Options);
+
+            if (perTensor.Count == 0) continue;
+            var equalized = CrossLayerEqualization.Apply(graph, channels);
+            var equalizedMeans = new InputMeans(equalized);
+            var perTensorEstimators = perTensor.Select(c => configs[c].Estimator).Distinct().ToList();
+            var equalizedRanges = Calibrator.CalibrateEach(equalized, set.Calibration, new RecordingBuildLog(), perTensorEstimators.Select(RangeEstimators.Factory).ToList(),
+                new CalibrationSettings { AlsoObserve = equalizedMeans });
+            foreach (int c in perTensor)
+                quantized[c] = WeightPreparation.Quantize(equalized, equalizedRanges[perTensorEstimators.IndexOf(configs[c].Estimator)], equalizedMeans, configs[c].Options);
+        }
+
+        return [.. quantized];
+    }
+
+    /// <summary>Shows every tensor of a float run to each of several observers.</summary>
+    private sealed class Observers(params ITensorObserver[] all) : ITensorObserver
+    {
+        public void Observe(Tensor tensor, ReadOnlySpan<float> values, int batch)
+        {
+            foreach (var o in all) o.Observe(tensor, values, batch);
+        }
     }
 
     private static string? GoogleModel(string model) => model[..2] switch

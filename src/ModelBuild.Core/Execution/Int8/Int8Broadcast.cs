@@ -58,6 +58,47 @@ internal sealed class Int8Broadcast
             ForEach((i, ia, ib) => y[i] = compute(x[ia], z[ib]));
     }
 
+    /// <summary>
+    /// y[i] = table[(x[aIndex] + 128) * 256 + z[bIndex] + 128]: <see cref="Apply(sbyte[], sbyte[], sbyte[], Func{sbyte, sbyte, sbyte})"/>
+    /// with the function tabulated over all 65536 operand pairs, for large tensors (no call and no division per element).
+    /// </summary>
+    public void Apply(sbyte[] x, sbyte[] z, sbyte[] y, sbyte[] table)
+    {
+        if (table.Length != 1 << 16) throw new ArgumentException("the table needs one value per pair of int8 operands", nameof(table));
+        if (Same)
+            CoreParallel.ForRanges(y.Length, (start, end) =>
+            {
+                for (int i = start; i < end; i++) y[i] = table[((x[i] + 128) << 8) | (z[i] + 128)];
+            });
+        else if (PeriodA > 0 || PeriodB > 0)
+        {
+            // Periodic(i): the full operand at i, the repeated one at i % period.
+            bool bRepeats = PeriodB > 0;
+            int period = bRepeats ? PeriodB : PeriodA;
+            CoreParallel.ForRanges(y.Length, (start, end) =>
+            {
+                for (int i = start, j = start % period; i < end; i++)
+                {
+                    int a = bRepeats ? x[i] : x[j], b = bRepeats ? z[j] : z[i];
+                    y[i] = table[((a + 128) << 8) | (b + 128)];
+                    if (++j == period) j = 0;
+                }
+            });
+        }
+        else
+            ForEach((i, ia, ib) => y[i] = table[((x[ia] + 128) << 8) | (z[ib] + 128)]);
+    }
+
+    /// <summary>The 256 × 256 table of <paramref name="compute"/> that <see cref="Apply(sbyte[], sbyte[], sbyte[], sbyte[])"/> reads.</summary>
+    public static sbyte[] Table(Func<sbyte, sbyte, sbyte> compute)
+    {
+        var table = new sbyte[1 << 16];
+        for (int a = -128; a < 128; a++)
+            for (int b = -128; b < 128; b++)
+                table[((a + 128) << 8) | (b + 128)] = compute((sbyte)a, (sbyte)b);
+        return table;
+    }
+
     /// <summary>Calls <paramref name="body"/>(outIndex, aIndex, bIndex) for every output element in order.</summary>
     public void ForEach(Action<int, int, int> body)
     {

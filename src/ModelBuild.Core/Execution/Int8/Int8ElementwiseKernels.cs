@@ -26,7 +26,17 @@ internal abstract class Int8QuantizedBinaryKernel : Int8Kernel
         broadcast = new Int8Broadcast(a.Shape, b.Shape, output.Shape);
     }
 
-    public sealed override void Run(Int8TensorStore store) => broadcast.Apply(store.Get(a), store.Get(b), store.Allocate(output), Compute);
+    /// <summary>From this many outputs on, every operand pair's result is tabulated once (65536 values) and looked up.</summary>
+    internal const int TabulatedFrom = 1 << 14;
+
+    private sbyte[]? table;
+
+    public sealed override void Run(Int8TensorStore store)
+    {
+        var y = store.Allocate(output);
+        if (y.Length >= TabulatedFrom) broadcast.Apply(store.Get(a), store.Get(b), y, table ??= Int8Broadcast.Table(Compute));
+        else broadcast.Apply(store.Get(a), store.Get(b), y, Compute);
+    }
 
     private protected abstract sbyte Compute(sbyte xa, sbyte xb);
 }

@@ -66,6 +66,34 @@ public sealed class Int8BroadcastTests
             Assert.AreEqual(Compute(x[NaiveIndex(i, a, output)], z[NaiveIndex(i, b, output)]), y[i], $"output {i}");
     }
 
+    /// <summary>The shapes above and large ones, which the parallel loops split into chunks that start inside a period.</summary>
+    public static IEnumerable<object[]> ShapesLargeToo() => Shapes().Concat(
+    [
+        [new[] { 1, 128, 128, 24 }, new[] { 24 }, new[] { 1, 128, 128, 24 }],
+        [new[] { 1, 64, 23 }, new[] { 1, 151, 64, 23 }, new[] { 1, 151, 64, 23 }],
+        [new[] { 1, 96, 96, 7 }, new[] { 1, 96, 96, 7 }, new[] { 1, 96, 96, 7 }],
+        [new[] { 1, 96, 1, 8 }, new[] { 1, 96, 40, 8 }, new[] { 1, 96, 40, 8 }],
+    ]);
+
+    [TestMethod]
+    [DynamicData(nameof(ShapesLargeToo))]
+    public void Apply_with_the_function_tabulated_gives_what_the_function_gives(int[] a, int[] b, int[] output)
+    {
+        var r = new Random(Count(a) * 5 + Count(b));
+        var x = Enumerable.Range(0, Count(a)).Select(_ => (sbyte)r.Next(-128, 128)).ToArray();
+        var z = Enumerable.Range(0, Count(b)).Select(_ => (sbyte)r.Next(-128, 128)).ToArray();
+        static sbyte Compute(sbyte p, sbyte q) => (sbyte)Math.Clamp(3 * p - q / 3 + 1, -128, 127);
+        var broadcast = new Int8Broadcast(a, b, output);
+        var expected = new sbyte[Count(output)];
+        var actual = new sbyte[Count(output)];
+
+        broadcast.Apply(x, z, expected, Compute);
+        broadcast.Apply(x, z, actual, Int8Broadcast.Table(Compute));
+
+        CollectionAssert.AreEqual(expected, actual);
+        Assert.IsGreaterThan(1, expected.Distinct().Count(), "the outputs vary");
+    }
+
     [TestMethod]
     public void Equal_shapes_are_the_same_case()
     {
