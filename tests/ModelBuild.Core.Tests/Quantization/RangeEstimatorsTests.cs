@@ -58,11 +58,8 @@ public sealed class RangeEstimatorsTests
             {
                 var options = new CalibrationOptions { Preprocessing = ModeFor(model), Augment = configs[c].Augment };
                 var set = CalibrationDataLoader.Open(folder.Path, shape, options, new RecordingBuildLog());
-                var equalized = WeightPreparation.Equalize(graph, configs[c].Options, set.Calibration);
-                var means = new InputMeans(equalized);
-                var ranges = Calibrator.Calibrate(equalized, set.Calibration, new RecordingBuildLog(),
-                    new CalibrationSettings { ObserverFactory = RangeEstimators.Factory(configs[c].Estimator), AlsoObserve = means });
-                var exec = new Int8Executor(WeightPreparation.Quantize(equalized, ranges, means, configs[c].Options));
+                var settings = new CalibrationSettings { ObserverFactory = RangeEstimators.Factory(configs[c].Estimator) };
+                var exec = new Int8Executor(WeightPreparation.Convert(graph, set.Calibration, configs[c].Options, new RecordingBuildLog(), settings).Int8);
                 for (int i = 0; i < evaluation.Count; i++) results[c].Add(floats[i], RunOnRealValues(exec, evaluation[i]));
             }
 
