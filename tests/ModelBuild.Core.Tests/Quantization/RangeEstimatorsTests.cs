@@ -101,11 +101,12 @@ public sealed class RangeEstimatorsTests
             if (perTensor.Count == 0) continue;
             var equalized = CrossLayerEqualization.Apply(graph, channels);
             var equalizedMeans = new InputMeans(equalized);
+            var moments = new InputMoments(equalized);
             var perTensorEstimators = perTensor.Select(c => configs[c].Estimator).Distinct().ToList();
             var equalizedRanges = Calibrator.CalibrateEach(equalized, set.Calibration, new RecordingBuildLog(), perTensorEstimators.Select(RangeEstimators.Factory).ToList(),
-                new CalibrationSettings { AlsoObserve = equalizedMeans });
+                new CalibrationSettings { AlsoObserve = new Observers(equalizedMeans, moments) });
             foreach (int c in perTensor)
-                quantized[c] = WeightPreparation.Quantize(equalized, equalizedRanges[perTensorEstimators.IndexOf(configs[c].Estimator)], equalizedMeans, configs[c].Options);
+                quantized[c] = WeightPreparation.Quantize(equalized, equalizedRanges[perTensorEstimators.IndexOf(configs[c].Estimator)], equalizedMeans, configs[c].Options, moments);
         }
 
         return [.. quantized];

@@ -1,3 +1,4 @@
+using ModelBuild.Core.Execution;
 using ModelBuild.Core.Graph;
 
 namespace ModelBuild.Core.Quantization.Equalization;
@@ -16,8 +17,11 @@ public static class WeightPreparation
         options.PerChannel ? floatGraph
         : CrossLayerEqualization.Apply(floatGraph, samples is null ? null : ObservedChannelRanges.Measure(floatGraph, samples));
 
-    public static ModelGraph Quantize(ModelGraph equalized, CalibrationResult ranges, InputMeans means, QuantizationOptions options) =>
-        Quantizer.Quantize(options.CorrectBias ? BiasCorrection.Apply(equalized, means, options) : equalized, ranges, options);
+    public static ModelGraph Quantize(ModelGraph equalized, CalibrationResult ranges, InputMeans means, QuantizationOptions options, InputMoments? moments = null)
+    {
+        var rounded = moments is null || options.PerChannel ? equalized : AdaptiveRounding.Apply(equalized, moments);
+        return Quantizer.Quantize(options.CorrectBias ? BiasCorrection.Apply(rounded, means, options) : rounded, ranges, options);
+    }
 
     /// <summary>
     /// The whole int8 conversion of a float graph as a build runs it: equalize, calibrate on <paramref name="samples"/>
@@ -29,7 +33,18 @@ public static class WeightPreparation
     {
         var equalized = Equalize(floatGraph, options, samples);
         var means = new InputMeans(equalized);
-        var ranges = Calibrator.Calibrate(equalized, samples, log, (settings ?? new CalibrationSettings()) with { AlsoObserve = means });
-        return (equalized, Quantize(equalized, ranges, means, options));
+        var moments = options.PerChannel ? null : new InputMoments(equalized);
+        ITensorObserver also = moments is null ? means : new BothObservers(means, moments);
+        var ranges = Calibrator.Calibrate(equalized, samples, log, (settings ?? new CalibrationSettings()) with { AlsoObserve = also });
+        return (equalized, Quantize(equalized, ranges, means, options, moments));
+    }
+
+    private sealed class BothObservers(ITensorObserver first, ITensorObserver second) : ITensorObserver
+    {
+        public void Observe(Tensor tensor, ReadOnlySpan<float> values, int batch)
+        {
+            first.Observe(tensor, values, batch);
+            second.Observe(tensor, values, batch);
+        }
     }
 }

@@ -82,7 +82,28 @@ public sealed class WeightPreparationTests
         }
     }
 
-    /// <summary>Calibrated and quantized as ConvertInt8 does it: equalized (per-tensor), bias-corrected.</summary>
+    [TestMethod]
+    public void Per_tensor_conversion_gives_the_same_int8_constants_twice()
+    {
+        // Equalization, adaptive rounding (parallel over weight rows) and bias correction: same samples, same bytes.
+        const string model = "02_keras_apps_mobilenet_v1_0.25_224_imagenet_k2.8.h5";
+        var graph = KerasModelReader.Read(RepoPaths.KerasModel(model));
+        var calibration = AccuracyInputs.Samples(model, graph.Inputs[0].Shape).Take(4).ToList();
+        var perTensor = new QuantizationOptions { PerChannel = false };
+
+        var first = QuantizedAsABuildDoes(graph, calibration, perTensor);
+        var second = QuantizedAsABuildDoes(graph, calibration, perTensor);
+
+        var constants = first.Nodes.Zip(second.Nodes).SelectMany(p => p.First.Inputs.Zip(p.Second.Inputs)).Where(p => p.First is { IsConstant: true }).ToList();
+        Assert.IsGreaterThan(50, constants.Count);
+        foreach (var (a, b) in constants)
+        {
+            CollectionAssert.AreEqual((System.Collections.ICollection)a!.Data!, (System.Collections.ICollection)b!.Data!, a.Name);
+            CollectionAssert.AreEqual(a.Quant?.Scale, b.Quant?.Scale, a.Name);
+        }
+    }
+
+    /// <summary>Calibrated and quantized as ConvertInt8 does it: equalized and adaptively rounded (per-tensor), bias-corrected.</summary>
     internal static ModelGraph QuantizedAsABuildDoes(ModelGraph floatGraph, IEnumerable<float[]> calibration, QuantizationOptions options) =>
         WeightPreparation.Convert(floatGraph, calibration, options, new RecordingBuildLog()).Int8;
 
