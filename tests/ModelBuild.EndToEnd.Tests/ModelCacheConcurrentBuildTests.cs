@@ -1,5 +1,6 @@
 using ModelBuild.Core.Cache;
 using ModelBuild.TestSupport;
+using static ModelBuild.TestSupport.ModelCacheScenario;
 
 namespace ModelBuild.EndToEnd.Tests;
 
@@ -11,19 +12,8 @@ namespace ModelBuild.EndToEnd.Tests;
 [TestClass]
 public sealed class ModelCacheConcurrentBuildTests
 {
-    private const string ResNet8 = "03_mlperf_tiny_resnet8_cifar10_k2.4.h5";
-    private const string Model = "resnet8";
-    private const string Restored = "resnet8.h5: restored from cache ";
 
     public TestContext TestContext { get; set; } = null!;
-
-    private static Dictionary<string, string> Settings() => new()
-    {
-        ["BudgetMiB"] = "0.03",
-        ["CalibrationData"] = "calib",
-        ["CalibrationSamples"] = "8",
-        ["Preprocessing"] = "unit",
-    };
 
     [TestMethod]
     public void Two_concurrent_builds_into_one_empty_cache_both_succeed_and_leave_one_valid_entry_per_step()
@@ -52,7 +42,7 @@ public sealed class ModelCacheConcurrentBuildTests
     private static TestProject Clone(string cache, Dictionary<string, string> settings)
     {
         var project = TestProject.Create(SdkStyle.ProjectSdk);
-        project.AddSharedModel(ResNet8, Model + ".h5");
+        project.AddSharedModel(SharedModel, Model + ".h5");
         var calib = Path.Combine(project.Directory_, "calib");
         Directory.CreateDirectory(calib);
         File.Copy(RepoPaths.Image("face.jpg"), Path.Combine(calib, "face.jpg"));

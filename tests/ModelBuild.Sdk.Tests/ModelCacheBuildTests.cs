@@ -2,6 +2,7 @@ using System.Globalization;
 using ModelBuild.Core.Cache;
 using ModelBuild.EdgeTpuCompilerStandIn;
 using ModelBuild.TestSupport;
+using static ModelBuild.TestSupport.ModelCacheScenario;
 
 namespace ModelBuild.Sdk.Tests;
 
@@ -16,21 +17,10 @@ namespace ModelBuild.Sdk.Tests;
 [TestClass]
 public sealed class ModelCacheBuildTests
 {
-    private const string ResNet8 = "03_mlperf_tiny_resnet8_cifar10_k2.4.h5";
-    private const string Model = "resnet8";
     private const string Calibrating = "resnet8.h5: calibrating with";
     private const string WroteModel = "resnet8.h5: wrote seg";
-    private const string Restored = "resnet8.h5: restored from cache ";
 
     public TestContext TestContext { get; set; } = null!;
-
-    private static Dictionary<string, string> Settings() => new()
-    {
-        ["BudgetMiB"] = "0.03",
-        ["CalibrationData"] = "calib",
-        ["CalibrationSamples"] = "8",
-        ["Preprocessing"] = "unit",
-    };
 
     [TestMethod]
     public void Clone_B_restores_every_step_byte_identical_to_A_then_a_setting_misses_only_its_steps_and_a_new_compiler_only_the_Edge_TPU_step()
@@ -157,7 +147,7 @@ public sealed class ModelCacheBuildTests
     private static SdkProject Clone(string cache, Dictionary<string, string> settings, EdgeTpuStandIn? standIn = null, string properties = "")
     {
         var project = SdkProject.CreateWithTasks(Body(settings, properties));
-        project.AddSharedModel(ResNet8, Model + ".h5");
+        project.AddSharedModel(SharedModel, Model + ".h5");
         project.AddImages("calib", "face.jpg", "marguerite.jpg");
         project.BuildEnvironment[ModelCache.EnvironmentVariable] = cache;
         standIn?.Expose(project.BuildEnvironment, StandInLocation.EnvironmentVariable);
