@@ -73,52 +73,23 @@ public sealed class RangeEstimatorsTests
     }
 
     /// <summary>
-    /// Each configuration's int8 model exactly as a build makes it (CalibrationDataLoader on the photos, equalized for
-    /// per-tensor weights, calibrated with its estimator, bias-corrected), with one float pass per distinct (samples,
-    /// graph): the per-channel configurations of one augmentation share a pass that feeds every estimator they use
-    /// (<see cref="Calibrator.CalibrateEach"/>), the input means and, for the per-tensor ones, the channel ranges
-    /// equalization needs, which then calibrate their equalized graph in a pass of their own.
+    /// Each configuration's int8 model exactly as a build makes it (CalibrationDataLoader on the photos, then
+    /// <see cref="QuantizedInFewPasses"/>: equalized for per-tensor weights, calibrated with its estimator, bias-corrected),
+    /// with the float passes shared by the configurations of one augmentation.
     /// </summary>
     private static List<ModelGraph> QuantizedAsABuildDoes(
         string model, ModelGraph graph, string photos, IReadOnlyList<(CalibrationAugment Augment, RangeEstimator Estimator, QuantizationOptions Options)> configs)
     {
-        var shape = graph.Inputs[0].Shape;
         var quantized = new ModelGraph[configs.Count];
         foreach (var augment in configs.Select(c => c.Augment).Distinct())
         {
-            var set = CalibrationDataLoader.Open(photos, shape, new CalibrationOptions { Preprocessing = ModeFor(model), Augment = augment }, new RecordingBuildLog());
+            var set = CalibrationDataLoader.Open(photos, graph.Inputs[0].Shape, new CalibrationOptions { Preprocessing = ModeFor(model), Augment = augment }, new RecordingBuildLog());
             var mine = Enumerable.Range(0, configs.Count).Where(c => configs[c].Augment == augment).ToList();
-            var perChannel = mine.Where(c => configs[c].Options.PerChannel).ToList();
-            var perTensor = mine.Where(c => !configs[c].Options.PerChannel).ToList();
-            var estimators = perChannel.Select(c => configs[c].Estimator).Distinct().ToList();
-            var means = new InputMeans(graph);
-            var channels = new ObservedChannelRanges(graph);
-            var ranges = Calibrator.CalibrateEach(graph, set.Calibration, new RecordingBuildLog(), estimators.Select(RangeEstimators.Factory).ToList(),
-                new CalibrationSettings { AlsoObserve = perTensor.Count > 0 ? new Observers(means, channels) : means });
-            foreach (int c in perChannel)
-                quantized[c] = WeightPreparation.Quantize(graph, ranges[estimators.IndexOf(configs[c].Estimator)], means, configs[c].Options);
-
-            if (perTensor.Count == 0) continue;
-            var equalized = CrossLayerEqualization.Apply(graph, channels);
-            var equalizedMeans = new InputMeans(equalized);
-            var moments = new InputMoments(equalized);
-            var perTensorEstimators = perTensor.Select(c => configs[c].Estimator).Distinct().ToList();
-            var equalizedRanges = Calibrator.CalibrateEach(equalized, set.Calibration, new RecordingBuildLog(), perTensorEstimators.Select(RangeEstimators.Factory).ToList(),
-                new CalibrationSettings { AlsoObserve = new Observers(equalizedMeans, moments) });
-            foreach (int c in perTensor)
-                quantized[c] = WeightPreparation.Quantize(equalized, equalizedRanges[perTensorEstimators.IndexOf(configs[c].Estimator)], equalizedMeans, configs[c].Options, moments);
+            var models = QuantizedInFewPasses.Quantize(graph, set.Calibration, mine.Select(c => (configs[c].Estimator, configs[c].Options)).ToList());
+            for (int k = 0; k < mine.Count; k++) quantized[mine[k]] = models[k];
         }
 
         return [.. quantized];
-    }
-
-    /// <summary>Shows every tensor of a float run to each of several observers.</summary>
-    private sealed class Observers(params ITensorObserver[] all) : ITensorObserver
-    {
-        public void Observe(Tensor tensor, ReadOnlySpan<float> values, int batch)
-        {
-            foreach (var o in all) o.Observe(tensor, values, batch);
-        }
     }
 
     private static string? GoogleModel(string model) => model[..2] switch

@@ -23,7 +23,12 @@ public sealed class InputMeans : ITensorObserver
         if (!sums.TryGetValue(tensor.Name, out var entry)) return;
         var (sum, samples) = entry;
         if (values.Length != sum.Length * batch) return;
-        for (int i = 0; i < values.Length; i++) sum[i % sum.Length] += values[i];
+        for (int start = 0; start < values.Length; start += sum.Length)
+        {
+            var sample = values.Slice(start, sum.Length);
+            for (int i = 0; i < sample.Length; i++) sum[i] += sample[i];
+        }
+
         sums[tensor.Name] = (sum, samples + batch);
     }
 

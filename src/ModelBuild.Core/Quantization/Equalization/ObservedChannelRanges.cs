@@ -51,12 +51,16 @@ public sealed class ObservedChannelRanges : ITensorObserver
         if (!ranges.TryGetValue(tensor.Name, out var r)) return;
         int channels = r.Channels;
         if (values.Length % channels != 0) return;
-        for (int i = 0; i < values.Length; i++)
+        float[] lo = r.Lo, hi = r.Hi;
+        for (int start = 0; start < values.Length; start += channels)
         {
-            int c = i % channels;
-            float v = values[i];
-            if (v < r.Lo[c]) r.Lo[c] = v;
-            if (v > r.Hi[c]) r.Hi[c] = v;
+            var position = values.Slice(start, channels);
+            for (int c = 0; c < position.Length; c++)
+            {
+                float v = position[c];
+                if (v < lo[c]) lo[c] = v;
+                if (v > hi[c]) hi[c] = v;
+            }
         }
     }
 
