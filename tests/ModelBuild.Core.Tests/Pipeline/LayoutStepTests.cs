@@ -1,5 +1,5 @@
-using ModelBuild.Core.Diagnostics;
 using ModelBuild.Core.Cache;
+using ModelBuild.Core.Diagnostics;
 using ModelBuild.Core.Layout;
 using ModelBuild.Core.Pipeline;
 using ModelBuild.Core.Slicing;

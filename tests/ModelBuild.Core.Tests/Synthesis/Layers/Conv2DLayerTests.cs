@@ -24,14 +24,14 @@ public sealed class Conv2DLayerTests
     [DataRow(SynthFileFormat.KerasArchive)]
     public void Same_padded_strided_conv_reads_back_with_its_stride_and_computes_as_synthesized(SynthFileFormat format)
     {
-        var model = Model("conv_same", 9, 3, x => new Conv2DLayer("conv", x, filters: 8, kernel: 3, stride: 2, same: true));
+        var model = Model("conv_same", 8, 3, x => new Conv2DLayer("conv", x, filters: 8, kernel: 3, stride: 2, same: true));
         var graph = AssertReadBackComputesAsSynthesized(model, Write(model, format, _dir));
 
         var conv = graph.Nodes.Single(n => n.Op == OpType.Conv2D);
         var options = (Conv2DOptions)conv.Options!;
         Assert.AreEqual((2, 2), (options.StrideH, options.StrideW));
         Assert.AreEqual(Padding.Same, options.Padding);
-        CollectionAssert.AreEqual(new[] { 1, 5, 5, 8 }, conv.Outputs[0].Shape, "ceil(9 / 2)");
+        CollectionAssert.AreEqual(new[] { 1, 4, 4, 8 }, conv.Outputs[0].Shape, "ceil(8 / 2), one padded row and column: at the bottom and right, as TensorFlow pads");
     }
 
     [TestMethod]

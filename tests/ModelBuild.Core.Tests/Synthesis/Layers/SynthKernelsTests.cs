@@ -35,8 +35,8 @@ public sealed class SynthKernelsTests
 
     [TestMethod]
     [DataRow(7, 3, 3, 20, 1, true)]
-    [DataRow(9, 3, 3, 5, 2, true)]
-    [DataRow(6, 1, 7, 17, 1, true)]
+    [DataRow(8, 3, 3, 5, 2, true)]
+    [DataRow(6, 1, 6, 17, 1, true)]
     [DataRow(8, 3, 1, 32, 2, false)]
     public void Convolve_matches_a_plain_loop_over_every_tap(int size, int kh, int kw, int cout, int stride, bool same)
     {
@@ -49,13 +49,13 @@ public sealed class SynthKernelsTests
 
         var expected = Reference(x, kh, kw, cout, stride, same, (n, iy, ix, ci, ky, kx, co) =>
             x.Data[((n * size + iy) * size + ix) * cin + ci] * kernel[((ky * kw + kx) * cin + ci) * cout + co], bias);
-        Assert.AreEqual((SynthKernels.Window(size, kh, stride, same).Out, SynthKernels.Window(size, kw, stride, same).Out, cout), (y.H, y.W, y.C));
+        Assert.AreEqual((TensorFlowWindow(size, kh, stride, same).Out, TensorFlowWindow(size, kw, stride, same).Out, cout), (y.H, y.W, y.C));
         NumericAssert.Close(expected, y.Data, 1e-5, "convolution");
     }
 
     [TestMethod]
     [DataRow(7, 3, 1, true)]
-    [DataRow(9, 5, 2, true)]
+    [DataRow(8, 3, 2, true)]
     [DataRow(8, 3, 2, false)]
     public void Depthwise_matches_a_plain_loop_over_every_tap(int size, int k, int stride, bool same)
     {
@@ -77,13 +77,21 @@ public sealed class SynthKernelsTests
         return values;
     }
 
+    /// <summary>TensorFlow's window, written out apart from the kernel under test: same pads the smaller half before.</summary>
+    private static (int Out, int Before) TensorFlowWindow(int input, int kernel, int stride, bool same)
+    {
+        if (!same) return ((input - kernel) / stride + 1, 0);
+        int output = (int)Math.Ceiling(input / (double)stride);
+        return (output, Math.Max((output - 1) * stride + kernel - input, 0) / 2);
+    }
+
     private delegate float Tap(int n, int iy, int ix, int ci, int ky, int kx, int co);
 
     /// <summary>Σ over taps inside the input and input channels, TensorFlow's padding, NHWC out.</summary>
     private static float[] Reference(FeatureMap x, int kh, int kw, int cout, int stride, bool same, Tap tap, float[]? bias)
     {
-        var (oh, top) = SynthKernels.Window(x.H, kh, stride, same);
-        var (ow, left) = SynthKernels.Window(x.W, kw, stride, same);
+        var (oh, top) = TensorFlowWindow(x.H, kh, stride, same);
+        var (ow, left) = TensorFlowWindow(x.W, kw, stride, same);
         var y = new float[x.Batch * oh * ow * cout];
         for (int n = 0; n < x.Batch; n++)
             for (int oy = 0; oy < oh; oy++)
