@@ -24,8 +24,8 @@ public static class AdaptiveRounding
     private const int MaxSweeps = 8;
 
     /// <summary>
-    /// Added to H's diagonal as a fraction of its mean diagonal: few calibration positions (a dense head sees one per
-    /// sample) leave H rank-deficient, and a search that trusts its null space fits the samples, not the next input.
+    /// Added to H's diagonal as a fraction of its mean diagonal: a few photos and their crops leave H ill-conditioned, and
+    /// a search that trusts its near-null directions fits the samples, not the next input (docs/ACCURACY.md: 1-10 % measured).
     /// </summary>
     private const double Damping = 0.05;
 
@@ -35,7 +35,11 @@ public static class AdaptiveRounding
     /// </summary>
     private static readonly float[] ScaleFactors = [1f, 0.9f, 0.8f, 0.7f, 0.6f, 0.5f];
 
-    /// <summary>A copy of <paramref name="graph"/> whose weights with kept moments are replaced by their adaptively rounded levels.</summary>
+    /// <summary>
+    /// A copy of <paramref name="graph"/> whose weights with kept moments are replaced by their adaptively rounded levels.
+    /// A layer seen at fewer positions than its row is long (a dense head: one per sample) keeps its weights: its H is
+    /// rank-deficient and the rounding would fit the samples (measured: −3.5 dB on 01).
+    /// </summary>
     public static ModelGraph Apply(ModelGraph graph, InputMoments moments)
     {
         var nodes = graph.Nodes.Select(n =>
@@ -148,7 +152,7 @@ public static class AdaptiveRounding
     }
 
     /// <summary>Rounds the weights at <paramref name="at"/> in place to their chosen levels; returns Σ d·E[p], the mean output shift.</summary>
-        private static double RoundRow(float[] data, int[] at, float scale, int pinned, double[] h, double[] mean)
+    private static double RoundRow(float[] data, int[] at, float scale, int pinned, double[] h, double[] mean)
     {
         int row = at.Length;
         var q = new int[row];

@@ -104,7 +104,8 @@ public sealed class CrossLayerEqualizationTests
 
     /// <summary>
     /// docs/ACCURACY.md's per-tensor column (WeightPreparationTests' method): plain per-tensor weights collapse 02 to
-    /// about 0 dB; equalized and bias-corrected, it measured 5.2 dB on these inputs (4.4 with sound bounds alone).
+    /// about 0 dB; equalized, adaptively rounded and bias-corrected, it measured 5.9 dB on these inputs (5.2 before adaptive
+    /// rounding, 4.4 with sound bounds alone).
     /// </summary>
     [TestMethod]
     public void Per_tensor_MobileNet_gains_from_equalization_and_bias_correction()
@@ -132,7 +133,7 @@ public sealed class CrossLayerEqualizationTests
         Assert.IsGreaterThanOrEqualTo(PreparedPerTensorDb - 0.5, preparedAgreement.SqnrDb, $"equalized + bias-corrected per-tensor: {preparedAgreement}");
     }
 
-    private const double PreparedPerTensorDb = 5.2;
+    private const double PreparedPerTensorDb = 5.9;
 
     /// <summary>
     /// docs/ACCURACY.md's held-out table, per-tensor column: calibrated as a build does (equalized, adaptively rounded,
