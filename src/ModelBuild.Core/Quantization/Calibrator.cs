@@ -36,7 +36,7 @@ public static class Calibrator
         {
             if (inBatch == 0) return;
             var data = inBatch == batchSize ? batch : batch.AsSpan(0, inBatch * sampleSize).ToArray();
-            executor.Run(new Dictionary<Tensor, float[]> { [input] = data }, inBatch, settings.AlsoObserve is { } also ? new BothObservers(observer, also) : observer);
+            executor.Run(new Dictionary<Tensor, float[]> { [input] = data }, inBatch, settings.AlsoObserve is { } also ? new TensorObserverSet(observer, also) : observer);
             count += inBatch;
             inBatch = 0;
             if (settings.ExpectedSamples is int total and > 0)
@@ -87,7 +87,7 @@ public static class Calibrator
         settings ??= new CalibrationSettings();
         var others = factories.Skip(1).Select(f => new RangeCollector(f)).ToList();
         ITensorObserver? also = settings.AlsoObserve;
-        foreach (var collector in others) also = also is null ? collector : new BothObservers(collector, also);
+        foreach (var collector in others) also = also is null ? collector : new TensorObserverSet(collector, also);
         var first = Calibrate(floatGraph, samples, log, settings with { ObserverFactory = factories[0], AlsoObserve = also });
         var results = new List<CalibrationResult> { first };
         foreach (var collector in others)
@@ -100,14 +100,6 @@ public static class Calibrator
         return results;
     }
 
-    private sealed class BothObservers(ITensorObserver first, ITensorObserver second) : ITensorObserver
-    {
-        public void Observe(Tensor tensor, ReadOnlySpan<float> values, int batch)
-        {
-            first.Observe(tensor, values, batch);
-            second.Observe(tensor, values, batch);
-        }
-    }
 
     private sealed class RangeCollector(Func<ITensorRangeObserver> factory) : ITensorObserver
     {

@@ -24,7 +24,7 @@ internal static class QuantizedInFewPasses
         var means = new InputMeans(graph);
         var channels = new ObservedChannelRanges(graph);
         var ranges = Calibrator.CalibrateEach(graph, samples, new RecordingBuildLog(), estimators.Select(RangeEstimators.Factory).ToList(),
-            new CalibrationSettings { AlsoObserve = perTensor.Count > 0 ? new Observers(means, channels) : means });
+            new CalibrationSettings { AlsoObserve = perTensor.Count > 0 ? new TensorObserverSet(means, channels) : means });
         foreach (int c in perChannel)
             quantized[c] = WeightPreparation.Quantize(graph, ranges[estimators.IndexOf(configs[c].Estimator)], means, configs[c].Options);
         if (perTensor.Count == 0) return [.. quantized];
@@ -34,18 +34,9 @@ internal static class QuantizedInFewPasses
         var moments = new InputMoments(equalized);
         var equalizedEstimators = perTensor.Select(c => configs[c].Estimator).Distinct().ToList();
         var equalizedRanges = Calibrator.CalibrateEach(equalized, samples, new RecordingBuildLog(), equalizedEstimators.Select(RangeEstimators.Factory).ToList(),
-            new CalibrationSettings { AlsoObserve = new Observers(equalizedMeans, moments) });
+            new CalibrationSettings { AlsoObserve = new TensorObserverSet(equalizedMeans, moments) });
         foreach (int c in perTensor)
             quantized[c] = WeightPreparation.Quantize(equalized, equalizedRanges[equalizedEstimators.IndexOf(configs[c].Estimator)], equalizedMeans, configs[c].Options, moments);
         return [.. quantized];
-    }
-
-    /// <summary>Shows every tensor of a float run to each of several observers.</summary>
-    private sealed class Observers(params ITensorObserver[] all) : ITensorObserver
-    {
-        public void Observe(Tensor tensor, ReadOnlySpan<float> values, int batch)
-        {
-            foreach (var o in all) o.Observe(tensor, values, batch);
-        }
     }
 }

@@ -34,17 +34,8 @@ public static class WeightPreparation
         var equalized = Equalize(floatGraph, options, samples);
         var means = new InputMeans(equalized);
         var moments = options.PerChannel ? null : new InputMoments(equalized);
-        ITensorObserver also = moments is null ? means : new BothObservers(means, moments);
+        ITensorObserver also = moments is null ? means : new TensorObserverSet(means, moments);
         var ranges = Calibrator.Calibrate(equalized, samples, log, (settings ?? new CalibrationSettings()) with { AlsoObserve = also });
         return (equalized, Quantize(equalized, ranges, means, options, moments));
-    }
-
-    private sealed class BothObservers(ITensorObserver first, ITensorObserver second) : ITensorObserver
-    {
-        public void Observe(Tensor tensor, ReadOnlySpan<float> values, int batch)
-        {
-            first.Observe(tensor, values, batch);
-            second.Observe(tensor, values, batch);
-        }
     }
 }
