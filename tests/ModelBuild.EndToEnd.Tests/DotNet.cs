@@ -33,26 +33,27 @@ public sealed record DotNetResult(int ExitCode, string Output, TimeSpan Elapsed)
 public static class DotNet
 {
     /// <summary>
-    /// The user's NuGet package folder. Commands that restore this repository's own projects (packing the SDK or the
-    /// tool, building the sample in place) use it: a restore rewrites their obj/project.assets.json, and one pointing
-    /// at a test's private folder breaks the next build of the repository once that folder is deleted (NETSDK1064).
+    /// The user's NuGet package folder, as a <c>packagesDirectory</c>: null, so NUGET_PACKAGES is left as the test host
+    /// has it. Commands that restore this repository's own projects (packing the SDK or the tool, building the sample in
+    /// place) use it: their restore must write exactly what the user's own restore wrote. A private folder would point
+    /// obj/project.assets.json at a folder deleted after the run (NETSDK1064 on the next build); even the same folder
+    /// spelled otherwise (NuGet's default is "~/.nuget/packages/", with the slash) rewrites the projects'
+    /// obj/*.nuget.g.props, which every compile depends on, so the packs recompiled Core, Tasks and the CLI the solution
+    /// build had just compiled, and the user's next build compiled them all again.
     /// </summary>
-    public static string UserPackageFolder =>
-        Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } p
-            ? p
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+    public const string? UserPackageFolder = null;
 
-    public static DotNetResult Run(string workingDirectory, string packagesDirectory, params string[] arguments) =>
+    public static DotNetResult Run(string workingDirectory, string? packagesDirectory, params string[] arguments) =>
         Run(workingDirectory, packagesDirectory, null, arguments);
 
     /// <param name="environment">Variables to set; a null value removes the variable.</param>
-    public static DotNetResult Run(string workingDirectory, string packagesDirectory, IReadOnlyDictionary<string, string?>? environment, params string[] arguments)
+    public static DotNetResult Run(string workingDirectory, string? packagesDirectory, IReadOnlyDictionary<string, string?>? environment, params string[] arguments)
     {
         using var process = DotNetProcess.Start(workingDirectory, packagesDirectory, environment, ownProcessGroup: false, arguments);
         return process.WaitForExit(TimeSpan.FromMinutes(15));
     }
 
-    internal static ProcessStartInfo StartInfo(string workingDirectory, string packagesDirectory, IReadOnlyDictionary<string, string?>? environment, bool ownProcessGroup, string[] arguments)
+    internal static ProcessStartInfo StartInfo(string workingDirectory, string? packagesDirectory, IReadOnlyDictionary<string, string?>? environment, bool ownProcessGroup, string[] arguments)
     {
         // setsid puts dotnet (same pid: a child of the test host is no group leader, so setsid does not fork) into a
         // process group of its own, which Ctrl+C-style signals can then target without reaching the test host.
@@ -69,7 +70,7 @@ public static class DotNet
             if (key.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) || key.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase)
                 || key is "DOTNET_HOST_PATH" or "MSBUILDNOINPROCNODE")
                 psi.Environment.Remove(key);
-        psi.Environment["NUGET_PACKAGES"] = packagesDirectory;
+        if (packagesDirectory is not null) psi.Environment["NUGET_PACKAGES"] = packagesDirectory;
         psi.Environment["MSBUILDDISABLENODEREUSE"] = "1";
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         psi.Environment["DOTNET_NOLOGO"] = "1";
@@ -115,7 +116,7 @@ public sealed class DotNetProcess : IDisposable
         }
     }
 
-    public static DotNetProcess Start(string workingDirectory, string packagesDirectory, IReadOnlyDictionary<string, string?>? environment, bool ownProcessGroup, params string[] arguments) =>
+    public static DotNetProcess Start(string workingDirectory, string? packagesDirectory, IReadOnlyDictionary<string, string?>? environment, bool ownProcessGroup, params string[] arguments) =>
         new(DotNet.StartInfo(workingDirectory, packagesDirectory, environment, ownProcessGroup, arguments), ownProcessGroup);
 
     /// <summary>Waits until a line containing <paramref name="text"/> was printed; false if the process ended first or time ran out.</summary>
