@@ -13,7 +13,8 @@ namespace ModelBuild.Core.Quantization.Equalization;
 /// weight row: dᵀ·E[p·pᵀ]·d, which <see cref="AdaptiveRounding"/> minimizes.
 /// <para>
 /// Layers whose row is longer than <see cref="MaxRow"/> are not kept (a K² matrix per layer and K² work per position).
-/// Accumulation is in double, each sample's products summed in a fixed order, so the moments are deterministic.
+/// Accumulation is in double, each sample's products summed in a fixed order (rows of the matrix in parallel, each
+/// entry by one thread), so the moments are deterministic.
 /// </para>
 /// </summary>
 public sealed class InputMoments : ITensorObserver
@@ -171,16 +172,20 @@ public sealed class LayerMoments
         var s = sum[group];
         var m = cross[group];
         int row = Row;
-        for (int i = 0; i < row; i++)
+        // Rows in parallel: entry (i, j) and its mirror are written only by row i's iteration, each one Dot in the same
+        // order as serially, so the sums do not depend on thread count or timing (byte-identical to the serial loop).
+        Parallel.For(0, row, i => AccumulateRow(i, s, m, p, positions, row));
+    }
+
+    private static void AccumulateRow(int i, double[] s, double[] m, float[] p, int positions, int row)
+    {
+        var pi = p.AsSpan(i * positions, positions);
+        s[i] += TensorPrimitives.Sum(pi);
+        for (int j = i; j < row; j++)
         {
-            var pi = p.AsSpan(i * positions, positions);
-            s[i] += TensorPrimitives.Sum(pi);
-            for (int j = i; j < row; j++)
-            {
-                double v = TensorPrimitives.Dot(pi, p.AsSpan(j * positions, positions));
-                m[i * row + j] += v;
-                if (j != i) m[j * row + i] += v;
-            }
+            double v = TensorPrimitives.Dot(pi, p.AsSpan(j * positions, positions));
+            m[i * row + j] += v;
+            if (j != i) m[j * row + i] += v;
         }
     }
 }
