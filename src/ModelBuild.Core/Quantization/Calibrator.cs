@@ -86,8 +86,8 @@ public static class Calibrator
         if (factories.Count == 0) throw new ArgumentException("at least one range statistic is needed", nameof(factories));
         settings ??= new CalibrationSettings();
         var others = factories.Skip(1).Select(f => new RangeCollector(f)).ToList();
-        ITensorObserver? also = settings.AlsoObserve;
-        foreach (var collector in others) also = also is null ? collector : new TensorObserverSet(collector, also);
+        ITensorObserver[] watchers = settings.AlsoObserve is { } extra ? [.. others, extra] : [.. others];
+        var also = watchers.Length == 0 ? null : new TensorObserverSet(watchers);
         var first = Calibrate(floatGraph, samples, log, settings with { ObserverFactory = factories[0], AlsoObserve = also });
         var results = new List<CalibrationResult> { first };
         foreach (var collector in others)
@@ -99,7 +99,6 @@ public static class Calibrator
 
         return results;
     }
-
 
     private sealed class RangeCollector(Func<ITensorRangeObserver> factory) : ITensorObserver
     {
