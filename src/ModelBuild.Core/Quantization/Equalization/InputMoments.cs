@@ -1,7 +1,6 @@
 using ModelBuild.Core.Execution;
 using ModelBuild.Core.Execution.Float;
 using ModelBuild.Core.Graph;
-using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace ModelBuild.Core.Quantization.Equalization;
 
@@ -13,8 +12,9 @@ namespace ModelBuild.Core.Quantization.Equalization;
 /// weight row: dᵀ·E[p·pᵀ]·d, which <see cref="AdaptiveRounding"/> minimizes.
 /// <para>
 /// Layers whose row is longer than <see cref="MaxRow"/> are not kept (a K² matrix per layer and K² work per position).
-/// Accumulation is in double, each sample's products summed in a fixed order (rows of the matrix in parallel, each
-/// entry by one thread), so the moments are deterministic.
+/// Products are summed in float over at most <see cref="GramAccumulator.Chunk"/> positions, then in double, each entry
+/// by one thread in a fixed order (<see cref="GramAccumulator"/>, <see cref="DepthwiseMoments"/>), so the moments do not
+/// depend on the thread count.
 /// </para>
 /// </summary>
 public sealed class InputMoments : ITensorObserver
@@ -107,85 +107,82 @@ public sealed class LayerMoments
     /// <summary>E[p] of group <paramref name="group"/>.</summary>
     public double[] Mean(int group) => sum[group].Select(v => v / Count).ToArray();
 
-    /// <summary>E[p·pᵀ] of group <paramref name="group"/>, row-major Row × Row.</summary>
-    public double[] Second(int group) => cross[group].Select(v => v / Count).ToArray();
+    /// <summary>E[p·pᵀ] of group <paramref name="group"/>, row-major Row × Row (accumulated as its upper triangle, mirrored here).</summary>
+    public double[] Second(int group)
+    {
+        var upper = cross[group];
+        var e = new double[Row * Row];
+        for (int i = 0; i < Row; i++)
+            for (int j = i; j < Row; j++)
+                e[i * Row + j] = e[j * Row + i] = upper[i * Row + j] / Count;
+        return e;
+    }
 
     internal void Add(ReadOnlySpan<float> values, int batch)
     {
         if (batch <= 0 || values.Length % batch != 0) return;
         int size = values.Length / batch;
+        if (outHeight == 0)
+        {
+            if (size != Row) return;
+            new GramAccumulator(Row).Add(values, batch, sum[0], cross[0]);
+            Count += batch;
+            return;
+        }
+
+        if (size != height * width * channels) return;
         for (int b = 0; b < batch; b++)
         {
             var sample = values.Slice(b * size, size);
-            if (outHeight == 0)
-            {
-                if (size != Row) return;
-                Accumulate(0, sample.ToArray(), 1);
-                Count++;
-                continue;
-            }
-
-            if (size != height * width * channels) return;
-            if (depthwise)
-                for (int c = 0; c < channels; c++) Accumulate(c, Patches(sample, c), outHeight * outWidth);
-            else
-                Accumulate(0, Patches(sample, -1), outHeight * outWidth);
+            if (depthwise) DepthwiseMoments.Add(sample, this);
+            else AddPatches(sample);
             Count += outHeight * outWidth;
         }
     }
 
-    /// <summary>
-    /// The patches of one sample, transposed: element k of every position is contiguous (Row × positions), so each entry
-    /// of the outer-product sum is one dot product. <paramref name="channel"/> ≥ 0: that channel's [kh, kw] patches only.
-    /// </summary>
-    private float[] Patches(ReadOnlySpan<float> x, int channel)
+    /// <summary>The receptive-field patches of one sample, <see cref="GramAccumulator.Chunk"/> output positions at a time.</summary>
+    private void AddPatches(ReadOnlySpan<float> x)
     {
+        var gram = new GramAccumulator(Row);
         int positions = outHeight * outWidth;
-        var p = new float[Row * positions];
-        int inner = channel >= 0 ? 1 : channels;
-        for (int oy = 0; oy < outHeight; oy++)
-            for (int ox = 0; ox < outWidth; ox++)
-            {
-                int at = oy * outWidth + ox;
-                for (int ky = 0; ky < kh; ky++)
-                {
-                    int iy = oy * strideH - top + ky * dilationH;
-                    if (iy < 0 || iy >= height) continue;
-                    for (int kx = 0; kx < kw; kx++)
-                    {
-                        int ix = ox * strideW - left + kx * dilationW;
-                        if (ix < 0 || ix >= width) continue;
-                        int from = (iy * width + ix) * channels;
-                        int k0 = (ky * kw + kx) * inner;
-                        if (channel >= 0) p[k0 * positions + at] = x[from + channel];
-                        else
-                            for (int c = 0; c < channels; c++) p[(k0 + c) * positions + at] = x[from + c];
-                    }
-                }
-            }
-
-        return p;
-    }
-
-    private void Accumulate(int group, float[] p, int positions)
-    {
-        var s = sum[group];
-        var m = cross[group];
-        int row = Row;
-        // Rows in parallel: entry (i, j) and its mirror are written only by row i's iteration, each one Dot in the same
-        // order as serially, so the sums do not depend on thread count or timing (byte-identical to the serial loop).
-        Parallel.For(0, row, i => AccumulateRow(i, s, m, p, positions, row));
-    }
-
-    private static void AccumulateRow(int i, double[] s, double[] m, float[] p, int positions, int row)
-    {
-        var pi = p.AsSpan(i * positions, positions);
-        s[i] += TensorPrimitives.Sum(pi);
-        for (int j = i; j < row; j++)
+        var chunk = new float[GramAccumulator.Chunk * Row];
+        for (int start = 0; start < positions; start += GramAccumulator.Chunk)
         {
-            double v = TensorPrimitives.Dot(pi, p.AsSpan(j * positions, positions));
-            m[i * row + j] += v;
-            if (j != i) m[j * row + i] += v;
+            int n = Math.Min(GramAccumulator.Chunk, positions - start);
+            Array.Clear(chunk, 0, n * Row);
+            for (int k = 0; k < n; k++) Patch(x, start + k, chunk.AsSpan(k * Row, Row));
+            gram.AddChunk(chunk, n, sum[0], cross[0]);
         }
     }
+
+    /// <summary>The patch [kh, kw, c] of output position <paramref name="at"/> into the zeroed <paramref name="patch"/> (padding taps stay 0).</summary>
+    private void Patch(ReadOnlySpan<float> x, int at, Span<float> patch)
+    {
+        int oy = at / outWidth, ox = at % outWidth;
+        for (int ky = 0; ky < kh; ky++)
+        {
+            int iy = oy * strideH - top + ky * dilationH;
+            if (iy < 0 || iy >= height) continue;
+            for (int kx = 0; kx < kw; kx++)
+            {
+                int ix = ox * strideW - left + kx * dilationW;
+                if (ix < 0 || ix >= width) continue;
+                x.Slice((iy * width + ix) * channels, channels).CopyTo(patch.Slice((ky * kw + kx) * channels, channels));
+            }
+        }
+    }
+
+    /// <summary>Input offset of tap (<paramref name="ky"/>, <paramref name="kx"/>) at output position <paramref name="at"/>, or −1 where it reads padding.</summary>
+    internal int TapOffset(int at, int ky, int kx)
+    {
+        int oy = at / outWidth, ox = at % outWidth;
+        int iy = oy * strideH - top + ky * dilationH, ix = ox * strideW - left + kx * dilationW;
+        return iy < 0 || iy >= height || ix < 0 || ix >= width ? -1 : (iy * width + ix) * channels;
+    }
+
+    internal (int Channels, int Positions, int KernelHeight, int KernelWidth) DepthwiseShape => (channels, outHeight * outWidth, kh, kw);
+
+    internal double[] Sum(int group) => sum[group];
+
+    internal double[] Upper(int group) => cross[group];
 }

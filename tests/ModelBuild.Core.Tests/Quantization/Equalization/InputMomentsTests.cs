@@ -95,4 +95,56 @@ public sealed class InputMomentsTests
 
         Assert.IsNull(new InputMoments(graph).Of("op"));
     }
+
+    [TestMethod]
+    [DataRow(1, 1, 1, Padding.Same, DisplayName = "3×3 stride 1 SAME")]
+    [DataRow(2, 2, 1, Padding.Same, DisplayName = "3×3 stride 2 SAME")]
+    [DataRow(1, 1, 2, Padding.Valid, DisplayName = "3×3 dilation 2 VALID")]
+    public void Convolution_moments_match_a_double_precision_reference_across_chunks(int strideH, int strideW, int dilation, Padding padding)
+    {
+        // 5 channels: a 45-long row, neither whole 16-column panels nor whole 6-row blocks; 37×41 input: over 256
+        // positions, so several chunks and a ragged last one; two samples in one batch.
+        var x = PatchMomentsReference.Random(2 * 37 * 41 * 5, seed: 3);
+        var graph = PatchMomentsReference.ConvGraph(OpType.Conv2D, [1, 37, 41, 5], [4, 3, 3, 5], strideH, strideW, dilation, padding);
+        var moments = new InputMoments(graph);
+
+        moments.Observe(graph.Nodes[0].Outputs[0], x, batch: 2);
+
+        var (mean, second, count) = PatchMomentsReference.ConvMoments(x, 2, 37, 41, 5, 3, 3, strideH, strideW, dilation, padding, channel: -1);
+        var m = moments.Of("op")!;
+        Assert.AreEqual(count, m.Count);
+        PatchMomentsReference.AssertClose(mean, m.Mean(0), "E[p]");
+        PatchMomentsReference.AssertClose(second, m.Second(0), "E[p·pᵀ]");
+    }
+
+    [TestMethod]
+    public void Fully_connected_moments_match_a_double_precision_reference_over_more_samples_than_a_chunk()
+    {
+        const int row = 70, samples = 300;
+        var x = PatchMomentsReference.Random(row * samples, seed: 7);
+        var r = new Tensor("r", [1, row]);
+        var w = new Tensor("w", [2, row], DataType.Float32, new float[2 * row]);
+        var graph = new ModelGraph("g", [new Tensor("x", [1, row])], [new Tensor("y", [1, 2])],
+        [
+            new Node("relu", OpType.Relu, [new Tensor("x", [1, row])], [r]),
+            new Node("op", OpType.FullyConnected, [r, w], [new Tensor("y", [1, 2])], new FullyConnectedOptions()),
+        ]);
+        var moments = new InputMoments(graph);
+
+        moments.Observe(r, x, batch: samples);
+
+        var mean = new double[row];
+        var second = new double[row * row];
+        for (int s = 0; s < samples; s++)
+            for (int i = 0; i < row; i++)
+            {
+                mean[i] += (double)x[s * row + i] / samples;
+                for (int j = 0; j < row; j++) second[i * row + j] += (double)x[s * row + i] * x[s * row + j] / samples;
+            }
+
+        var m = moments.Of("op")!;
+        Assert.AreEqual(samples, m.Count);
+        PatchMomentsReference.AssertClose(mean, m.Mean(0), "E[x]");
+        PatchMomentsReference.AssertClose(second, m.Second(0), "E[x·xᵀ]");
+    }
 }
