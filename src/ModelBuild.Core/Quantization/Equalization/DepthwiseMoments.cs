@@ -4,7 +4,8 @@ using ModelBuild.Core.Execution;
 namespace ModelBuild.Core.Quantization.Equalization;
 
 /// <summary>
-/// The per-channel patch moments of a depthwise convolution (multiplier 1) for one sample: channel c's patch is its
+/// The per-channel patch moments of a depthwise convolution (multiplier 1) for one sample, at the layer's sampled
+/// positions (<see cref="LayerMoments.Positions"/>): channel c's patch is its
 /// [kh, kw] taps, so with NHWC input the same tap of neighbouring channels is contiguous and the products run as
 /// vectors across channels. Blocks of <see cref="ChannelBlock"/> channels run in parallel (each channel in one block);
 /// within a block the products are summed in float over at most <see cref="GramAccumulator.Chunk"/> positions, then in
@@ -16,13 +17,14 @@ internal static unsafe class DepthwiseMoments
 
     public static void Add(ReadOnlySpan<float> sample, LayerMoments m)
     {
-        var (channels, positions, kh, kw) = m.DepthwiseShape;
-        int taps = kh * kw;
+        var (channels, kh, kw) = m.DepthwiseShape;
+        var sampled = m.Positions;
+        int taps = kh * kw, positions = sampled.Length;
         var offsets = new int[positions * taps];
-        for (int at = 0; at < positions; at++)
+        for (int k = 0; k < positions; k++)
             for (int ky = 0; ky < kh; ky++)
                 for (int kx = 0; kx < kw; kx++)
-                    offsets[at * taps + ky * kw + kx] = m.TapOffset(at, ky, kx);
+                    offsets[k * taps + ky * kw + kx] = m.TapOffset(sampled[k], ky, kx);
 
         fixed (float* px = sample)
         {

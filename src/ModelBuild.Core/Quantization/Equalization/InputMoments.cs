@@ -12,6 +12,9 @@ namespace ModelBuild.Core.Quantization.Equalization;
 /// weight row: dᵀ·E[p·pᵀ]·d, which <see cref="AdaptiveRounding"/> minimizes.
 /// <para>
 /// Layers whose row is longer than <see cref="MaxRow"/> are not kept (a K² matrix per layer and K² work per position).
+/// A convolution with more than <see cref="MaxPositions"/> output positions per sample is sampled on a regular grid of
+/// them (every s-th row and column, s the least step that fits): large images add positions, not information about
+/// the K × K moment, and cost K² each.
 /// Products are summed in float over at most <see cref="GramAccumulator.Chunk"/> positions, then in double, each entry
 /// by one thread in a fixed order (<see cref="GramAccumulator"/>, <see cref="DepthwiseMoments"/>), so the moments do not
 /// depend on the thread count.
@@ -21,6 +24,9 @@ public sealed class InputMoments : ITensorObserver
 {
     /// <summary>The longest weight row whose moments are kept: 1280 covers every 1×1 convolution and dense head of the shared MobileNets.</summary>
     public const int MaxRow = 1280;
+
+    /// <summary>The most output positions per sample a layer's moments take: 128 × 128, every position of a 224 × 224 MobileNet.</summary>
+    public const int MaxPositions = 128 * 128;
 
     private readonly Dictionary<string, List<LayerMoments>> byInput = new(StringComparer.Ordinal);
     private readonly Dictionary<string, LayerMoments> byNode = new(StringComparer.Ordinal);
@@ -57,6 +63,7 @@ public sealed class LayerMoments
     private readonly bool depthwise;
     private readonly double[][] sum;
     private readonly double[][] cross;
+    private readonly int[] sampled = [];
 
     private LayerMoments(Node n, bool depthwise, int row, int groups)
     {
@@ -77,12 +84,30 @@ public sealed class LayerMoments
         };
         top = Conv2DKernel.PadBefore(height, outHeight, kh, strideH, dilationH);
         left = Conv2DKernel.PadBefore(width, outWidth, kw, strideW, dilationW);
+        sampled = SampledPositions(outHeight, outWidth);
+    }
+
+    /// <summary>
+    /// Every output position (y·width + x) when there are at most <see cref="InputMoments.MaxPositions"/>, else those of
+    /// every s-th row and column from the s/2-th, s the least step that keeps the grid within the limit.
+    /// </summary>
+    internal static int[] SampledPositions(int outHeight, int outWidth)
+    {
+        int step = 1;
+        while (Cells(outHeight, step) * Cells(outWidth, step) > InputMoments.MaxPositions) step++;
+        var positions = new List<int>(Cells(outHeight, step) * Cells(outWidth, step));
+        for (int y = step / 2; y < outHeight; y += step)
+            for (int x = step / 2; x < outWidth; x += step)
+                positions.Add(y * outWidth + x);
+        return positions.ToArray();
+
+        static int Cells(int size, int step) => (size - step / 2 + step - 1) / step;
     }
 
     /// <summary>Length of one weight row: kh·kw·c (CONV_2D), kh·kw (DEPTHWISE_CONV_2D), the input size (FULLY_CONNECTED).</summary>
     public int Row { get; }
 
-    /// <summary>Patches summed (positions × samples).</summary>
+    /// <summary>Patches summed (sampled positions × samples).</summary>
     public long Count { get; private set; }
 
     /// <summary>Moment groups: the channel count for depthwise layers, else 1.</summary>
@@ -136,21 +161,20 @@ public sealed class LayerMoments
             var sample = values.Slice(b * size, size);
             if (depthwise) DepthwiseMoments.Add(sample, this);
             else AddPatches(sample);
-            Count += outHeight * outWidth;
+            Count += sampled.Length;
         }
     }
 
-    /// <summary>The receptive-field patches of one sample, <see cref="GramAccumulator.Chunk"/> output positions at a time.</summary>
+    /// <summary>The receptive-field patches of one sample at the sampled positions, <see cref="GramAccumulator.Chunk"/> at a time.</summary>
     private void AddPatches(ReadOnlySpan<float> x)
     {
         var gram = new GramAccumulator(Row);
-        int positions = outHeight * outWidth;
         var chunk = new float[GramAccumulator.Chunk * Row];
-        for (int start = 0; start < positions; start += GramAccumulator.Chunk)
+        for (int start = 0; start < sampled.Length; start += GramAccumulator.Chunk)
         {
-            int n = Math.Min(GramAccumulator.Chunk, positions - start);
+            int n = Math.Min(GramAccumulator.Chunk, sampled.Length - start);
             Array.Clear(chunk, 0, n * Row);
-            for (int k = 0; k < n; k++) Patch(x, start + k, chunk.AsSpan(k * Row, Row));
+            for (int k = 0; k < n; k++) Patch(x, sampled[start + k], chunk.AsSpan(k * Row, Row));
             gram.AddChunk(chunk, n, sum[0], cross[0]);
         }
     }
@@ -180,7 +204,10 @@ public sealed class LayerMoments
         return iy < 0 || iy >= height || ix < 0 || ix >= width ? -1 : (iy * width + ix) * channels;
     }
 
-    internal (int Channels, int Positions, int KernelHeight, int KernelWidth) DepthwiseShape => (channels, outHeight * outWidth, kh, kw);
+    internal (int Channels, int KernelHeight, int KernelWidth) DepthwiseShape => (channels, kh, kw);
+
+    /// <summary>The output positions (y·width + x) whose patches the moments take (<see cref="SampledPositions"/>).</summary>
+    internal ReadOnlySpan<int> Positions => sampled;
 
     internal double[] Sum(int group) => sum[group];
 

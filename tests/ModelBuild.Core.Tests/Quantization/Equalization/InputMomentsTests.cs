@@ -147,4 +147,42 @@ public sealed class InputMomentsTests
         PatchMomentsReference.AssertClose(mean, m.Mean(0), "E[x]");
         PatchMomentsReference.AssertClose(second, m.Second(0), "E[x·xᵀ]");
     }
+
+    [TestMethod]
+    public void Up_to_MaxPositions_every_output_position_is_taken()
+    {
+        var positions = LayerMoments.SampledPositions(128, 128);
+
+        CollectionAssert.AreEqual(Enumerable.Range(0, 128 * 128).ToArray(), positions);
+    }
+
+    [TestMethod]
+    public void Larger_outputs_are_sampled_on_a_regular_grid_within_MaxPositions()
+    {
+        // 400 × 600 (the U-Net's full resolution): step 4 from row and column 2 → 100 × 150 positions.
+        var positions = LayerMoments.SampledPositions(400, 600);
+
+        Assert.HasCount(100 * 150, positions);
+        Assert.IsLessThanOrEqualTo(InputMoments.MaxPositions, positions.Length);
+        Assert.AreEqual(2 * 600 + 2, positions[0]);
+        Assert.AreEqual(2 * 600 + 6, positions[1]);
+        Assert.AreEqual(398 * 600 + 598, positions[^1]);
+    }
+
+    [TestMethod]
+    public void A_sampled_layer_takes_the_moments_of_the_grid_positions_only()
+    {
+        // 1×1 convolution over 130 × 130 (16,900 positions): step 2 from 1 → 65 × 65 positions, each the input value.
+        var x = PatchMomentsReference.Random(130 * 130, seed: 11);
+        var graph = PatchMomentsReference.ConvGraph(OpType.Conv2D, [1, 130, 130, 1], [1, 1, 1, 1], 1, 1, 1, Padding.Valid);
+        var moments = new InputMoments(graph);
+
+        moments.Observe(graph.Nodes[0].Outputs[0], x, batch: 1);
+
+        var grid = Enumerable.Range(0, 65).SelectMany(y => Enumerable.Range(0, 65).Select(c => x[(2 * y + 1) * 130 + 2 * c + 1])).ToArray();
+        var m = moments.Of("op")!;
+        Assert.AreEqual(65 * 65, m.Count);
+        Assert.AreEqual(grid.Average(v => (double)v), m.Mean(0)[0], 1e-6);
+        Assert.AreEqual(grid.Average(v => (double)v * v), m.Second(0)[0], 1e-6);
+    }
 }
