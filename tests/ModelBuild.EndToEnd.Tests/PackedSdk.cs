@@ -48,6 +48,7 @@ public static class PackedSdk
     [AssemblyCleanup]
     public static void Cleanup()
     {
+        InRepoSample.RemoveSynthesizedModel();
         try
         {
             if (Directory.Exists(Root)) Directory.Delete(Root, recursive: true);
