@@ -36,17 +36,17 @@ public sealed class IncrementalRerunTests
         var restored = Path.Combine(PackedSdk.Packages, "modelbuild.sdk", NextVersion.ToLowerInvariant());
         var longAgo = File.GetLastWriteTimeUtc(Path.Combine(project.WorkDir, "resnet8", "plan.json")).AddDays(-7);
         foreach (var file in Directory.GetFiles(restored, "*", SearchOption.AllDirectories)) File.SetLastWriteTimeUtc(file, longAgo);
-        var upgraded = Build(project, "ModelBuild " + NextVersion, DotNetResult.PipelineTasks);
+        var upgraded = Build(project, "ModelBuild " + NextVersion, DotNetResult.PipelineTasks, "--no-restore"); // restored just above
         Assert.AreEqual("ModelBuild 0.1.1", project.Meta("resnet8").Generator, $"meta.json names the new version (was '{generator}')");
         TestProject.AssertOutputContains(upgraded, Path.Combine(restored, "tasks"), "the new version's tasks ran");
 
-        Build(project, "nothing changed after the upgrade", []);
+        Build(project, "nothing changed after the upgrade", [], "--no-restore");
         TestContext.WriteLine($"whole sequence: {total.Elapsed.TotalSeconds:F0} s");
     }
 
-    private DotNetResult Build(TestProject project, string what, string[] expected)
+    private DotNetResult Build(TestProject project, string what, string[] expected, params string[] extra)
     {
-        var result = project.Build();
+        var result = project.Build(extra);
         TestProject.AssertSucceeded(result, what);
         TestContext.WriteLine($"{what}: {string.Join(", ", result.PipelineTasksRun)} ({result.Elapsed.TotalSeconds:F1} s)");
         CollectionAssert.AreEqual(expected, result.PipelineTasksRun.ToArray(), $"{what}: steps run were {string.Join(", ", result.PipelineTasksRun)}");
