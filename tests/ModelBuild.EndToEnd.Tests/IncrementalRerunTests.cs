@@ -11,7 +11,7 @@ namespace ModelBuild.EndToEnd.Tests;
 public sealed class IncrementalRerunTests
 {
     private const string ResNet8 = "03_mlperf_tiny_resnet8_cifar10_k2.4.h5";
-    private const string NextVersion = "0.1.1-e2e";
+    private const string NextVersion = PackedSdk.NextVersion;
     private const string Settings = "BudgetMiB=\"0.03\" CalibrationSamples=\"1\" EdgeTpu=\"Off\"";
 
     public TestContext TestContext { get; set; } = null!;
@@ -28,7 +28,7 @@ public sealed class IncrementalRerunTests
         // A new release: packed anew as another version (Core and Tasks recompiled), referenced by the project and
         // restored into its own package folder. Its files are dated before the last build, as a release published
         // earlier is, so only ModelBuild's own identity, not a file time, can tell that the engine changed.
-        var feed = PackedSdk.PackVersion(NextVersion);
+        var feed = PackedSdk.NextVersionFeed();
         project.UseFeeds(feed);
         project.SdkVersion = NextVersion;
         project.WriteProject(SdkStyle.ProjectSdk, ("resnet8.h5", Settings));
