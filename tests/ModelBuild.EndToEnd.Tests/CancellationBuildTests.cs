@@ -49,7 +49,7 @@ public sealed class CancellationBuildTests
         AssertNothingTrusted(project, "mobilenet");
         Assert.IsTrue(File.Exists(Path.Combine(project.ModelWorkDir("mobilenet"), "plan.json")), "CutModel had finished; its plan is complete and kept");
 
-        var next = project.Build();
+        var next = project.Build("--no-restore"); // the interrupted build had restored
         TestProject.AssertSucceeded(next, "the build after Ctrl+C");
         TestContext.WriteLine($"the build after Ctrl+C: {next.Elapsed.TotalSeconds:F1} s; "
                               + next.Output.Split('\n').FirstOrDefault(l => l.Contains("calibrated on", StringComparison.Ordinal))?.Trim());
@@ -96,7 +96,7 @@ public sealed class CancellationBuildTests
         Assert.IsEmpty(Directory.GetFiles(project.ModelWorkDir("mnist"), "*_edgetpu.*", SearchOption.AllDirectories), "no compiled model or log in obj");
 
         project.BuildEnvironment[StandInEnvironment.SleepSeconds] = null;
-        var next = project.Build();
+        var next = project.Build("--no-restore"); // the interrupted build had restored
         TestProject.AssertSucceeded(next, "the build after the interrupt");
         CollectionAssert.AreEqual(new[] { "CompileEdgeTpu", "EmitCombos" }, next.PipelineTasksRun.ToArray());
         var meta = project.Meta("mnist");

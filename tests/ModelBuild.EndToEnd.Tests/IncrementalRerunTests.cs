@@ -11,7 +11,7 @@ namespace ModelBuild.EndToEnd.Tests;
 public sealed class IncrementalRerunTests
 {
     private const string ResNet8 = "03_mlperf_tiny_resnet8_cifar10_k2.4.h5";
-    private const string NextVersion = "0.1.1-e2e";
+    private const string NextVersion = PackedSdk.NextVersion;
     private const string Settings = "BudgetMiB=\"0.03\" CalibrationSamples=\"1\" EdgeTpu=\"Off\"";
 
     public TestContext TestContext { get; set; } = null!;
@@ -28,7 +28,7 @@ public sealed class IncrementalRerunTests
         // A new release: packed anew as another version (Core and Tasks recompiled), referenced by the project and
         // restored into its own package folder. Its files are dated before the last build, as a release published
         // earlier is, so only ModelBuild's own identity, not a file time, can tell that the engine changed.
-        var feed = PackedSdk.PackVersion(NextVersion);
+        var feed = PackedSdk.NextVersionFeed();
         project.UseFeeds(feed);
         project.SdkVersion = NextVersion;
         project.WriteProject(SdkStyle.ProjectSdk, ("resnet8.h5", Settings));
@@ -36,17 +36,17 @@ public sealed class IncrementalRerunTests
         var restored = Path.Combine(PackedSdk.Packages, "modelbuild.sdk", NextVersion.ToLowerInvariant());
         var longAgo = File.GetLastWriteTimeUtc(Path.Combine(project.WorkDir, "resnet8", "plan.json")).AddDays(-7);
         foreach (var file in Directory.GetFiles(restored, "*", SearchOption.AllDirectories)) File.SetLastWriteTimeUtc(file, longAgo);
-        var upgraded = Build(project, "ModelBuild " + NextVersion, DotNetResult.PipelineTasks);
+        var upgraded = Build(project, "ModelBuild " + NextVersion, DotNetResult.PipelineTasks, "--no-restore"); // restored just above
         Assert.AreEqual("ModelBuild 0.1.1", project.Meta("resnet8").Generator, $"meta.json names the new version (was '{generator}')");
         TestProject.AssertOutputContains(upgraded, Path.Combine(restored, "tasks"), "the new version's tasks ran");
 
-        Build(project, "nothing changed after the upgrade", []);
+        Build(project, "nothing changed after the upgrade", [], "--no-restore");
         TestContext.WriteLine($"whole sequence: {total.Elapsed.TotalSeconds:F0} s");
     }
 
-    private DotNetResult Build(TestProject project, string what, string[] expected)
+    private DotNetResult Build(TestProject project, string what, string[] expected, params string[] extra)
     {
-        var result = project.Build();
+        var result = project.Build(extra);
         TestProject.AssertSucceeded(result, what);
         TestContext.WriteLine($"{what}: {string.Join(", ", result.PipelineTasksRun)} ({result.Elapsed.TotalSeconds:F1} s)");
         CollectionAssert.AreEqual(expected, result.PipelineTasksRun.ToArray(), $"{what}: steps run were {string.Join(", ", result.PipelineTasksRun)}");

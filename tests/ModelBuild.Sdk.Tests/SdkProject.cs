@@ -46,9 +46,25 @@ public sealed class SdkProject
 
     public static string SdkFolder => Path.Combine(RepoPaths.Root, "sdk", "ModelBuild.Sdk", "Sdk");
 
-    /// <summary>The ModelBuild.Tasks.dll built with this test project (its path is stamped into this assembly at build time).</summary>
-    public static string TasksAssembly => typeof(SdkProject).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .Single(a => a.Key == "ModelBuildTasksAssembly").Value!;
+    /// <summary>
+    /// The ModelBuild.Tasks.dll built with this test project (its path is stamped into this assembly at build time),
+    /// copied with its folder into <see cref="ScratchRoot"/> on first use. The steps' Inputs include the task assembly,
+    /// so a rewrite of the repository's copy during the run (the end-to-end tests' `dotnet pack -c Release` beside these
+    /// tests recompiles Core and Tasks once a commit has changed the informational version) made a test's next build
+    /// rerun every step: in StandIn_failure_modes that rewrote the model store the test had tampered with, and the
+    /// "unparsable model" build succeeded.
+    /// </summary>
+    public static string TasksAssembly => PrivateTasks.Value;
+
+    private static readonly Lazy<string> PrivateTasks = new(() =>
+    {
+        var built = typeof(SdkProject).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ModelBuildTasksAssembly").Value!;
+        var folder = Path.Combine(ScratchRoot, "tasks");
+        Directory.CreateDirectory(folder);
+        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(built)!))
+            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)), overwrite: true);
+        return Path.Combine(folder, Path.GetFileName(built));
+    }, LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>The SDK's entry targets a build reaches (Build runs ModelBuildCopyToOutputDirectory, which runs ModelBuild).</summary>
     public static readonly string[] EntryTargets = ["ModelBuild", "ModelBuildCopyToOutputDirectory"];

@@ -8,7 +8,7 @@ using ModelBuild.Core.Synthesis;
 using ModelBuild.Core.TfLite;
 using ModelBuild.TestSupport;
 
-namespace ModelBuild.EndToEnd.Tests;
+namespace ModelBuild.Sdk.Tests;
 
 /// <summary>
 /// Every synthesized keras.applications family as a Keras 3 `.keras` KerasModel item of one project (small inputs:
@@ -17,6 +17,8 @@ namespace ModelBuild.EndToEnd.Tests;
 /// in TFLite 2.9 gives exactly the unsegmented int8 model quantized in-process from the same file and photos, and the families
 /// with hard-swish and squeeze-excite (MobileNetV3, EfficientNet) map every operation of every segment to the Edge
 /// TPU in ModelBuild's own check. (The .h5 of each family gives the same int8 bytes as its .keras: Core's synthesizer tests.)
+/// An in-process build with the real tasks (moved here from the end-to-end tests, where it was one `dotnet build`
+/// process: nothing in it needs one, and the packed SDK's real builds are the end-to-end tests' other projects).
 /// </summary>
 [TestClass]
 public sealed class ModelZooBuildTests
@@ -34,17 +36,14 @@ public sealed class ModelZooBuildTests
     {
         var models = Families.Select(f => (File: Name(f) + ".keras",
             Attributes: $"BudgetMiB=\"{Budget(f)}\" CalibrationData=\"calib\" CalibrationSamples=\"{Samples}\" Preprocessing=\"{KerasModelSynthesizer.PreprocessingName(f)}\"")).ToArray();
-        var project = TestProject.Create(SdkStyle.ProjectSdk, models);
-        var calib = Path.Combine(project.Directory_, "calib");
-        Directory.CreateDirectory(calib);
-        foreach (var image in new[] { "face.jpg", "marguerite.jpg", "hot_dog.jpg", "cat.bmp" })
-            File.Copy(RepoPaths.Image(image), Path.Combine(calib, image));
+        var project = SdkProject.CreateWithTasks("<ItemGroup>" + string.Concat(models.Select(m => $"<KerasModel Include=\"{m.File}\" {m.Attributes} />")) + "</ItemGroup>");
+        var calib = project.AddImages("calib", "face.jpg", "marguerite.jpg", "hot_dog.jpg", "cat.bmp");
         foreach (var family in Families)
             KerasModelSynthesizer.Write(Path.Combine(project.Directory_, Name(family) + ".keras"), family, seed: 1,
                 new SynthOptions { InputSize = InputSize(family), CalibrationSize = InputSize(family), Classes = 10, Format = SynthFileFormat.KerasArchive });
 
-        var build = project.Build();
-        TestProject.AssertSucceeded(build, "build of every family");
+        var build = project.BuildModels();
+        build.AssertSucceeded("build of every family");
         TestContext.WriteLine($"build of {Families.Length} families: {build.Elapsed.TotalSeconds:F1} s");
 
         foreach (var family in Families)
