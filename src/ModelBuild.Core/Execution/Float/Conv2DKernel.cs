@@ -39,6 +39,11 @@ internal sealed unsafe class Conv2DKernel
         int rows = batch * oh * ow;
         var split = WorkSplit.For(rows, _gemm.Panels);
         var (lo, hi) = Activations.Range(_activation);
+        if (!direct && split.PanelGroups > 1 && (long)RoundUpRows(rows) * _gemm.K <= MaxWholeFloats)
+        {
+            RunPackedOnce(input, geometry, rows, output, split, lo, hi);
+            return;
+        }
 
         CoreParallel.For(0, split.Jobs, job =>
         {
@@ -73,6 +78,46 @@ internal sealed unsafe class Conv2DKernel
                             _gemm.RunBlock(a, kc, mc, k0, kc, c + (long)rb * _gemm.N, p0, p1, lo, hi);
                         }
                     }
+                }
+            }
+        });
+    }
+
+    /// <summary>Largest im2col matrix packed whole (4 MiB): the 7×7 and 14×14 layers with few rows and deep filters.</summary>
+    private const int MaxWholeFloats = 1 << 20;
+
+    [ThreadStatic] private static float[]? s_whole;
+
+    private static int RoundUpRows(int rows) => (rows + PackedGemm.RowBlock - 1) / PackedGemm.RowBlock * PackedGemm.RowBlock;
+
+    /// <summary>
+    /// Layers with few rows split their panels over several jobs; rather than every job packing the same rows again,
+    /// the whole im2col matrix [rows, K] is packed once (in parallel by rows), then the jobs multiply it. Each output
+    /// sums the same products in the same order as the blocked path, so the results are the same bits.
+    /// </summary>
+    private void RunPackedOnce(float[] input, Geometry geometry, int rows, float[] output, WorkSplit split, float lo, float hi)
+    {
+        int k = _gemm.K, rowBlocks = RoundUpRows(rows) / PackedGemm.RowBlock;
+        var whole = s_whole;
+        if (whole is null || whole.Length < (long)rowBlocks * PackedGemm.RowBlock * k) s_whole = whole = new float[rowBlocks * PackedGemm.RowBlock * k];
+        CoreParallel.ForRanges(rowBlocks, (from, to) =>
+        {
+            int r0 = from * PackedGemm.RowBlock, mc = Math.Min(to * PackedGemm.RowBlock, rows) - r0;
+            fixed (float* x = input)
+            fixed (float* a = whole)
+                PackIm2Col(x, geometry, r0, mc, 0, k, a + (long)r0 * k);
+        }, (long)PackedGemm.RowBlock * k);
+        CoreParallel.For(0, split.Jobs, job =>
+        {
+            var (r0, r1, p0, p1) = split.Job(job);
+            fixed (float* a = whole)
+            fixed (float* c = output)
+            {
+                for (int rb = r0; rb < r1; rb += BlockRows)
+                {
+                    int mc = Math.Min(BlockRows, r1 - rb);
+                    for (int k0 = 0; k0 < k; k0 += PackedGemm.DepthBlock)
+                        _gemm.RunBlock(a + (long)rb * k + k0, k, mc, k0, Math.Min(PackedGemm.DepthBlock, k - k0), c + (long)rb * _gemm.N, p0, p1, lo, hi);
                 }
             }
         });

@@ -66,30 +66,46 @@ internal sealed unsafe class PackedGemm
     {
         bool first = k0 == 0, last = k0 + kc >= k;
         float* edge = stackalloc float[RowBlock * PanelWidth];
-        for (int p = p0; p < p1; p++)
+        if ((long)(p1 - p0) * kc * PanelWidth * sizeof(float) <= RowsOuterWeightBytes)
         {
-            float* w = packed + ((long)p * k + k0) * PanelWidth;
-            int col = p * PanelWidth, width = Math.Min(PanelWidth, n - col);
-            float* b = first ? bias + col : null;
+            // Small weight block (1×1 layers of small depth): it stays in L1 while each group of 6 rows (A in L1)
+            // runs across every panel, so a row's outputs are written in one go instead of one panel at a time.
             for (int r = 0; r < rows; r += RowBlock)
-            {
-                float* ar = a + (long)r * lda, cr = c + (long)r * n + col;
-                int height = Math.Min(RowBlock, rows - r);
-                if (height == RowBlock && width == PanelWidth)
-                {
-                    Block6(ar, lda, w, kc, cr, n, b, last, lo, hi);
-                    continue;
-                }
-
-                // A ragged tile (last rows, last columns): run a whole tile in scratch (A rows past the end are zero).
-                if (!first)
-                    for (int i = 0; i < height; i++)
-                        new Span<float>(cr + (long)i * n, width).CopyTo(new Span<float>(edge + i * PanelWidth, PanelWidth));
-                Block6(ar, lda, w, kc, edge, PanelWidth, b, last, lo, hi);
-                for (int i = 0; i < height; i++)
-                    new Span<float>(edge + i * PanelWidth, width).CopyTo(new Span<float>(cr + (long)i * n, width));
-            }
+                for (int p = p0; p < p1; p++)
+                    Tile(packed, bias, n, k, a, lda, rows, k0, kc, c, p, r, first, last, lo, hi, edge);
+            return;
         }
+
+        for (int p = p0; p < p1; p++)
+            for (int r = 0; r < rows; r += RowBlock)
+                Tile(packed, bias, n, k, a, lda, rows, k0, kc, c, p, r, first, last, lo, hi, edge);
+    }
+
+    /// <summary>Weight blocks (panels × depth block) up to this size run row group by row group across all panels.</summary>
+    private const int RowsOuterWeightBytes = 32 << 10;
+
+    /// <summary>The 6×16 tile of C at rows [r, r+6), panel <paramref name="p"/>; a ragged tile (last rows or columns) runs whole in <paramref name="edge"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile(float* packed, float* bias, int n, int k, float* a, int lda, int rows, int k0, int kc, float* c, int p, int r, bool first, bool last, float lo, float hi, float* edge)
+    {
+        float* w = packed + ((long)p * k + k0) * PanelWidth;
+        int col = p * PanelWidth, width = Math.Min(PanelWidth, n - col);
+        float* b = first ? bias + col : null;
+        float* ar = a + (long)r * lda, cr = c + (long)r * n + col;
+        int height = Math.Min(RowBlock, rows - r);
+        if (height == RowBlock && width == PanelWidth)
+        {
+            Block6(ar, lda, w, kc, cr, n, b, last, lo, hi);
+            return;
+        }
+
+        // A ragged tile (last rows, last columns): run a whole tile in scratch (A rows past the end are zero).
+        if (!first)
+            for (int i = 0; i < height; i++)
+                new Span<float>(cr + (long)i * n, width).CopyTo(new Span<float>(edge + i * PanelWidth, PanelWidth));
+        Block6(ar, lda, w, kc, edge, PanelWidth, b, last, lo, hi);
+        for (int i = 0; i < height; i++)
+            new Span<float>(edge + i * PanelWidth, width).CopyTo(new Span<float>(cr + (long)i * n, width));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
