@@ -22,18 +22,27 @@ internal sealed unsafe class Conv2DKernel
     private readonly int _sh, _sw, _dh, _dw;
     private readonly FusedActivation _activation;
     private readonly PackedGemm _gemm;
+    private readonly SmallDepthConv2DKernel? _shallow;
 
     /// <param name="weightsOhwi">[cout, kh, kw, cin].</param>
     public Conv2DKernel(float[] weightsOhwi, float[]? bias, int cout, int kh, int kw, int cin, int sh, int sw, int dh, int dw, Padding padding, FusedActivation activation)
     {
         (_kh, _kw, _cin, _sh, _sw, _dh, _dw, _activation) = (kh, kw, cin, sh, sw, dh, dw, activation);
         _ = padding; // the padding is implied by the output size (see PadBefore)
+        if (SmallDepthConv2DKernel.Applies(kh, kw, cin, cout))
+            _shallow = new SmallDepthConv2DKernel(weightsOhwi, bias, cout, kh, kw, cin, sh, sw, dh, dw, activation); // the GEMM below is kept too: at most 32 × cout floats
         _gemm = PreparedWeights.Get($"conv {cout}x{kh}x{kw}x{cin}", weightsOhwi, bias, () => new PackedGemm(weightsOhwi, bias, cout, kh * kw * cin));
     }
 
     /// <summary>Runs over NHWC input [batch, h, w, cin] into [batch, oh, ow, cout].</summary>
     public void Run(float[] input, int batch, int h, int w, float[] output, int oh, int ow)
     {
+        if (_shallow is not null)
+        {
+            _shallow.Run(input, batch, h, w, output, oh, ow);
+            return;
+        }
+
         var geometry = new Geometry(h, w, oh, ow, PadBefore(h, oh, _kh, _sh, _dh), PadBefore(w, ow, _kw, _sw, _dw));
         bool direct = _kh == 1 && _kw == 1 && _sh == 1 && _sw == 1 && geometry.PadTop == 0 && geometry.PadLeft == 0 && oh == h && ow == w;
         int rows = batch * oh * ow;
