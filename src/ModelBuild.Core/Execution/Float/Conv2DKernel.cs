@@ -13,8 +13,8 @@ namespace ModelBuild.Core.Execution.Float;
 /// </summary>
 internal sealed unsafe class Conv2DKernel
 {
-    /// <summary>Rows of A packed at once: a block of <see cref="BlockRows"/> × <see cref="PackedGemm.DepthBlock"/> floats (120 KiB) stays in L2.</summary>
-    private const int BlockRows = 20 * PackedGemm.RowBlock;
+    /// <summary>Rows of A packed at once: a block of <see cref="BlockRows"/> × <see cref="PackedGemm.DepthBlock"/> floats (126 KiB) stays in L2; a multiple of both microkernels' heights.</summary>
+    private const int BlockRows = 3 * PackedGemm.RowAlignment;
 
     [ThreadStatic] private static float[]? s_packed;
 
@@ -72,7 +72,7 @@ internal sealed unsafe class Conv2DKernel
                         {
                             // 1×1 stride 1: A is the input itself, read in place; only a last partial row block
                             // (past it there is no input to read) is copied into zero-padded scratch.
-                            int whole = mc / PackedGemm.RowBlock * PackedGemm.RowBlock;
+                            int whole = PackedGemm.UsesTallBlocks(mc) ? mc : mc / PackedGemm.RowBlock * PackedGemm.RowBlock;
                             if (whole > 0)
                                 _gemm.RunBlock(x + (long)rb * _cin + k0, _cin, whole, k0, kc, c + (long)rb * _gemm.N, p0, p1, lo, hi);
                             if (whole < mc)
