@@ -72,14 +72,36 @@ internal sealed unsafe class PackedGemm
             // Small weight block (1×1 layers of small depth): it stays in L1 while each group of rows (A in L1)
             // runs across every panel, so a row's outputs are written in one go instead of one panel at a time.
             for (int r = 0; r < rows; r += step)
-                for (int p = p0; p < p1; p++)
-                    Tile(packed, bias, n, k, a, lda, rows, k0, kc, c, p, r, step, first, last, lo, hi, edge);
+                for (int p = p0; p < p1; p += PanelStep)
+                    Tiles(packed, bias, n, k, a, lda, rows, k0, kc, c, p, Math.Min(p + PanelStep, p1), r, step, first, last, lo, hi, edge);
             return;
         }
 
-        for (int p = p0; p < p1; p++)
+        for (int p = p0; p < p1; p += PanelStep)
             for (int r = 0; r < rows; r += step)
-                Tile(packed, bias, n, k, a, lda, rows, k0, kc, c, p, r, step, first, last, lo, hi, edge);
+                Tiles(packed, bias, n, k, a, lda, rows, k0, kc, c, p, Math.Min(p + PanelStep, p1), r, step, first, last, lo, hi, edge);
+    }
+
+    /// <summary>Panels run together: two (one 512-bit register each) where <see cref="WideMicrokernels"/> are supported.</summary>
+    private static readonly int PanelStep = WideMicrokernels.Supported ? 2 : 1;
+
+    /// <summary>The tiles of panels [p, pEnd) at rows [r, r+step): two whole panels of whole rows by the 512-bit kernels, anything else panel by panel.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tiles(float* packed, float* bias, int n, int k, float* a, int lda, int rows, int k0, int kc, float* c, int p, int pEnd, int r, int step, bool first, bool last, float lo, float hi, float* edge)
+    {
+        int col = p * PanelWidth;
+        if (pEnd - p == 2 && col + 2 * PanelWidth <= n && rows - r >= step)
+        {
+            float* w0 = packed + ((long)p * k + k0) * PanelWidth, w1 = w0 + (long)k * PanelWidth;
+            float* b = first ? bias + col : null;
+            float* ar = a + (long)r * lda, cr = c + (long)r * n + col;
+            if (step == TallRowBlock) WideMicrokernels.Block7(ar, lda, w0, w1, kc, cr, n, b, last, lo, hi);
+            else WideMicrokernels.Block6(ar, lda, w0, w1, kc, cr, n, b, last, lo, hi);
+            return;
+        }
+
+        for (int q = p; q < pEnd; q++)
+            Tile(packed, bias, n, k, a, lda, rows, k0, kc, c, q, r, step, first, last, lo, hi, edge);
     }
 
     /// <summary>
