@@ -47,7 +47,7 @@ internal static class FloatExecutorBench
                 Console.WriteLine($"  FloatExecutor batch {batch} (as calibration runs it): {tb[0].MedianMs / batch:F1} ms/image, {flops * batch / tb[0].MedianMs / 1e6:F1} GFLOP/s");
             }
 
-            if (a.Flag("profile")) OpProfile.Print(exec, input);
+            if (a.Flag("profile")) OpProfile.Print(exec, input, a.Int("top", 15));
         }
 
         Console.WriteLine($"load average at the end {BenchEnvironment.LoadAverage}");

@@ -12,7 +12,7 @@ internal static class OpProfile
 {
     private const int Runs = 30;
 
-    public static void Print(FloatExecutor exec, float[] input)
+    public static void Print(FloatExecutor exec, float[] input, int top)
     {
         var producers = exec.Graph.Producers();
         var observer = new TimingObserver();
@@ -27,7 +27,7 @@ internal static class OpProfile
         foreach (var g in layers.GroupBy(l => Kind(l.Node)).OrderByDescending(g => g.Sum(l => l.Ms)))
             Console.WriteLine($"    {g.Key,-22} {g.Sum(l => l.Ms),8:F2} ms  {g.Count(),3} layers");
         Console.WriteLine("    slowest layers (minimum ms, GFLOP/s)");
-        foreach (var (node, ms) in layers.OrderByDescending(l => l.Ms).Take(15))
+        foreach (var (node, ms) in layers.OrderByDescending(l => l.Ms).Take(top))
         {
             double flops = Flops(node);
             Console.WriteLine($"    {Describe(node),-44} {ms,8:F3} ms {(flops > 0 ? $"{flops / ms / 1e6,7:F1}" : "")}");

@@ -3,7 +3,7 @@ using ModelBuild.Bench;
 // dotnet run -c Release --project bench/ModelBuild.Bench -- <command> [options]; see docs/PERFORMANCE.md.
 const string usage = """
     usage: ModelBuild.Bench <command> [options]
-      float      [--models resnet101,mobilenetv2] [--runs 10] [--batch 4] [--profile]
+      float      [--models resnet101,mobilenetv2] [--runs 10] [--batch 4] [--profile [--top 15]]
                  1. FloatExecutor vs TFLite 2.9 XNNPACK (and builtin) on the same float model, same input, same threads
       int8       [--models resnet101,mobilenetv2] [--runs 10]
                  2. Int8Executor vs TFLite 2.9 builtin int8 kernels on the same int8 model

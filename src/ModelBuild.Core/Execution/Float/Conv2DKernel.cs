@@ -13,8 +13,8 @@ namespace ModelBuild.Core.Execution.Float;
 /// </summary>
 internal sealed unsafe class Conv2DKernel
 {
-    /// <summary>Rows of A packed at once: a block of <see cref="BlockRows"/> × <see cref="PackedGemm.DepthBlock"/> floats (120 KiB) stays in L2.</summary>
-    private const int BlockRows = 20 * PackedGemm.RowBlock;
+    /// <summary>Rows of A packed at once: a block of <see cref="BlockRows"/> × <see cref="PackedGemm.DepthBlock"/> floats (126 KiB) stays in L2; a multiple of both microkernels' heights.</summary>
+    private const int BlockRows = 3 * PackedGemm.RowAlignment;
 
     [ThreadStatic] private static float[]? s_packed;
 
@@ -22,23 +22,37 @@ internal sealed unsafe class Conv2DKernel
     private readonly int _sh, _sw, _dh, _dw;
     private readonly FusedActivation _activation;
     private readonly PackedGemm _gemm;
+    private readonly SmallDepthConv2DKernel? _shallow;
 
     /// <param name="weightsOhwi">[cout, kh, kw, cin].</param>
     public Conv2DKernel(float[] weightsOhwi, float[]? bias, int cout, int kh, int kw, int cin, int sh, int sw, int dh, int dw, Padding padding, FusedActivation activation)
     {
         (_kh, _kw, _cin, _sh, _sw, _dh, _dw, _activation) = (kh, kw, cin, sh, sw, dh, dw, activation);
         _ = padding; // the padding is implied by the output size (see PadBefore)
+        if (SmallDepthConv2DKernel.Applies(kh, kw, cin, cout))
+            _shallow = new SmallDepthConv2DKernel(weightsOhwi, bias, cout, kh, kw, cin, sh, sw, dh, dw, activation); // the GEMM below is kept too: at most 32 × cout floats
         _gemm = PreparedWeights.Get($"conv {cout}x{kh}x{kw}x{cin}", weightsOhwi, bias, () => new PackedGemm(weightsOhwi, bias, cout, kh * kw * cin));
     }
 
     /// <summary>Runs over NHWC input [batch, h, w, cin] into [batch, oh, ow, cout].</summary>
     public void Run(float[] input, int batch, int h, int w, float[] output, int oh, int ow)
     {
+        if (_shallow is not null)
+        {
+            _shallow.Run(input, batch, h, w, output, oh, ow);
+            return;
+        }
+
         var geometry = new Geometry(h, w, oh, ow, PadBefore(h, oh, _kh, _sh, _dh), PadBefore(w, ow, _kw, _sw, _dw));
         bool direct = _kh == 1 && _kw == 1 && _sh == 1 && _sw == 1 && geometry.PadTop == 0 && geometry.PadLeft == 0 && oh == h && ow == w;
         int rows = batch * oh * ow;
         var split = WorkSplit.For(rows, _gemm.Panels);
         var (lo, hi) = Activations.Range(_activation);
+        if (!direct && split.PanelGroups > 1 && (long)RoundUpRows(rows) * _gemm.K <= MaxWholeFloats)
+        {
+            RunPackedOnce(input, geometry, rows, output, split, lo, hi);
+            return;
+        }
 
         CoreParallel.For(0, split.Jobs, job =>
         {
@@ -58,7 +72,7 @@ internal sealed unsafe class Conv2DKernel
                         {
                             // 1×1 stride 1: A is the input itself, read in place; only a last partial row block
                             // (past it there is no input to read) is copied into zero-padded scratch.
-                            int whole = mc / PackedGemm.RowBlock * PackedGemm.RowBlock;
+                            int whole = PackedGemm.UsesTallBlocks(mc) ? mc : mc / PackedGemm.RowBlock * PackedGemm.RowBlock;
                             if (whole > 0)
                                 _gemm.RunBlock(x + (long)rb * _cin + k0, _cin, whole, k0, kc, c + (long)rb * _gemm.N, p0, p1, lo, hi);
                             if (whole < mc)
@@ -73,6 +87,46 @@ internal sealed unsafe class Conv2DKernel
                             _gemm.RunBlock(a, kc, mc, k0, kc, c + (long)rb * _gemm.N, p0, p1, lo, hi);
                         }
                     }
+                }
+            }
+        });
+    }
+
+    /// <summary>Largest im2col matrix packed whole (4 MiB): the 7×7 and 14×14 layers with few rows and deep filters.</summary>
+    private const int MaxWholeFloats = 1 << 20;
+
+    [ThreadStatic] private static float[]? s_whole;
+
+    private static int RoundUpRows(int rows) => (rows + PackedGemm.RowBlock - 1) / PackedGemm.RowBlock * PackedGemm.RowBlock;
+
+    /// <summary>
+    /// Layers with few rows split their panels over several jobs; rather than every job packing the same rows again,
+    /// the whole im2col matrix [rows, K] is packed once (in parallel by rows), then the jobs multiply it. Each output
+    /// sums the same products in the same order as the blocked path, so the results are the same bits.
+    /// </summary>
+    private void RunPackedOnce(float[] input, Geometry geometry, int rows, float[] output, WorkSplit split, float lo, float hi)
+    {
+        int k = _gemm.K, rowBlocks = RoundUpRows(rows) / PackedGemm.RowBlock;
+        var whole = s_whole;
+        if (whole is null || whole.Length < (long)rowBlocks * PackedGemm.RowBlock * k) s_whole = whole = new float[rowBlocks * PackedGemm.RowBlock * k];
+        CoreParallel.ForRanges(rowBlocks, (from, to) =>
+        {
+            int r0 = from * PackedGemm.RowBlock, mc = Math.Min(to * PackedGemm.RowBlock, rows) - r0;
+            fixed (float* x = input)
+            fixed (float* a = whole)
+                PackIm2Col(x, geometry, r0, mc, 0, k, a + (long)r0 * k);
+        }, (long)PackedGemm.RowBlock * k);
+        CoreParallel.For(0, split.Jobs, job =>
+        {
+            var (r0, r1, p0, p1) = split.Job(job);
+            fixed (float* a = whole)
+            fixed (float* c = output)
+            {
+                for (int rb = r0; rb < r1; rb += BlockRows)
+                {
+                    int mc = Math.Min(BlockRows, r1 - rb);
+                    for (int k0 = 0; k0 < k; k0 += PackedGemm.DepthBlock)
+                        _gemm.RunBlock(a + (long)rb * k + k0, k, mc, k0, Math.Min(PackedGemm.DepthBlock, k - k0), c + (long)rb * _gemm.N, p0, p1, lo, hi);
                 }
             }
         });

@@ -65,36 +65,177 @@ internal sealed unsafe class PackedGemm
     public static void RunPacked(float* packed, float* bias, int n, int k, float* a, int lda, int rows, int k0, int kc, float* c, int p0, int p1, float lo, float hi)
     {
         bool first = k0 == 0, last = k0 + kc >= k;
-        float* edge = stackalloc float[RowBlock * PanelWidth];
-        for (int p = p0; p < p1; p++)
+        float* edge = stackalloc float[TallRowBlock * PanelWidth];
+        int step = UsesTallBlocks(rows) ? TallRowBlock : RowBlock;
+        if ((long)(p1 - p0) * kc * PanelWidth * sizeof(float) <= RowsOuterWeightBytes)
         {
-            float* w = packed + ((long)p * k + k0) * PanelWidth;
-            int col = p * PanelWidth, width = Math.Min(PanelWidth, n - col);
-            float* b = first ? bias + col : null;
-            for (int r = 0; r < rows; r += RowBlock)
-            {
-                float* ar = a + (long)r * lda, cr = c + (long)r * n + col;
-                int height = Math.Min(RowBlock, rows - r);
-                if (height == RowBlock && width == PanelWidth)
-                {
-                    Block6(ar, lda, w, kc, cr, n, b, last, lo, hi);
-                    continue;
-                }
-
-                // A ragged tile (last rows, last columns): run a whole tile in scratch (A rows past the end are zero).
-                if (!first)
-                    for (int i = 0; i < height; i++)
-                        new Span<float>(cr + (long)i * n, width).CopyTo(new Span<float>(edge + i * PanelWidth, PanelWidth));
-                Block6(ar, lda, w, kc, edge, PanelWidth, b, last, lo, hi);
-                for (int i = 0; i < height; i++)
-                    new Span<float>(edge + i * PanelWidth, width).CopyTo(new Span<float>(cr + (long)i * n, width));
-            }
+            // Small weight block (1×1 layers of small depth): it stays in L1 while each group of rows (A in L1)
+            // runs across every panel, so a row's outputs are written in one go instead of one panel at a time.
+            for (int r = 0; r < rows; r += step)
+                for (int p = p0; p < p1; p += PanelStep)
+                    Tiles(packed, bias, n, k, a, lda, rows, k0, kc, c, p, Math.Min(p + PanelStep, p1), r, step, first, last, lo, hi, edge);
+            return;
         }
+
+        for (int p = p0; p < p1; p += PanelStep)
+            for (int r = 0; r < rows; r += step)
+                Tiles(packed, bias, n, k, a, lda, rows, k0, kc, c, p, Math.Min(p + PanelStep, p1), r, step, first, last, lo, hi, edge);
+    }
+
+    /// <summary>Panels run together: two (one 512-bit register each) where <see cref="WideMicrokernels"/> are supported.</summary>
+    private static readonly int PanelStep = WideMicrokernels.Supported ? 2 : 1;
+
+    /// <summary>The tiles of panels [p, pEnd) at rows [r, r+step): two whole panels of whole rows by the 512-bit kernels, anything else panel by panel.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tiles(float* packed, float* bias, int n, int k, float* a, int lda, int rows, int k0, int kc, float* c, int p, int pEnd, int r, int step, bool first, bool last, float lo, float hi, float* edge)
+    {
+        int col = p * PanelWidth;
+        if (pEnd - p == 2 && col + 2 * PanelWidth <= n && rows - r >= step)
+        {
+            float* w0 = packed + ((long)p * k + k0) * PanelWidth, w1 = w0 + (long)k * PanelWidth;
+            float* b = first ? bias + col : null;
+            float* ar = a + (long)r * lda, cr = c + (long)r * n + col;
+            if (step == TallRowBlock) WideMicrokernels.Block7(ar, lda, w0, w1, kc, cr, n, b, last, lo, hi);
+            else WideMicrokernels.Block6(ar, lda, w0, w1, kc, cr, n, b, last, lo, hi);
+            return;
+        }
+
+        for (int q = p; q < pEnd; q++)
+            Tile(packed, bias, n, k, a, lda, rows, k0, kc, c, q, r, step, first, last, lo, hi, edge);
+    }
+
+    /// <summary>
+    /// Rows of the tall microkernel (7×16: 14 accumulators, which need the 32 vector registers of AVX-512VL). Every
+    /// feature-map size of the ResNets and MobileNets at 224 (112, 56, 28, 14, 7) is a multiple of 7, so their row
+    /// counts split into whole 7-row tiles: no ragged last tile (49 rows: 7 tiles instead of 8 and a 1-row one).
+    /// </summary>
+    public const int TallRowBlock = 7;
+
+    /// <summary>Rows of a job or block that start at a multiple of this are whole blocks of both microkernels.</summary>
+    public const int RowAlignment = RowBlock * TallRowBlock;
+
+    private static readonly bool TallBlocks = System.Runtime.Intrinsics.X86.Avx512F.VL.IsSupported && System.Runtime.Intrinsics.X86.Fma.IsSupported;
+
+    /// <summary>Whether <see cref="RunPacked"/> runs <paramref name="rows"/> rows as whole 7-row tiles (reading no row past them).</summary>
+    public static bool UsesTallBlocks(int rows) => TallBlocks && rows % TallRowBlock == 0;
+
+    /// <summary>Weight blocks (panels × depth block) up to this size run row group by row group across all panels.</summary>
+    private const int RowsOuterWeightBytes = 32 << 10;
+
+    /// <summary>The tile of C at rows [r, r+step), panel <paramref name="p"/>; a ragged tile (last rows or columns) runs whole in <paramref name="edge"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile(float* packed, float* bias, int n, int k, float* a, int lda, int rows, int k0, int kc, float* c, int p, int r, int step, bool first, bool last, float lo, float hi, float* edge)
+    {
+        float* w = packed + ((long)p * k + k0) * PanelWidth;
+        int col = p * PanelWidth, width = Math.Min(PanelWidth, n - col);
+        float* b = first ? bias + col : null;
+        float* ar = a + (long)r * lda, cr = c + (long)r * n + col;
+        int height = Math.Min(step, rows - r);
+        if (height == step && width == PanelWidth)
+        {
+            if (step == TallRowBlock) Block7(ar, lda, w, kc, cr, n, b, last, lo, hi);
+            else Block6(ar, lda, w, kc, cr, n, b, last, lo, hi);
+            return;
+        }
+
+        // A ragged tile (last rows, last columns): run a whole tile in scratch (A rows past the end are zero).
+        if (!first)
+            for (int i = 0; i < height; i++)
+                new Span<float>(cr + (long)i * n, width).CopyTo(new Span<float>(edge + i * PanelWidth, PanelWidth));
+        if (step == TallRowBlock) Block7(ar, lda, w, kc, edge, PanelWidth, b, last, lo, hi);
+        else Block6(ar, lda, w, kc, edge, PanelWidth, b, last, lo, hi);
+        for (int i = 0; i < height; i++)
+            new Span<float>(edge + i * PanelWidth, width).CopyTo(new Span<float>(cr + (long)i * n, width));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector256<float> Fma(Vector256<float> a, Vector256<float> b, Vector256<float> c) =>
         System.Runtime.Intrinsics.X86.Fma.IsSupported ? System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(a, b, c) : a * b + c;
+
+    /// <summary><see cref="Block6"/> for 7 rows: 14 accumulators, for machines with 32 vector registers (see <see cref="TallRowBlock"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Block7(float* a, int lda, float* w, int kc, float* c, int ldc, float* bias, bool last, float lo, float hi)
+    {
+        Vector256<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61;
+        if (bias is not null)
+        {
+            c00 = c10 = c20 = c30 = c40 = c50 = c60 = Vector256.Load(bias);
+            c01 = c11 = c21 = c31 = c41 = c51 = c61 = Vector256.Load(bias + 8);
+        }
+        else
+        {
+            c00 = Vector256.Load(c);
+            c01 = Vector256.Load(c + 8);
+            c10 = Vector256.Load(c + ldc);
+            c11 = Vector256.Load(c + ldc + 8);
+            c20 = Vector256.Load(c + 2 * ldc);
+            c21 = Vector256.Load(c + 2 * ldc + 8);
+            c30 = Vector256.Load(c + 3 * ldc);
+            c31 = Vector256.Load(c + 3 * ldc + 8);
+            c40 = Vector256.Load(c + 4 * ldc);
+            c41 = Vector256.Load(c + 4 * ldc + 8);
+            c50 = Vector256.Load(c + 5 * ldc);
+            c51 = Vector256.Load(c + 5 * ldc + 8);
+            c60 = Vector256.Load(c + 6 * ldc);
+            c61 = Vector256.Load(c + 6 * ldc + 8);
+        }
+
+        float* a0 = a, a1 = a + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda, a6 = a5 + lda;
+        for (int i = 0; i < kc; i++, w += PanelWidth)
+        {
+            var w0 = Vector256.Load(w);
+            var w1 = Vector256.Load(w + 8);
+            var x = Vector256.Create(a0[i]);
+            c00 = Fma(x, w0, c00); c01 = Fma(x, w1, c01);
+            x = Vector256.Create(a1[i]);
+            c10 = Fma(x, w0, c10); c11 = Fma(x, w1, c11);
+            x = Vector256.Create(a2[i]);
+            c20 = Fma(x, w0, c20); c21 = Fma(x, w1, c21);
+            x = Vector256.Create(a3[i]);
+            c30 = Fma(x, w0, c30); c31 = Fma(x, w1, c31);
+            x = Vector256.Create(a4[i]);
+            c40 = Fma(x, w0, c40); c41 = Fma(x, w1, c41);
+            x = Vector256.Create(a5[i]);
+            c50 = Fma(x, w0, c50); c51 = Fma(x, w1, c51);
+            x = Vector256.Create(a6[i]);
+            c60 = Fma(x, w0, c60); c61 = Fma(x, w1, c61);
+        }
+
+        if (last)
+        {
+            var vlo = Vector256.Create(lo);
+            var vhi = Vector256.Create(hi);
+            c00 = Vector256.Min(Vector256.Max(c00, vlo), vhi);
+            c01 = Vector256.Min(Vector256.Max(c01, vlo), vhi);
+            c10 = Vector256.Min(Vector256.Max(c10, vlo), vhi);
+            c11 = Vector256.Min(Vector256.Max(c11, vlo), vhi);
+            c20 = Vector256.Min(Vector256.Max(c20, vlo), vhi);
+            c21 = Vector256.Min(Vector256.Max(c21, vlo), vhi);
+            c30 = Vector256.Min(Vector256.Max(c30, vlo), vhi);
+            c31 = Vector256.Min(Vector256.Max(c31, vlo), vhi);
+            c40 = Vector256.Min(Vector256.Max(c40, vlo), vhi);
+            c41 = Vector256.Min(Vector256.Max(c41, vlo), vhi);
+            c50 = Vector256.Min(Vector256.Max(c50, vlo), vhi);
+            c51 = Vector256.Min(Vector256.Max(c51, vlo), vhi);
+            c60 = Vector256.Min(Vector256.Max(c60, vlo), vhi);
+            c61 = Vector256.Min(Vector256.Max(c61, vlo), vhi);
+        }
+
+        c00.Store(c);
+        c01.Store(c + 8);
+        c10.Store(c + ldc);
+        c11.Store(c + ldc + 8);
+        c20.Store(c + 2 * ldc);
+        c21.Store(c + 2 * ldc + 8);
+        c30.Store(c + 3 * ldc);
+        c31.Store(c + 3 * ldc + 8);
+        c40.Store(c + 4 * ldc);
+        c41.Store(c + 4 * ldc + 8);
+        c50.Store(c + 5 * ldc);
+        c51.Store(c + 5 * ldc + 8);
+        c60.Store(c + 6 * ldc);
+        c61.Store(c + 6 * ldc + 8);
+    }
 
     /// <summary>
     /// The microkernel: a 6×16 tile of C in 12 registers, C = (bias or C) + A[6, kc] · W[kc, 16], clamped when

@@ -22,4 +22,17 @@ public sealed class FullyConnectedKernelTests
             new FullyConnectedOptions(act));
         AssertClose(expected.Data, Run(g, batch, x.Data), "fully connected");
     }
+
+    [TestMethod]
+    public void FullyConnected_wide_enough_to_split_over_ranges_of_units_matches_naive_loops()
+    {
+        var r = new Random(11);
+        var x = RandomNd(r, [3, 1000]);
+        var wt = RandomNd(r, [101, 1000]);
+        var bias = Random(r, 101);
+        var expected = FloatNaiveReference.FullyConnected(x, wt, bias, FusedActivation.Relu6);
+        var g = OneOp(OpType.FullyConnected, [Batch1(x.Shape)], [Constant("w", wt.Shape, wt.Data), Constant("b", [101], bias)], [1, 101],
+            new FullyConnectedOptions(FusedActivation.Relu6));
+        AssertClose(expected.Data, Run(g, 3, x.Data), "fully connected over unit ranges");
+    }
 }

@@ -49,6 +49,8 @@ public sealed unsafe class PackedGemmTests
     [DataRow(7, 37, 20, DisplayName = "ragged rows and columns")]
     [DataRow(13, 5, 300, DisplayName = "depth over two blocks, one narrow panel")]
     [DataRow(24, 48, 600, DisplayName = "three depth blocks, three panels")]
+    [DataRow(49, 37, 300, DisplayName = "49 rows (whole 7-row tiles with AVX-512), ragged panel, two depth blocks")]
+    [DataRow(14, 48, 600, DisplayName = "14 rows, three panels by panel, three depth blocks")]
     public void Matches_the_naive_product_plus_bias(int rows, int n, int k)
     {
         var r = new Random(rows * 1000 + n * 10 + k);
@@ -88,5 +90,32 @@ public sealed unsafe class PackedGemmTests
         Assert.AreEqual(3, gemm.Panels);
         Assert.AreEqual(33, gemm.N);
         Assert.AreEqual(4, gemm.K);
+    }
+
+    [TestMethod]
+    public void Seven_row_tiles_give_the_same_bits_as_six_row_tiles()
+    {
+        // 49 rows run as 7-row tiles (where the machine has AVX-512); 48 + 1 rows as 6-row tiles: each output sums the
+        // same products in the same order either way.
+        var r = new Random(5);
+        const int n = 40, k = 300;
+        var a = Random(r, 54 * k);
+        Array.Clear(a, 49 * k, 5 * k);
+        var gemm = new PackedGemm(Random(r, n * k), Random(r, n), n, k);
+        Assert.IsFalse(PackedGemm.UsesTallBlocks(48));
+        var tall = new float[49 * n];
+        var six = new float[49 * n];
+        fixed (float* pa = a)
+        fixed (float* pt = tall)
+        fixed (float* ps = six)
+            for (int k0 = 0; k0 < k; k0 += PackedGemm.DepthBlock)
+            {
+                int kc = Math.Min(PackedGemm.DepthBlock, k - k0);
+                gemm.RunBlock(pa + k0, k, 49, k0, kc, pt, 0, gemm.Panels, 0f, float.PositiveInfinity);
+                gemm.RunBlock(pa + k0, k, 48, k0, kc, ps, 0, gemm.Panels, 0f, float.PositiveInfinity);
+                gemm.RunBlock(pa + 48 * k + k0, k, 1, k0, kc, ps + 48 * n, 0, gemm.Panels, 0f, float.PositiveInfinity);
+            }
+
+        CollectionAssert.AreEqual(six, tall);
     }
 }
