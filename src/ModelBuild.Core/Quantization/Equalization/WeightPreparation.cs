@@ -17,9 +17,12 @@ public static class WeightPreparation
         options.PerChannel ? floatGraph
         : CrossLayerEqualization.Apply(floatGraph, samples is null ? null : ObservedChannelRanges.Measure(floatGraph, samples));
 
-    public static ModelGraph Quantize(ModelGraph equalized, CalibrationResult ranges, InputMeans means, QuantizationOptions options, InputMoments? moments = null)
+    public static ModelGraph Quantize(
+        ModelGraph equalized, CalibrationResult ranges, InputMeans means, QuantizationOptions options, InputMoments? moments = null, IEnumerable<float[]>? samples = null, LinearRangeMoments? linear = null)
     {
-        var rounded = moments is null || options.PerChannel ? equalized : AdaptiveRounding.Apply(equalized, moments);
+        var rounded = moments is null || options.PerChannel ? equalized
+            : samples is null || Environment.GetEnvironmentVariable("PT_SEQ") != "1" ? AdaptiveRounding.Apply(equalized, moments, linear)
+            : SequentialRounding.Apply(equalized, moments, linear, ranges, means, options, samples);
         return Quantizer.Quantize(options.CorrectBias ? BiasCorrection.Apply(rounded, means, options) : rounded, ranges, options);
     }
 
@@ -34,8 +37,9 @@ public static class WeightPreparation
         var equalized = Equalize(floatGraph, options, samples);
         var means = new InputMeans(equalized);
         var moments = options.PerChannel ? null : new InputMoments(equalized);
-        ITensorObserver also = moments is null ? means : new TensorObserverSet(means, moments);
+        var linear = options.PerChannel ? null : new LinearRangeMoments(equalized);
+        ITensorObserver also = moments is null ? means : new TensorObserverSet(means, moments, linear!);
         var ranges = Calibrator.Calibrate(equalized, samples, log, (settings ?? new CalibrationSettings()) with { AlsoObserve = also });
-        return (equalized, Quantize(equalized, ranges, means, options, moments));
+        return (equalized, Quantize(equalized, ranges, means, options, moments, samples, linear));
     }
 }
