@@ -24,44 +24,35 @@ public static class AdaptiveRounding
     private const int MaxSweeps = 8;
 
     /// <summary>
+    /// Added to H's diagonal as a fraction of its mean diagonal: a few photos and their crops leave H ill-conditioned, and
+    /// a search that trusts its near-null directions fits the samples, not the next input (docs/ACCURACY.md: 1-10 % measured).
+    /// </summary>
+    private const double Damping = 0.05;
+
+    /// <summary>
     /// The per-tensor scales tried, as fractions of max |w| / 127: the one with the least Σ dᵀ·H·d over the rows (nearest
     /// rounding) is kept, so a layer whose few large weights squeeze every other row into a few levels may clip them.
     /// </summary>
     private static readonly float[] ScaleFactors = [1f, 0.9f, 0.8f, 0.7f, 0.6f, 0.5f];
-
-    private static readonly float[] WideFactors = [1f, 0.9f, 0.8f, 0.7f, 0.6f, 0.5f, 0.4f, 0.3f, 0.25f, 0.2f, 0.15f, 0.1f];
 
     /// <summary>
     /// A copy of <paramref name="graph"/> whose weights with kept moments are replaced by their adaptively rounded levels.
     /// A layer seen at fewer positions than its row is long (a dense head: one per sample) keeps its weights: its H is
     /// rank-deficient and the rounding would fit the samples (measured: −3.5 dB on 01).
     /// </summary>
-    public static ModelGraph Apply(ModelGraph graph, InputMoments moments, LinearRangeMoments? linear = null)
+    public static ModelGraph Apply(ModelGraph graph, InputMoments moments)
     {
-        var nodes = graph.Nodes.Select(n => !IsRounded(n, moments) ? Copy(n)
-            : Rounded(graph, n, linear?.Of(n.Name) is { } perRow && Environment.GetEnvironmentVariable("PT_NOLIN") != "1" ? RoundingObjective.Of(perRow, moments.Of(n.Name)!.Row)
-                : RoundingObjective.Of(moments.Of(n.Name)!, IsCentred(graph, n))));
+        var nodes = graph.Nodes.Select(n =>
+        {
+            var copy = new Node(n.Name, n.Op, n.Inputs, n.Outputs, n.Options) { SourceLayer = n.SourceLayer, SourceClass = n.SourceClass };
+            if (BiasCorrection.IsCorrectable(n) && moments.Of(n.Name) is { } m && m.Count >= m.Row)
+                Round(copy, m, centred: !graph.Inputs.Contains(n.Inputs[0]!));
+            return copy;
+        });
         return new ModelGraph(graph.Name, graph.Inputs, graph.Outputs, nodes);
     }
 
-    /// <summary>Whether <see cref="Apply"/> rounds <paramref name="n"/>: a weighted layer with moments seen at enough positions.</summary>
-    internal static bool IsRounded(Node n, InputMoments moments) =>
-        BiasCorrection.IsCorrectable(n) && moments.Of(n.Name) is { } m && m.Count >= m.Row;
-
-    /// <summary>Centred objective and bias update, except for a layer reading the model input (bias correction leaves those alone too).</summary>
-    internal static bool IsCentred(ModelGraph graph, Node n) => !graph.Inputs.Contains(n.Inputs[0]!);
-
-    /// <summary>A copy of <paramref name="n"/> (a node of <paramref name="graph"/>) with its weights rounded for <paramref name="objective"/>.</summary>
-    internal static Node Rounded(ModelGraph graph, Node n, RoundingObjective objective)
-    {
-        var copy = Copy(n);
-        Round(copy, objective, IsCentred(graph, n));
-        return copy;
-    }
-
-    private static Node Copy(Node n) => new(n.Name, n.Op, n.Inputs, n.Outputs, n.Options) { SourceLayer = n.SourceLayer, SourceClass = n.SourceClass };
-
-    private static void Round(Node n, RoundingObjective o, bool centred)
+    private static void Round(Node n, LayerMoments m, bool centred)
     {
         var w = n.Inputs[1]!;
         var data = (float[])w.FloatData.Clone();
@@ -69,19 +60,17 @@ public static class AdaptiveRounding
         float maxAbs = MathF.Abs(TensorPrimitives.MaxMagnitude(data));
         if (!(maxAbs > 0)) return;
         int pinned = Array.FindIndex(data, v => MathF.Abs(v) == maxAbs);
-        bool depthwise = n.Op == OpType.DepthwiseConv2D;
+        bool depthwise = m.Groups > 1 || n.Op == OpType.DepthwiseConv2D;
         int rows = depthwise ? w.Shape[^1] : w.Shape[0];
-        int row = o.Row;
+        int row = m.Row;
         if (rows * row != data.Length) return;
         var shift = new double[rows];
+        var h = new double[m.Groups][];
+        var mean = new double[m.Groups][];
+        for (int g = 0; g < m.Groups; g++) (h[g], mean[g]) = Hessian(m, g, centred);
 
         int At(int r, int k) => depthwise ? k * rows + r : r * row + k;
-        var linear = new double[rows][];
-        CoreParallel.ForRanges(rows, (r0, r1) =>
-        {
-            for (int r = r0; r < r1; r++) (linear[r], shift[r]) = o.Linear(data, Enumerable.Range(0, row).Select(k => At(r, k)).ToArray(), depthwise ? r : 0);
-        }, (long)row * row);
-        float scale = ChooseScale(data, rows, row, At, maxAbs, o.HessianOf, linear, o.H.Length > 1 && !depthwise && Environment.GetEnvironmentVariable("PT_WIDE") == "1" ? WideFactors : ScaleFactors);
+        float scale = ChooseScale(data, rows, row, At, maxAbs, r => h[depthwise ? r : 0]);
 
         CoreParallel.ForRanges(rows, (r0, r1) =>
         {
@@ -89,7 +78,8 @@ public static class AdaptiveRounding
             for (int r = r0; r < r1; r++)
             {
                 for (int k = 0; k < row; k++) at[k] = At(r, k);
-                shift[r] += RoundRow(data, at, scale, pinned, o.HessianOf(r), o.MeanOf(r), linear[r]);
+                int g = depthwise ? r : 0;
+                shift[r] = RoundRow(data, at, scale, pinned, h[g], mean[g]);
             }
         }, (long)row * row);
 
@@ -103,12 +93,28 @@ public static class AdaptiveRounding
         else n.Inputs.Add(corrected);
     }
 
+    /// <summary>H = E[p·pᵀ] (minus E[p]·E[p]ᵀ when centred) plus the damping, and E[p].</summary>
+    private static (double[] H, double[] Mean) Hessian(LayerMoments m, int group, bool centred)
+    {
+        int row = m.Row;
+        var h = m.Second(group);
+        var mean = m.Mean(group);
+        if (centred)
+            for (int i = 0; i < row; i++)
+                for (int j = 0; j < row; j++) h[i * row + j] -= mean[i] * mean[j];
+        double diagonal = 0;
+        for (int i = 0; i < row; i++) diagonal += h[i * row + i];
+        double damping = Damping * Math.Max(diagonal / row, 1e-12);
+        for (int i = 0; i < row; i++) h[i * row + i] += damping;
+        return (h, mean);
+    }
+
     /// <summary>The candidate scale (<see cref="ScaleFactors"/>) whose nearest rounding has the least Σ dᵀ·H·d over the rows.</summary>
-    private static float ChooseScale(float[] data, int rows, int row, Func<int, int, int> at, float maxAbs, Func<int, double[]> h, double[][] linear, float[] factors)
+    private static float ChooseScale(float[] data, int rows, int row, Func<int, int, int> at, float maxAbs, Func<int, double[]> h)
     {
         double best = double.PositiveInfinity;
         float chosen = QuantParamMath.SymmetricScale(maxAbs);
-        foreach (var f in factors)
+        foreach (var f in ScaleFactors)
         {
             float candidate = QuantParamMath.SymmetricScale(maxAbs * f);
             var errors = new double[rows];
@@ -118,7 +124,7 @@ public static class AdaptiveRounding
                 for (int r = r0; r < r1; r++)
                 {
                     for (int k = 0; k < row; k++) index[k] = at(r, k);
-                    errors[r] = RowError(data, index, candidate, h(r), linear[r]);
+                    errors[r] = RowError(data, index, candidate, h(r));
                 }
             }, (long)row * row);
             double total = errors.Sum();
@@ -128,8 +134,8 @@ public static class AdaptiveRounding
         return chosen;
     }
 
-    /// <summary>dᵀ·H·d + 2·bᵀ·d of nearest rounding at <paramref name="scale"/>.</summary>
-    private static double RowError(float[] data, int[] at, float scale, double[] h, double[] b)
+    /// <summary>dᵀ·H·d of nearest rounding at <paramref name="scale"/>.</summary>
+    private static double RowError(float[] data, int[] at, float scale, double[] h)
     {
         int row = at.Length;
         var d = new double[row];
@@ -139,14 +145,14 @@ public static class AdaptiveRounding
         {
             double s = 0;
             for (int j = 0; j < row; j++) s += h[i * row + j] * d[j];
-            e += (s + 2 * b[i]) * d[i];
+            e += s * d[i];
         }
 
         return e;
     }
 
     /// <summary>Rounds the weights at <paramref name="at"/> in place to their chosen levels; returns Σ d·E[p], the mean output shift.</summary>
-    private static double RoundRow(float[] data, int[] at, float scale, int pinned, double[] h, double[] mean, double[] b)
+    private static double RoundRow(float[] data, int[] at, float scale, int pinned, double[] h, double[] mean)
     {
         int row = at.Length;
         var q = new int[row];
@@ -157,11 +163,11 @@ public static class AdaptiveRounding
             d[k] = q[k] * (double)scale - data[at[k]];
         }
 
-        // g = H·d + b: the gradient of dᵀ·H·d / 2 + bᵀ·d, kept up to date as weights flip.
+        // g = H·d: the gradient of dᵀ·H·d / 2, kept up to date as weights flip.
         var g = new double[row];
         for (int i = 0; i < row; i++)
         {
-            double s = b[i];
+            double s = 0;
             for (int j = 0; j < row; j++) s += h[i * row + j] * d[j];
             g[i] = s;
         }

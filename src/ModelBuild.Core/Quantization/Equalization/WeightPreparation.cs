@@ -17,12 +17,9 @@ public static class WeightPreparation
         options.PerChannel ? floatGraph
         : CrossLayerEqualization.Apply(floatGraph, samples is null ? null : ObservedChannelRanges.Measure(floatGraph, samples));
 
-    public static ModelGraph Quantize(
-        ModelGraph equalized, CalibrationResult ranges, InputMeans means, QuantizationOptions options, InputMoments? moments = null, IEnumerable<float[]>? samples = null, LinearRangeMoments? linear = null)
+    public static ModelGraph Quantize(ModelGraph equalized, CalibrationResult ranges, InputMeans means, QuantizationOptions options, InputMoments? moments = null)
     {
-        var rounded = moments is null || options.PerChannel ? equalized
-            : samples is null || Environment.GetEnvironmentVariable("PT_SEQ") != "1" ? AdaptiveRounding.Apply(equalized, moments, linear)
-            : SequentialRounding.Apply(equalized, moments, linear, ranges, means, options, samples);
+        var rounded = moments is null || options.PerChannel ? equalized : AdaptiveRounding.Apply(equalized, moments);
         return Quantizer.Quantize(options.CorrectBias ? BiasCorrection.Apply(rounded, means, options) : rounded, ranges, options);
     }
 
@@ -37,9 +34,8 @@ public static class WeightPreparation
         var equalized = Equalize(floatGraph, options, samples);
         var means = new InputMeans(equalized);
         var moments = options.PerChannel ? null : new InputMoments(equalized);
-        var linear = options.PerChannel ? null : new LinearRangeMoments(equalized);
-        ITensorObserver also = moments is null ? means : new TensorObserverSet(means, moments, linear!);
+        ITensorObserver also = moments is null ? means : new TensorObserverSet(means, moments);
         var ranges = Calibrator.Calibrate(equalized, samples, log, (settings ?? new CalibrationSettings()) with { AlsoObserve = also });
-        return (equalized, Quantize(equalized, ranges, means, options, moments, samples, linear));
+        return (equalized, Quantize(equalized, ranges, means, options, moments));
     }
 }
