@@ -168,11 +168,11 @@ public sealed class CrossLayerEqualizationTests
 
     /// <summary>
     /// docs/ACCURACY.md's per-tensor table (held-out photos, both folds): equalized, adaptively rounded and
-    /// bias-corrected, measured 01 15.1, 02 14.1, 06 26.3 dB (11.7, 6.0, 22.2 before adaptive rounding).
+    /// bias-corrected, measured 01 15.1, 02 14.0 (14.1 before the blocked moments), 06 26.3 dB (11.7, 6.0, 22.2 before adaptive rounding).
     /// </summary>
     [TestMethod]
     [DataRow("01_st_mobilenet_v2_0.35_224_food101_k2.8.h5", 15.1)]
-    [DataRow("02_keras_apps_mobilenet_v1_0.25_224_imagenet_k2.8.h5", 14.1)]
+    [DataRow("02_keras_apps_mobilenet_v1_0.25_224_imagenet_k2.8.h5", 14.0)]
     [DataRow("06_teachable_machine_nested_mobilenetv2_k2.4.h5", 26.3)]
     public void Per_tensor_MobileNet_keeps_its_measured_SQNR_on_held_out_photos(string model, double measuredDb)
     {
