@@ -43,12 +43,12 @@ internal sealed unsafe class Conv2DKernel
             return;
         }
 
-        var geometry = new Geometry(h, w, oh, ow, PadBefore(h, oh, _kh, _sh, _dh), PadBefore(w, ow, _kw, _sw, _dw));
+        var geometry = Geometry.Of(h, w, oh, ow, _kh, _kw, _sh, _sw, _dh, _dw);
         bool direct = _kh == 1 && _kw == 1 && _sh == 1 && _sw == 1 && geometry.PadTop == 0 && geometry.PadLeft == 0 && oh == h && ow == w;
         int rows = batch * oh * ow;
         var split = WorkSplit.For(rows, _gemm.Panels);
         var (lo, hi) = Activations.Range(_activation);
-        if (!direct && split.PanelGroups > 1 && (long)RoundUpRows(rows) * _gemm.K <= MaxWholeFloats)
+        if (!direct && split.PanelGroups > 1 && (long)PackedGemm.RowsPadded(rows) * _gemm.K <= MaxWholeFloats)
         {
             RunPackedOnce(input, geometry, rows, output, split, lo, hi);
             return;
@@ -97,8 +97,6 @@ internal sealed unsafe class Conv2DKernel
 
     [ThreadStatic] private static float[]? s_whole;
 
-    private static int RoundUpRows(int rows) => (rows + PackedGemm.RowBlock - 1) / PackedGemm.RowBlock * PackedGemm.RowBlock;
-
     /// <summary>
     /// Layers with few rows split their panels over several jobs; rather than every job packing the same rows again,
     /// the whole im2col matrix [rows, K] is packed once (in parallel by rows), then the jobs multiply it. Each output
@@ -106,7 +104,7 @@ internal sealed unsafe class Conv2DKernel
     /// </summary>
     private void RunPackedOnce(float[] input, Geometry geometry, int rows, float[] output, WorkSplit split, float lo, float hi)
     {
-        int k = _gemm.K, rowBlocks = RoundUpRows(rows) / PackedGemm.RowBlock;
+        int k = _gemm.K, rowBlocks = PackedGemm.RowsPadded(rows) / PackedGemm.RowBlock;
         var whole = s_whole;
         if (whole is null || whole.Length < (long)rowBlocks * PackedGemm.RowBlock * k) s_whole = whole = new float[rowBlocks * PackedGemm.RowBlock * k];
         CoreParallel.ForRanges(rowBlocks, (from, to) =>
@@ -147,7 +145,12 @@ internal sealed unsafe class Conv2DKernel
         return total / 2;
     }
 
-    private readonly record struct Geometry(int H, int W, int OH, int OW, int PadTop, int PadLeft);
+    /// <summary>Input and output sizes of one image and the padding before the data, as the convolution kernels index them.</summary>
+    internal readonly record struct Geometry(int H, int W, int OH, int OW, int PadTop, int PadLeft)
+    {
+        public static Geometry Of(int h, int w, int oh, int ow, int kh, int kw, int sh, int sw, int dh, int dw) =>
+            new(h, w, oh, ow, PadBefore(h, oh, kh, sh, dh), PadBefore(w, ow, kw, sw, dw));
+    }
 
     /// <summary>1×1 stride 1: row r of A is input pixel r; copies depth [k0, k0+kc) of <paramref name="mc"/> rows, zero rows up to a whole row block.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

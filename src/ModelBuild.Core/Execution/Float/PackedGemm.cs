@@ -13,6 +13,9 @@ internal sealed unsafe class PackedGemm
 {
     public const int PanelWidth = 16;
     public const int RowBlock = 6;
+
+    /// <summary><paramref name="rows"/> rounded up to whole <see cref="RowBlock"/>s: the rows of A a caller lays out (zero past the last row).</summary>
+    public static int RowsPadded(int rows) => (rows + RowBlock - 1) / RowBlock * RowBlock;
     public const int DepthBlock = 256;
 
     private readonly float[] _packed;

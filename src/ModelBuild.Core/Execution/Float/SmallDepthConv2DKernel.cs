@@ -47,7 +47,7 @@ internal sealed unsafe class SmallDepthConv2DKernel
     /// <summary>Runs over NHWC input [batch, h, w, cin] into [batch, oh, ow, cout] (SAME or VALID padding, implied by the sizes).</summary>
     public void Run(float[] input, int batch, int h, int w, float[] output, int oh, int ow)
     {
-        var g = new Geometry(h, w, oh, ow, Conv2DKernel.PadBefore(h, oh, _kh, _sh, _dh), Conv2DKernel.PadBefore(w, ow, _kw, _sw, _dw));
+        var g = Conv2DKernel.Geometry.Of(h, w, oh, ow, _kh, _kw, _sh, _sw, _dh, _dw);
         CoreParallel.ForRanges(batch * oh, (from, to) =>
         {
             fixed (float* x = input)
@@ -57,11 +57,9 @@ internal sealed unsafe class SmallDepthConv2DKernel
         }, (long)ow * _cout * _kh * _kw * _cin);
     }
 
-    private readonly record struct Geometry(int H, int W, int OH, int OW, int PadTop, int PadLeft);
-
     /// <summary>Output row <paramref name="row"/> (image row·oh + oy) into <paramref name="dst"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Row(float* x, Geometry g, int row, float* dst)
+    private void Row(float* x, Conv2DKernel.Geometry g, int row, float* dst)
     {
         int b = row / g.OH, oy = row % g.OH, iy0 = oy * _sh - g.PadTop;
         float* img = x + (long)b * g.H * g.W * _cin;

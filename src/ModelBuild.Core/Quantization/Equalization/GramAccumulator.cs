@@ -17,12 +17,17 @@ internal sealed unsafe class GramAccumulator
     /// <summary>Vectors per chunk: one depth block of the product, so a packed panel (16 KiB) stays in L1.</summary>
     public const int Chunk = PackedGemm.DepthBlock;
 
-    private readonly int panels;
+    private readonly int panels, rowsPadded;
+
+    /// <summary>The product's bias: none (zeros for whole panels).</summary>
+    private readonly float[] zeros;
 
     public GramAccumulator(int row)
     {
         Row = row;
         panels = (row + PackedGemm.PanelWidth - 1) / PackedGemm.PanelWidth;
+        rowsPadded = PackedGemm.RowsPadded(row);
+        zeros = new float[panels * PackedGemm.PanelWidth];
     }
 
     /// <summary>The vector length.</summary>
@@ -60,16 +65,15 @@ internal sealed unsafe class GramAccumulator
     {
         if (n <= 0) return;
         if (n > Chunk) throw new ArgumentOutOfRangeException(nameof(n), n, $"At most {Chunk} vectors per chunk.");
-        int row = Row, rowsPadded = (row + PackedGemm.RowBlock - 1) / PackedGemm.RowBlock * PackedGemm.RowBlock;
+        int row = Row;
         var pool = ArrayPool<float>.Shared;
         // A = Xᵀ (rowsPadded × Chunk, lda Chunk), B = X packed in panels [panel][Chunk][16], C = XᵀX (row × row).
         var a = pool.Rent(rowsPadded * Chunk);
         var packed = pool.Rent(panels * Chunk * PackedGemm.PanelWidth);
         var c = pool.Rent(row * row);
-        var zeros = pool.Rent(panels * PackedGemm.PanelWidth);
         try
         {
-            Pack(x, n, a, packed, zeros);
+            Pack(x, n, a, packed);
             for (int i = 0; i < row; i++) sum[i] += TensorPrimitives.Sum(a.AsSpan(i * Chunk, n));
             fixed (float* pa = a, pb = packed, pc = c, pz = zeros)
             {
@@ -96,16 +100,13 @@ internal sealed unsafe class GramAccumulator
             pool.Return(a);
             pool.Return(packed);
             pool.Return(c);
-            pool.Return(zeros);
         }
     }
 
     /// <summary>Xᵀ into <paramref name="a"/> (zero past the last row) and X into 16-column panels (zero past the last column).</summary>
-    private void Pack(float[] x, int n, float[] a, float[] packed, float[] zeros)
+    private void Pack(float[] x, int n, float[] a, float[] packed)
     {
         int row = Row, width = PackedGemm.PanelWidth;
-        Array.Clear(zeros, 0, panels * width);
-        int rowsPadded = (row + PackedGemm.RowBlock - 1) / PackedGemm.RowBlock * PackedGemm.RowBlock;
         Array.Clear(a, row * Chunk, (rowsPadded - row) * Chunk);
         for (int k = 0; k < n; k++)
         {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using ModelBuild.Core.Execution;
 using ModelBuild.Core.Execution.Float;
 using ModelBuild.Core.Graph;
@@ -64,11 +65,13 @@ public sealed class LayerMoments
     private readonly double[][] sum;
     private readonly double[][] cross;
     private readonly int[] sampled = [];
+    private readonly GramAccumulator gram;
 
     private LayerMoments(Node n, bool depthwise, int row, int groups)
     {
         this.depthwise = depthwise;
         Row = row;
+        gram = new GramAccumulator(row);
         sum = Enumerable.Range(0, groups).Select(_ => new double[row]).ToArray();
         cross = Enumerable.Range(0, groups).Select(_ => new double[row * row]).ToArray();
         if (n.Op == OpType.FullyConnected) return;
@@ -150,7 +153,7 @@ public sealed class LayerMoments
         if (outHeight == 0)
         {
             if (size != Row) return;
-            new GramAccumulator(Row).Add(values, batch, sum[0], cross[0]);
+            gram.Add(values, batch, sum[0], cross[0]);
             Count += batch;
             return;
         }
@@ -168,32 +171,30 @@ public sealed class LayerMoments
     /// <summary>The receptive-field patches of one sample at the sampled positions, <see cref="GramAccumulator.Chunk"/> at a time.</summary>
     private void AddPatches(ReadOnlySpan<float> x)
     {
-        var gram = new GramAccumulator(Row);
-        var chunk = new float[GramAccumulator.Chunk * Row];
-        for (int start = 0; start < sampled.Length; start += GramAccumulator.Chunk)
+        var chunk = ArrayPool<float>.Shared.Rent(GramAccumulator.Chunk * Row);
+        try
         {
-            int n = Math.Min(GramAccumulator.Chunk, sampled.Length - start);
-            Array.Clear(chunk, 0, n * Row);
-            for (int k = 0; k < n; k++) Patch(x, sampled[start + k], chunk.AsSpan(k * Row, Row));
-            gram.AddChunk(chunk, n, sum[0], cross[0]);
+            for (int start = 0; start < sampled.Length; start += GramAccumulator.Chunk)
+            {
+                int n = Math.Min(GramAccumulator.Chunk, sampled.Length - start);
+                Array.Clear(chunk, 0, n * Row);
+                for (int k = 0; k < n; k++) Patch(x, sampled[start + k], chunk.AsSpan(k * Row, Row));
+                gram.AddChunk(chunk, n, sum[0], cross[0]);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(chunk);
         }
     }
 
     /// <summary>The patch [kh, kw, c] of output position <paramref name="at"/> into the zeroed <paramref name="patch"/> (padding taps stay 0).</summary>
     private void Patch(ReadOnlySpan<float> x, int at, Span<float> patch)
     {
-        int oy = at / outWidth, ox = at % outWidth;
         for (int ky = 0; ky < kh; ky++)
-        {
-            int iy = oy * strideH - top + ky * dilationH;
-            if (iy < 0 || iy >= height) continue;
             for (int kx = 0; kx < kw; kx++)
-            {
-                int ix = ox * strideW - left + kx * dilationW;
-                if (ix < 0 || ix >= width) continue;
-                x.Slice((iy * width + ix) * channels, channels).CopyTo(patch.Slice((ky * kw + kx) * channels, channels));
-            }
-        }
+                if (TapOffset(at, ky, kx) is var from and >= 0)
+                    x.Slice(from, channels).CopyTo(patch.Slice((ky * kw + kx) * channels, channels));
     }
 
     /// <summary>Input offset of tap (<paramref name="ky"/>, <paramref name="kx"/>) at output position <paramref name="at"/>, or −1 where it reads padding.</summary>
