@@ -22,17 +22,20 @@ public sealed class CancellationBuildTests
     [TestMethod]
     public void CtrlC_during_calibration_cancels_the_build_keeps_no_partial_output_and_the_next_build_reruns_and_succeeds()
     {
-        // MobileNet 224×224 calibrated on 300 samples: ~2 s of calibration here, so the interrupt lands mid-calibration.
-        var project = TestProject.Create(SdkStyle.ProjectSdk, ("mobilenet.h5", "BudgetMiB=\"0.2\" CalibrationSamples=\"300\" EdgeTpu=\"Off\""));
+        // MobileNet 224×224 calibrated on 120 samples (synthetic: no calibration data), interrupted at its first progress
+        // line (a tenth of the samples done), so the interrupt lands mid-calibration however fast or loaded the machine.
+        const int samples = 120;
+        var project = TestProject.Create(SdkStyle.ProjectSdk, ("mobilenet.h5", $"BudgetMiB=\"0.2\" CalibrationSamples=\"{samples}\" EdgeTpu=\"Off\""));
         project.AddSharedModel(MobileNet, "mobilenet.h5");
 
         DotNetResult cancelled;
         TimeSpan stopped;
         using (var build = project.StartBuild(ownProcessGroup: true))
         {
-            Assert.IsTrue(build.WaitForOutput("ModelBuild: mobilenet.h5: calibrating with up to 300 samples", TimeSpan.FromMinutes(5)),
+            Assert.IsTrue(build.WaitForOutput($"ModelBuild: mobilenet.h5: calibrating with up to {samples} samples", TimeSpan.FromMinutes(5)),
                 "ConvertInt8 never started calibrating:\n" + TestProject.Tail(build.Output));
-            Thread.Sleep(200); // into the calibration loop (300 samples take seconds)
+            Assert.IsTrue(build.WaitForOutput($"/{samples} samples, ", TimeSpan.FromMinutes(5)),
+                "calibration reported no progress:\n" + TestProject.Tail(build.Output));
             var clock = Stopwatch.StartNew();
             build.Interrupt(); // Ctrl+C in a terminal: SIGINT to dotnet and every process of its job
             cancelled = build.WaitForExit(TimeSpan.FromMinutes(5));
@@ -55,7 +58,7 @@ public sealed class CancellationBuildTests
                               + next.Output.Split('\n').FirstOrDefault(l => l.Contains("calibrated on", StringComparison.Ordinal))?.Trim());
         CollectionAssert.AreEqual(new[] { "ConvertInt8", "CompileEdgeTpu", "EmitCombos" }, next.PipelineTasksRun.ToArray(),
             "the interrupted step and those after it rerun; the finished CutModel does not");
-        TestProject.AssertOutputContains(next, "calibrated on 300 samples", "calibration ran in full");
+        TestProject.AssertOutputContains(next, $"calibrated on {samples} samples", "calibration ran in full");
         var meta = project.Meta("mobilenet");
         Assert.IsGreaterThanOrEqualTo(2, meta.SegmentCount);
         foreach (var m in meta.Models)
