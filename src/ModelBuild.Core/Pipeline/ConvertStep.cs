@@ -50,20 +50,20 @@ public static class ConvertStep
         log.Progress($"{name}: calibrated on {sampleSet.Describe()} and quantized in {clock.Elapsed.TotalSeconds:F1} s");
         cancel.ThrowIfCancellationRequested();
         // Calibration gave its executor's memory back (ReleaseMemory); quantization's copies are garbage now, and the
-        // report below packs a float executor of its own, as large as the model: collected, and returned, before it.
-        MemoryRelease.ReturnToSystem();
+        // report below packs a float executor of its own, as large as the model, into the memory they free.
+        MemoryRelease.FreeGarbage();
         var reportClock = Stopwatch.StartNew();
         var accuracy = AccuracyEvaluator.Evaluate(graph, int8, sampleSet.Evaluation, sampleSet.EvaluationHeldOut, settings.MinSqnrDb);
         log.Progress($"{name}: compared int8 with float on {sampleSet.Evaluation.Count} samples in {reportClock.Elapsed.TotalSeconds:F1} s");
         cancel.ThrowIfCancellationRequested();
-        // The float model and the report's float executor (together about twice the .h5) are done with: free them
-        // now, so the model store's write buffers reuse that memory instead of raising the peak.
+        // The float model and the report's float executor (together about twice the .h5) are done with: freed and their
+        // memory given back now (kept committed, the model store's write buffers came on top of it rather than into it).
         graph = null!;
         MemoryRelease.ReturnToSystem();
         using var staging = StagingDirectory.For(work.StoreDirectory);
         var models = ModelStore.Write(int8, plan, staging.Path, log, settings.ModelFile, cancel);
         // The written models' buffers (about twice the store's 165 MB for ResNet101) are garbage now, and the chains
-        // below read every model back: collected in between rather than piled up.
+        // below read every model back: collected and given back in between rather than piled up.
         MemoryRelease.ReturnToSystem();
         reportClock.Restart();
         var chains = ChainAccuracy.Evaluate(staging.Path, plan, int8.Inputs[0].Quant!, sampleSet.Evaluation, accuracy, cancel);
@@ -76,7 +76,8 @@ public static class ConvertStep
         staging.Commit();
         log.Progress($"{name}: wrote {models.Count} int8 models in {clock.Elapsed.TotalSeconds:F1} s; int8 vs float {AccuracyWarning.Summary(accuracy.Report)}");
         int8 = null!;
-        // The chains' executors and the models read back: collected before the next step (the Edge TPU check reads the store again).
+        // The chains' executors and the models read back: collected before the next step (the Edge TPU check reads the
+        // store again), and the step's memory given back to the node that runs the rest of the build.
         MemoryRelease.ReturnToSystem();
         return models;
     }
