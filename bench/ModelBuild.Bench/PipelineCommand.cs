@@ -60,9 +60,9 @@ internal static class PipelineCommand
 
         public void Progress(string message) => Console.WriteLine($"{Stamp()} {message}");
 
-        /// <summary>Time since the start, the process's CPU time and time in the JIT so far, its resident memory and the managed heap's size.</summary>
+        /// <summary>Time since the start, the process's CPU time and time in the JIT so far, its resident memory, the managed heap's size and the memory the GC had committed at its last collection.</summary>
         private string Stamp() =>
             $"[{clock.Elapsed.TotalSeconds,6:F2} s, CPU {Environment.CpuUsage.TotalTime.TotalSeconds,6:F2} s, JIT {System.Runtime.JitInfo.GetCompilationTime().TotalSeconds,5:F2} s, " +
-            $"RSS {Environment.WorkingSet / 1048576,5} MiB, heap {GC.GetTotalMemory(false) / 1048576,5} MiB]";
+            $"RSS {Environment.WorkingSet / 1048576,5} MiB, heap {GC.GetTotalMemory(false) / 1048576,5} MiB, committed {GC.GetGCMemoryInfo(GCKind.Any).TotalCommittedBytes / 1048576,5} MiB]";
     }
 }

@@ -44,26 +44,27 @@ public static class ConvertStep
         {
             ObserverFactory = RangeEstimators.Factory(settings.RangeEstimator),
             ExpectedSamples = CalibrationDataLoader.ExpectedCount(settings.CalibrationData, options),
+            ReleaseMemory = true,
         });
         floatGraph = null!;
         log.Progress($"{name}: calibrated on {sampleSet.Describe()} and quantized in {clock.Elapsed.TotalSeconds:F1} s");
         cancel.ThrowIfCancellationRequested();
-        // The calibration executor's packed weights (as large as the model) are garbage once calibration is done; the
-        // report below packs its own float executor, and the two together set the build's peak memory.
-        ReleaseGarbage();
+        // Calibration gave its executor's memory back (ReleaseMemory); quantization's copies are garbage now, and the
+        // report below packs a float executor of its own, as large as the model, into the memory they free.
+        MemoryRelease.FreeGarbage();
         var reportClock = Stopwatch.StartNew();
         var accuracy = AccuracyEvaluator.Evaluate(graph, int8, sampleSet.Evaluation, sampleSet.EvaluationHeldOut, settings.MinSqnrDb);
         log.Progress($"{name}: compared int8 with float on {sampleSet.Evaluation.Count} samples in {reportClock.Elapsed.TotalSeconds:F1} s");
         cancel.ThrowIfCancellationRequested();
-        // The float model and the report's float executor (together about twice the .h5) are done with: free them
-        // now, so the model store's write buffers reuse that memory instead of raising the peak.
+        // The float model and the report's float executor (together about twice the .h5) are done with: freed and their
+        // memory given back now (kept committed, the model store's write buffers came on top of it rather than into it).
         graph = null!;
-        ReleaseGarbage();
+        MemoryRelease.ReturnToSystem();
         using var staging = StagingDirectory.For(work.StoreDirectory);
         var models = ModelStore.Write(int8, plan, staging.Path, log, settings.ModelFile, cancel);
         // The written models' buffers (about twice the store's 165 MB for ResNet101) are garbage now, and the chains
-        // below read every model back: collected in between rather than piled up.
-        ReleaseGarbage();
+        // below read every model back: collected and given back in between rather than piled up.
+        MemoryRelease.ReturnToSystem();
         reportClock.Restart();
         var chains = ChainAccuracy.Evaluate(staging.Path, plan, int8.Inputs[0].Quant!, sampleSet.Evaluation, accuracy, cancel);
         log.Progress($"{name}: ran {chains.Count} chains of written models in {reportClock.Elapsed.TotalSeconds:F1} s");
@@ -75,11 +76,9 @@ public static class ConvertStep
         staging.Commit();
         log.Progress($"{name}: wrote {models.Count} int8 models in {clock.Elapsed.TotalSeconds:F1} s; int8 vs float {AccuracyWarning.Summary(accuracy.Report)}");
         int8 = null!;
-        // The chains' executors and the models read back: collected before the next step (the Edge TPU check reads the store again).
-        ReleaseGarbage();
+        // The chains' executors and the models read back: collected before the next step (the Edge TPU check reads the
+        // store again), and the step's memory given back to the node that runs the rest of the build.
+        MemoryRelease.ReturnToSystem();
         return models;
     }
-
-    /// <summary>One full blocking collection (tens of milliseconds with what is still alive at these points).</summary>
-    private static void ReleaseGarbage() => GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
 }

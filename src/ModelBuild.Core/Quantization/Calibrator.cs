@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using ModelBuild.Core.Diagnostics;
 using ModelBuild.Core.Execution;
 using ModelBuild.Core.Graph;
@@ -19,6 +20,17 @@ public static class Calibrator
 
     public static CalibrationResult Calibrate(ModelGraph floatGraph, IEnumerable<float[]> samples, IBuildLog log, CalibrationSettings settings)
     {
+        var result = Pass(floatGraph, samples, log, settings);
+        // The pass's executor (packed weights as large as the model, activation buffers) is unreachable now that Pass
+        // has returned; what follows a build's calibration (quantization) would otherwise allocate on top of it.
+        if (settings.ReleaseMemory) MemoryRelease.ReturnToSystem();
+        return result;
+    }
+
+    /// <summary>The float pass, in its own frame so that nothing of its executor stays reachable once it returns.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static CalibrationResult Pass(ModelGraph floatGraph, IEnumerable<float[]> samples, IBuildLog log, CalibrationSettings settings)
+    {
         if (floatGraph.Inputs.Count != 1)
             throw new ModelBuildException("MB3010", null, $"model '{floatGraph.Name}' has {floatGraph.Inputs.Count} inputs; calibration supports single-input models.");
         var input = floatGraph.Inputs[0];
@@ -31,6 +43,7 @@ public static class Calibrator
         var clock = Stopwatch.StartNew();
         var lastReport = TimeSpan.Zero;
         int reportedTenths = 0;
+        var garbage = settings.ReleaseMemory ? MemoryRelease.ForStream() : null;
 
         void Flush()
         {
@@ -39,6 +52,7 @@ public static class Calibrator
             executor.Run(new Dictionary<Tensor, float[]> { [input] = data }, inBatch, settings.AlsoObserve is { } also ? new TensorObserverSet(observer, also) : observer);
             count += inBatch;
             inBatch = 0;
+            garbage?.Check();
             if (settings.ExpectedSamples is int total and > 0)
             {
                 // Every tenth of the total at most: ten lines however many samples, however fast.
@@ -139,4 +153,12 @@ public sealed record CalibrationSettings
 
     /// <summary>The samples the source will give, when known: progress is then "done/total" at each tenth of it.</summary>
     public int? ExpectedSamples { get; init; }
+
+    /// <summary>
+    /// For a build in a long-lived process (ConvertInt8 in an MSBuild node): the samples' garbage (decoded images,
+    /// resized samples: about 1 MB per image) is collected every <see cref="MemoryRelease.StreamGarbageBytes"/>, and
+    /// the pass's float executor is collected and its memory given back to the system when the pass ends. A few
+    /// full collections, milliseconds each; off by default (tests and tools calibrating many small models).
+    /// </summary>
+    public bool ReleaseMemory { get; init; }
 }

@@ -174,6 +174,21 @@ public sealed class CalibratorTests
     }
 
     [TestMethod]
+    [DoNotParallelize] // looks at the process's last full collection
+    public void Releasing_memory_ends_the_pass_with_a_full_collection_and_keeps_the_ranges()
+    {
+        var samples = new[] { new[] { -3f, 0f, 1f, 2f }, new[] { 0.5f, 0.5f, 4f, -1f }, new[] { 0f, 0f, 0f, 0f } };
+        var plain = Calibrator.Calibrate(AddRelu(), samples, new RecordingBuildLog());
+        long before = GC.GetGCMemoryInfo(GCKind.FullBlocking).Index;
+        var released = Calibrator.Calibrate(AddRelu(), samples, new RecordingBuildLog(), new CalibrationSettings { ReleaseMemory = true });
+        var last = GC.GetGCMemoryInfo(GCKind.FullBlocking);
+
+        Assert.IsGreaterThan(before, last.Index, "a full blocking collection ran after the pass");
+        Assert.AreEqual(3, released.SampleCount);
+        CollectionAssert.AreEquivalent(plain.Ranges.ToList(), released.Ranges.ToList());
+    }
+
+    [TestMethod]
     public void A_wrong_sample_size_is_MB3011()
     {
         var e = Assert.ThrowsExactly<ModelBuildException>(() => Calibrator.Calibrate(AddRelu(), [new float[5]], new RecordingBuildLog()));
