@@ -4,8 +4,8 @@ namespace ModelBuild.Core.Execution;
 
 /// <summary>
 /// The one way the engine's kernels run work in parallel: a fork-join team of (cores − 1) dedicated background
-/// threads plus the calling thread, which share the jobs through one counter. Idle team threads spin briefly for
-/// the next layer, then block on a semaphore. Two reasons not to hand each layer to Parallel.For on the thread pool: an uncapped Parallel.For starts
+/// threads plus the calling thread, which share the jobs through one counter. Idle team threads block on a
+/// semaphore. Two reasons not to hand each layer to Parallel.For on the thread pool: an uncapped Parallel.For starts
 /// a replica on every idle pool thread (inside MSBuild, whose pool holds many more threads than cores, several kernel
 /// threads per core), and idle pool threads spin between the hundreds of short parallel layers of a calibration
 /// batch — in an MSBuild node, a third of the CPU time went to that spinning. When the team is busy (another
@@ -69,37 +69,21 @@ internal static class CoreParallel
         if (toExclusive > fromInclusive) Parallel.For(fromInclusive, toExclusive, Capped, init, body, _ => { });
     }
 
-    /// <summary>
-    /// How long a team thread (and the caller, for the others to finish) spins before blocking: 50 µs. A model's
-    /// layers come 10-200 µs apart, and waking a blocked thread costs tens of µs per layer (MobileNetV2 has 65 of
-    /// them); a run's gaps stay within the spin, while an idle team blocks soon after the last layer.
-    /// </summary>
-    private static readonly long SpinTicks = System.Diagnostics.Stopwatch.Frequency / 20_000;
-
     private sealed class Team
     {
-        private readonly ManualResetEventSlim _done = new(false, spinCount: 1);
-        private readonly Helper[] _helpers;
+        private readonly SemaphoreSlim _start = new(0);
+        private readonly ManualResetEventSlim _done = new(false, spinCount: 50);
+        private readonly int _helpers;
         private int _busy;
         private Action<int>? _body;
-        private int _from, _count, _next, _pending, _generation;
+        private int _from, _count, _next, _pending;
         private ExceptionDispatchInfo? _error;
 
         public Team(int helpers)
         {
-            _helpers = new Helper[helpers];
+            _helpers = helpers;
             for (int i = 0; i < helpers; i++)
-            {
-                var helper = _helpers[i] = new Helper();
-                new Thread(() => HelperLoop(helper)) { IsBackground = true, Name = $"ModelBuild kernel {i + 1}" }.Start();
-            }
-        }
-
-        /// <summary>A team thread's wake-up: it spins on the generation, then sleeps on its semaphore (<see cref="Sleeping"/> = 1).</summary>
-        private sealed class Helper
-        {
-            public readonly SemaphoreSlim Wake = new(0);
-            public int Sleeping;
+                new Thread(HelperLoop) { IsBackground = true, Name = $"ModelBuild kernel {i + 1}" }.Start();
         }
 
         /// <summary>Runs body(from … from+count−1) on the team and the caller; false when the team is already in use.</summary>
@@ -110,12 +94,10 @@ internal static class CoreParallel
             {
                 (_body, _from, _count, _next, _error) = (body, from, count, -1, null);
                 _done.Reset();
-                Volatile.Write(ref _pending, _helpers.Length);
-                Interlocked.Increment(ref _generation); // publishes the job to spinning helpers
-                foreach (var helper in _helpers)
-                    if (Interlocked.Exchange(ref helper.Sleeping, 0) == 1) helper.Wake.Release();
+                Volatile.Write(ref _pending, _helpers);
+                _start.Release(_helpers);
                 Work();
-                if (!SpinUntil(ref _pending, 0, equal: true)) _done.Wait();
+                _done.Wait();
                 _body = null;
                 _error?.Throw();
                 return true;
@@ -126,40 +108,14 @@ internal static class CoreParallel
             }
         }
 
-        private void HelperLoop(Helper helper)
+        private void HelperLoop()
         {
-            int seen = 0;
             while (true)
             {
-                if (!SpinUntil(ref _generation, seen, equal: false))
-                {
-                    // Announce the sleep, then look once more: the caller either sees Sleeping = 1 and releases, or
-                    // published its generation before the announcement (then whoever resets Sleeping first wins).
-                    Interlocked.Exchange(ref helper.Sleeping, 1);
-                    if (Volatile.Read(ref _generation) == seen || Interlocked.Exchange(ref helper.Sleeping, 0) == 0)
-                        helper.Wake.Wait();
-                }
-
-                seen = Volatile.Read(ref _generation);
+                _start.Wait();
                 Work();
                 if (Interlocked.Decrement(ref _pending) == 0) _done.Set();
             }
-        }
-
-        /// <summary>
-        /// Spins until <paramref name="location"/> equals (or, with <paramref name="equal"/> false, differs from)
-        /// <paramref name="value"/>, at most <see cref="SpinTicks"/>; whether it got there.
-        /// </summary>
-        private static bool SpinUntil(ref int location, int value, bool equal)
-        {
-            long deadline = System.Diagnostics.Stopwatch.GetTimestamp() + SpinTicks;
-            while ((Volatile.Read(ref location) == value) != equal)
-            {
-                if (System.Diagnostics.Stopwatch.GetTimestamp() > deadline) return false;
-                Thread.SpinWait(4);
-            }
-
-            return true;
         }
 
         private void Work()
