@@ -48,6 +48,7 @@ internal static class LayerBench
         new("mnv2 1x1 960->160 @7", [1, 7, 7, 960], (b, x) => b.Conv(x, 160, 1, 1, act: FusedActivation.None)),
         new("mnv2 1x1 160->960 @7", [1, 7, 7, 160], (b, x) => b.Conv(x, 960, 1, 1, act: FusedActivation.Relu6)),
         new("mnv2 1x1 320->1280 @7", [1, 7, 7, 320], (b, x) => b.Conv(x, 1280, 1, 1, act: FusedActivation.Relu6)),
+        new("mnv2 fc 1280->1000", [1, 1280], (b, x) => b.Dense(x, 1000)),
     ];
 
     public static int Run(BenchArguments a)

@@ -27,7 +27,14 @@ internal static class CoreParallel
         }
 
         var team = SharedTeam.Value;
-        if (team is null || !team.TryRun(fromInclusive, count, body))
+        if (team is null)
+        {
+            // One core: the jobs in order on this thread (Parallel.For cost 2-3 µs per call, per layer).
+            for (int i = fromInclusive; i < toExclusive; i++) body(i);
+            return;
+        }
+
+        if (!team.TryRun(fromInclusive, count, body))
             RunCapped(fromInclusive, toExclusive, body);
     }
 

@@ -8,6 +8,7 @@ namespace ModelBuild.Core.Execution.Float;
 /// <summary>
 /// Float DEPTHWISE_CONV_2D, direct: NHWC keeps channels contiguous, so each output pixel accumulates blocks of
 /// 32 channels in four AVX registers across all filter taps (loaded and stored once). Parallel over output rows.
+/// 3×3 rows of at least 16 channels run 512-bit where the machine has it (<see cref="WideDepthwiseRow"/>).
 /// Depth multipliers above 1 take a plain loop (rare in real models).
 /// </summary>
 internal sealed unsafe class DepthwiseConv2DKernel(
@@ -73,6 +74,12 @@ internal sealed unsafe class DepthwiseConv2DKernel(
             float* r1 = (uint)(iy0 + 1) < (uint)h ? img + ((long)(iy0 + 1) * w + ix0) * c : zero;
             float* r2 = (uint)(iy0 + 2) < (uint)h ? img + ((long)(iy0 + 2) * w + ix0) * c : zero;
             long s0 = r0 == zero ? 0 : pix, s1 = r1 == zero ? 0 : pix, s2 = r2 == zero ? 0 : pix;
+            if (WideDepthwiseRow.Supported && c >= 16)
+            {
+                WideDepthwiseRow.Row3x3(r0, r1, r2, s0, s1, s2, c, count, wBase, biasBase, dst, lo, hi);
+                return;
+            }
+
             var vlo = Vector256.Create(lo);
             var vhi = Vector256.Create(hi);
             for (int ch = 0; ch < c; ch += 8)

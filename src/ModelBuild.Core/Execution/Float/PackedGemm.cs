@@ -8,6 +8,7 @@ namespace ModelBuild.Core.Execution.Float;
 /// columns, [panel][k][16]. Blocked for the caches: the depth is cut into blocks of 256 so a weight block
 /// (16 KiB) stays in L1 while every 6-row group of the packed A block streams past it; 6×16 outputs live in
 /// 12 AVX registers (the microkernel runs near the core's FMA peak when its operands are in cache).
+/// (Over 300 lines: the two 256-bit microkernels are written out register by register, and belong with the tiling.)
 /// </summary>
 internal sealed unsafe class PackedGemm
 {
@@ -68,7 +69,7 @@ internal sealed unsafe class PackedGemm
     public static void RunPacked(float* packed, float* bias, int n, int k, float* a, int lda, int rows, int k0, int kc, float* c, int p0, int p1, float lo, float hi)
     {
         bool first = k0 == 0, last = k0 + kc >= k;
-        float* edge = stackalloc float[TallRowBlock * PanelWidth];
+        float* edge = stackalloc float[TallRowBlock * 2 * PanelWidth];
         int step = UsesTallBlocks(rows) ? TallRowBlock : RowBlock;
         if ((long)(p1 - p0) * kc * PanelWidth * sizeof(float) <= RowsOuterWeightBytes)
         {
@@ -103,8 +104,40 @@ internal sealed unsafe class PackedGemm
             return;
         }
 
+        if (step == TallRowBlock && rows - r >= step && PanelStep == 2 && TallTiles(packed, bias, n, k, a, lda, k0, kc, c, p, pEnd, r, first, last, lo, hi, edge))
+            return;
+
         for (int q = p; q < pEnd; q++)
             Tile(packed, bias, n, k, a, lda, rows, k0, kc, c, q, r, step, first, last, lo, hi, edge);
+    }
+
+    /// <summary>
+    /// Whole 7-row tiles of a pair whose second panel is ragged (24 outputs: 16 + 8) or of a lone whole panel (16
+    /// outputs, the odd one of 9) at the 512-bit rate; false for anything else. A ragged pair runs whole in
+    /// <paramref name="edge"/> (7 × 32), with C copied in first when it accumulates a later depth block.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TallTiles(float* packed, float* bias, int n, int k, float* a, int lda, int k0, int kc, float* c, int p, int pEnd, int r, bool first, bool last, float lo, float hi, float* edge)
+    {
+        int col = p * PanelWidth, width = n - col;
+        float* w0 = packed + ((long)p * k + k0) * PanelWidth;
+        float* b = first ? bias + col : null;
+        float* ar = a + (long)r * lda, cr = c + (long)r * n + col;
+        if (pEnd - p == 1 && width >= PanelWidth)
+        {
+            WideMicrokernels.Block7Single(ar, lda, w0, kc, cr, n, b, last, lo, hi);
+            return true;
+        }
+
+        if (pEnd - p != 2) return false;
+        const int ldEdge = 2 * PanelWidth;
+        if (!first)
+            for (int i = 0; i < TallRowBlock; i++)
+                new Span<float>(cr + (long)i * n, width).CopyTo(new Span<float>(edge + i * ldEdge, width));
+        WideMicrokernels.Block7(ar, lda, w0, w0 + (long)k * PanelWidth, kc, edge, ldEdge, b, last, lo, hi);
+        for (int i = 0; i < TallRowBlock; i++)
+            new Span<float>(edge + i * ldEdge, width).CopyTo(new Span<float>(cr + (long)i * n, width));
+        return true;
     }
 
     /// <summary>

@@ -10,7 +10,8 @@ namespace ModelBuild.Core.Execution.Float;
 /// channels held in 4 vector registers (two pixels at a time, 8 independent FMA chains). As a GEMM such a layer has
 /// depth 27, so the packing of 27-float rows and the per-tile overhead cost more than the multiplications.
 /// Each output sums bias + taps in the order (ky, kx, ci) as the GEMM of <see cref="Conv2DKernel"/> does (taps
-/// outside the image are skipped rather than multiplied by zero), so the results are the same.
+/// outside the image are skipped rather than multiplied by zero), so the results are the same. With 512-bit vectors
+/// accelerated, four interior pixels run at once (<see cref="Pixels4"/>).
 /// </summary>
 [SkipLocalsInit]
 internal sealed unsafe class SmallDepthConv2DKernel
@@ -70,6 +71,14 @@ internal sealed unsafe class SmallDepthConv2DKernel
             int ix0 = ox * _sw - g.PadLeft;
             var (kx0, kx1) = Valid(ix0, _kw, _dw, g.W);
             bool pair = ox + 1 < g.OW && kx0 == 0 && kx1 == _kw && ix0 + _sw + (_kw - 1) * _dw < g.W;
+            if (Wide && pair && ox + 3 < g.OW && ix0 + 3 * _sw + (_kw - 1) * _dw < g.W)
+            {
+                for (int cb = 0; cb < _cout; cb += Block)
+                    Pixels4(img, g.W, iy0, ix0, ky0, ky1, cb, dst + (long)ox * _cout + cb, lo, hi);
+                ox += 4;
+                continue;
+            }
+
             for (int cb = 0; cb < _cout; cb += Block)
             {
                 if (pair) Pixels2(img, g.W, iy0, ix0, ky0, ky1, cb, dst + (long)ox * _cout + cb, lo, hi);
@@ -165,6 +174,64 @@ internal sealed unsafe class SmallDepthConv2DKernel
 
             Store(a0, a1, a2, a3, dst, lo, hi);
             Store(b0, b1, b2, b3, dst + _cout, lo, hi);
+        }
+    }
+
+    /// <summary>Whether four pixels run at once in 512-bit registers (the cores run 512-bit FMAs at full rate, see <see cref="WideMicrokernels"/>).</summary>
+    private static readonly bool Wide = Vector512.IsHardwareAccelerated;
+
+    /// <summary>
+    /// Four neighbouring output pixels whose filter columns are all inside the image, 32 outputs each in two 512-bit
+    /// registers (8 independent FMA chains); the same products in the same order as <see cref="Pixels2"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Pixels4(float* img, int w, int iy0, int ix0, int ky0, int ky1, int cb, float* dst, float lo, float hi)
+    {
+        int depth = _kh * _kw * _cin, step = _sw * _cin;
+        fixed (float* weights = _weights)
+        fixed (float* bias = _bias)
+        {
+            float* wb = weights + (long)cb / Block * depth * Block;
+            var a0 = Vector512.Load(bias + cb);
+            var a1 = Vector512.Load(bias + cb + 16);
+            Vector512<float> b0 = a0, b1 = a1, c0 = a0, c1 = a1, d0 = a0, d1 = a1;
+            for (int ky = ky0; ky < ky1; ky++)
+            {
+                float* line = img + ((long)(iy0 + ky * _dh) * w + ix0) * _cin;
+                float* wt = wb + ky * _kw * _cin * Block;
+                for (int kx = 0; kx < _kw; kx++)
+                {
+                    float* px = line + kx * _dw * _cin;
+                    for (int ci = 0; ci < _cin; ci++, wt += Block)
+                    {
+                        var w0 = Vector512.Load(wt);
+                        var w1 = Vector512.Load(wt + 16);
+                        var u = Vector512.Create(px[ci]);
+                        a0 = Vector512.FusedMultiplyAdd(u, w0, a0);
+                        a1 = Vector512.FusedMultiplyAdd(u, w1, a1);
+                        u = Vector512.Create(px[ci + step]);
+                        b0 = Vector512.FusedMultiplyAdd(u, w0, b0);
+                        b1 = Vector512.FusedMultiplyAdd(u, w1, b1);
+                        u = Vector512.Create(px[ci + 2 * step]);
+                        c0 = Vector512.FusedMultiplyAdd(u, w0, c0);
+                        c1 = Vector512.FusedMultiplyAdd(u, w1, c1);
+                        u = Vector512.Create(px[ci + 3 * step]);
+                        d0 = Vector512.FusedMultiplyAdd(u, w0, d0);
+                        d1 = Vector512.FusedMultiplyAdd(u, w1, d1);
+                    }
+                }
+            }
+
+            var vlo = Vector512.Create(lo);
+            var vhi = Vector512.Create(hi);
+            Vector512.Min(Vector512.Max(a0, vlo), vhi).Store(dst);
+            Vector512.Min(Vector512.Max(a1, vlo), vhi).Store(dst + 16);
+            Vector512.Min(Vector512.Max(b0, vlo), vhi).Store(dst + _cout);
+            Vector512.Min(Vector512.Max(b1, vlo), vhi).Store(dst + _cout + 16);
+            Vector512.Min(Vector512.Max(c0, vlo), vhi).Store(dst + 2 * _cout);
+            Vector512.Min(Vector512.Max(c1, vlo), vhi).Store(dst + 2 * _cout + 16);
+            Vector512.Min(Vector512.Max(d0, vlo), vhi).Store(dst + 3 * _cout);
+            Vector512.Min(Vector512.Max(d1, vlo), vhi).Store(dst + 3 * _cout + 16);
         }
     }
 

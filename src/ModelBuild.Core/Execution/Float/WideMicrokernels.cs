@@ -177,4 +177,62 @@ internal static unsafe class WideMicrokernels
         c60.Store(c + 6 * ldc);
         c61.Store(c + 6 * ldc + 16);
     }
+
+    /// <summary>
+    /// C[7, 16] = (bias or C) + A[7, kc] · W over one panel (<paramref name="w"/>: [kc][16]), clamped when
+    /// <paramref name="last"/>: a lone panel (16 outputs, or the odd one of 9) at the 512-bit rate, 7 accumulators.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Block7Single(float* a, int lda, float* w, int kc, float* c, int ldc, float* bias, bool last, float lo, float hi)
+    {
+        Vector512<float> c0, c1, c2, c3, c4, c5, c6;
+        if (bias is not null)
+        {
+            c0 = c1 = c2 = c3 = c4 = c5 = c6 = Vector512.Load(bias);
+        }
+        else
+        {
+            c0 = Vector512.Load(c);
+            c1 = Vector512.Load(c + ldc);
+            c2 = Vector512.Load(c + 2 * ldc);
+            c3 = Vector512.Load(c + 3 * ldc);
+            c4 = Vector512.Load(c + 4 * ldc);
+            c5 = Vector512.Load(c + 5 * ldc);
+            c6 = Vector512.Load(c + 6 * ldc);
+        }
+
+        float* a0 = a, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda, a6 = a5 + lda;
+        for (int i = 0; i < kc; i++, w += PackedGemm.PanelWidth)
+        {
+            var u = Vector512.Load(w);
+            c0 = Avx512F.FusedMultiplyAdd(Vector512.Create(a0[i]), u, c0);
+            c1 = Avx512F.FusedMultiplyAdd(Vector512.Create(a1[i]), u, c1);
+            c2 = Avx512F.FusedMultiplyAdd(Vector512.Create(a2[i]), u, c2);
+            c3 = Avx512F.FusedMultiplyAdd(Vector512.Create(a3[i]), u, c3);
+            c4 = Avx512F.FusedMultiplyAdd(Vector512.Create(a4[i]), u, c4);
+            c5 = Avx512F.FusedMultiplyAdd(Vector512.Create(a5[i]), u, c5);
+            c6 = Avx512F.FusedMultiplyAdd(Vector512.Create(a6[i]), u, c6);
+        }
+
+        if (last)
+        {
+            var vlo = Vector512.Create(lo);
+            var vhi = Vector512.Create(hi);
+            c0 = Vector512.Min(Vector512.Max(c0, vlo), vhi);
+            c1 = Vector512.Min(Vector512.Max(c1, vlo), vhi);
+            c2 = Vector512.Min(Vector512.Max(c2, vlo), vhi);
+            c3 = Vector512.Min(Vector512.Max(c3, vlo), vhi);
+            c4 = Vector512.Min(Vector512.Max(c4, vlo), vhi);
+            c5 = Vector512.Min(Vector512.Max(c5, vlo), vhi);
+            c6 = Vector512.Min(Vector512.Max(c6, vlo), vhi);
+        }
+
+        c0.Store(c);
+        c1.Store(c + ldc);
+        c2.Store(c + 2 * ldc);
+        c3.Store(c + 3 * ldc);
+        c4.Store(c + 4 * ldc);
+        c5.Store(c + 5 * ldc);
+        c6.Store(c + 6 * ldc);
+    }
 }

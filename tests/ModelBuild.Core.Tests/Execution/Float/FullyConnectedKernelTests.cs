@@ -35,4 +35,30 @@ public sealed class FullyConnectedKernelTests
             new FullyConnectedOptions(FusedActivation.Relu6));
         AssertClose(expected.Data, Run(g, 3, x.Data), "fully connected over unit ranges");
     }
+
+    [TestMethod]
+    [DataRow(0)]
+    [DataRow(1)]
+    [DataRow(7)]
+    [DataRow(8)]
+    [DataRow(15)]
+    [DataRow(17)]
+    [DataRow(31)]
+    [DataRow(33)]
+    [DataRow(63)]
+    [DataRow(64)]
+    [DataRow(65)]
+    [DataRow(81)]
+    [DataRow(127)]
+    [DataRow(1283)]
+    public void Dot_of_any_length_including_vector_tails_matches_a_double_precision_sum(int length)
+    {
+        var r = new Random(length + 1);
+        var a = Random(r, length + 3);
+        var b = Random(r, length);
+        double expected = 0;
+        for (int i = 0; i < length; i++) expected += (double)a[i + 3] * b[i];
+        float actual = FullyConnectedKernel.Dot(a.AsSpan(3), b);
+        Assert.AreEqual(expected, actual, 1e-5 * Math.Max(1, Math.Sqrt(length)), $"length {length}");
+    }
 }

@@ -51,6 +51,11 @@ public sealed unsafe class PackedGemmTests
     [DataRow(24, 48, 600, DisplayName = "three depth blocks, three panels")]
     [DataRow(49, 37, 300, DisplayName = "49 rows (whole 7-row tiles with AVX-512), ragged panel, two depth blocks")]
     [DataRow(14, 48, 600, DisplayName = "14 rows, three panels by panel, three depth blocks")]
+    [DataRow(14, 24, 40, DisplayName = "24 columns: a ragged pair of panels in 7-row tiles")]
+    [DataRow(21, 24, 600, DisplayName = "24 columns, three depth blocks: the ragged pair accumulates through its edge tile")]
+    [DataRow(28, 16, 300, DisplayName = "16 columns: a lone whole panel in 7-row tiles, two depth blocks")]
+    [DataRow(7, 144, 50, DisplayName = "144 columns: four pairs and a lone ninth panel")]
+    [DataRow(9, 24, 30, DisplayName = "24 columns, 9 rows: 6-row tiles take the 256-bit path")]
     public void Matches_the_naive_product_plus_bias(int rows, int n, int k)
     {
         var r = new Random(rows * 1000 + n * 10 + k);

@@ -49,4 +49,16 @@ public sealed class PoolKernelTests
             new ReducerOptions(keepDims));
         AssertClose(expected.Data, Run(g, batch, x.Data), max ? "reduce max" : "mean");
     }
+
+    [TestMethod]
+    [DataRow(37, DisplayName = "37 channels: whole vectors and a tail")]
+    [DataRow(1280, DisplayName = "1280 channels (MobileNetV2's last layer)")]
+    public void Mean_over_HW_of_many_channels_matches_naive_loops(int channels)
+    {
+        var r = new Random(channels);
+        var x = RandomNd(r, [2, 7, 7, channels], 3f);
+        var expected = FloatNaiveReference.Reduce(false, x, [1, 2], false);
+        var g = OneOp(OpType.Mean, [Batch1(x.Shape)], [Int32Constant("axes", [1, 2])], Batch1(expected.Shape), new ReducerOptions(false));
+        AssertClose(expected.Data, Run(g, 2, x.Data), "mean over HW");
+    }
 }

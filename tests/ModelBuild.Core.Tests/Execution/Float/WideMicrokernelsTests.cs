@@ -45,6 +45,31 @@ public sealed unsafe class WideMicrokernelsTests
     }
 
     [TestMethod]
+    public void One_panel_matches_the_naive_product_plus_bias_clamped()
+    {
+        if (!WideMicrokernels.Supported) Assert.Inconclusive("no AVX-512 on this machine");
+        var r = new Random(3);
+        const int rows = 7, kc = 29, ldc = 20;
+        var a = Random(r, rows * kc);
+        var w = Random(r, kc * 16);
+        var bias = Random(r, 16);
+        var c = new float[rows * ldc];
+        fixed (float* pa = a)
+        fixed (float* pw = w)
+        fixed (float* pb = bias)
+        fixed (float* pc = c)
+            WideMicrokernels.Block7Single(pa, kc, pw, kc, pc, ldc, pb, true, -0.5f, 0.5f);
+
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < ldc; j++)
+            {
+                double s = bias[j % 16];
+                for (int d = 0; d < kc; d++) s += (double)a[i * kc + d] * w[d * 16 + j % 16];
+                Assert.AreEqual(j < 16 ? Math.Clamp(s, -0.5, 0.5) : 0, c[i * ldc + j], 1e-5, $"row {i}, column {j}");
+            }
+    }
+
+    [TestMethod]
     public void Accumulating_over_depth_blocks_gives_the_same_bits_as_the_256_bit_kernels()
     {
         // The same GEMM once through PackedGemm (two panels at a time) and once panel by panel, each output from the
