@@ -29,7 +29,8 @@ public static class AdaptiveRounding
     /// Added to H's diagonal as a fraction of its mean diagonal: a few photos and their crops leave H ill-conditioned, and
     /// a search that trusts its near-null directions fits the samples, not the next input (docs/ACCURACY.md: 1-10 % measured).
     /// </summary>
-    private const double Damping = 0.05;
+    private static readonly double Damping = double.Parse(Environment.GetEnvironmentVariable("MB_PT_DAMP") ?? "0.05", System.Globalization.CultureInfo.InvariantCulture);
+    private static readonly double DampingDw = double.Parse(Environment.GetEnvironmentVariable("MB_PT_DAMPDW") ?? "0.05", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
     /// The per-tensor scales tried, as fractions of max |w| / 127: the one with the least Σ dᵀ·H·d over the rows (nearest
@@ -81,6 +82,8 @@ public static class AdaptiveRounding
                     for (int j = 0; j < row; j++)
                         if (i != j) hg[i * row + j] = 0;
 
+        if (Environment.GetEnvironmentVariable("MB_PT_DEBUG2") is not null && m.Active is not null)
+            Console.WriteLine($"{n.Name}: active {Enumerable.Range(0, m.Groups).Average(m.ActiveFraction):F3} min {Enumerable.Range(0, m.Groups).Min(m.ActiveFraction):F3} dead {Enumerable.Range(0, m.Groups).Count(g => m.ActiveFraction(g) == 0)}/{m.Groups}");
         int At(int r, int k) => depthwise ? k * rows + r : r * row + k;
         float scale = ChooseScale(data, rows, row, At, maxAbs, r => h[depthwise ? r : 0]);
 
@@ -128,12 +131,15 @@ public static class AdaptiveRounding
         int row = m.Row;
         var h = m.Second(group);
         var mean = m.Mean(group);
+        double fraction = m.ActiveFraction(group);
         if (centred)
             for (int i = 0; i < row; i++)
-                for (int j = 0; j < row; j++) h[i * row + j] -= mean[i] * mean[j];
+                for (int j = 0; j < row; j++) h[i * row + j] -= fraction * mean[i] * mean[j];
+        if (Environment.GetEnvironmentVariable("MB_PT_MASKNORM") is not null && fraction > 0 && fraction < 1)
+            for (int i = 0; i < h.Length; i++) h[i] /= fraction;
         double diagonal = 0;
         for (int i = 0; i < row; i++) diagonal += h[i * row + i];
-        double damping = Damping * Math.Max(diagonal / row, 1e-12);
+        double damping = (m.Groups > 1 ? DampingDw : Damping) * Math.Max(diagonal / row, 1e-12);
         for (int i = 0; i < row; i++) h[i * row + i] += damping;
         return (h, mean);
     }
