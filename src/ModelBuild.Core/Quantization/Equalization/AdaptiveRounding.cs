@@ -22,15 +22,12 @@ namespace ModelBuild.Core.Quantization.Equalization;
 public static class AdaptiveRounding
 {
     private const int MaxSweeps = 8;
-    private static readonly double Tau = double.Parse(Environment.GetEnvironmentVariable("MB_PT_TAU") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
-    internal static readonly string Mode = Environment.GetEnvironmentVariable("MB_PT_MODE") ?? "";
 
     /// <summary>
     /// Added to H's diagonal as a fraction of its mean diagonal: a few photos and their crops leave H ill-conditioned, and
     /// a search that trusts its near-null directions fits the samples, not the next input (docs/ACCURACY.md: 1-10 % measured).
     /// </summary>
-    private static readonly double Damping = double.Parse(Environment.GetEnvironmentVariable("MB_PT_DAMP") ?? "0.05", System.Globalization.CultureInfo.InvariantCulture);
-    private static readonly double DampingDw = double.Parse(Environment.GetEnvironmentVariable("MB_PT_DAMPDW") ?? "0.05", System.Globalization.CultureInfo.InvariantCulture);
+    private const double Damping = 0.05;
 
     /// <summary>
     /// The per-tensor scales tried, as fractions of max |w| / 127: the one with the least Σ dᵀ·H·d over the rows (nearest
@@ -48,19 +45,14 @@ public static class AdaptiveRounding
         var nodes = graph.Nodes.Select(n =>
         {
             var copy = new Node(n.Name, n.Op, n.Inputs, n.Outputs, n.Options) { SourceLayer = n.SourceLayer, SourceClass = n.SourceClass };
-            bool dw = n.Op == OpType.DepthwiseConv2D;
-            bool skip = (Mode.Contains("nodw") && dw) || (Mode.Contains("onlydw") && !dw) || (Mode.Contains("noinput") && graph.Inputs.Contains(n.Inputs[0]!));
-            if (skip) return copy;
             if (BiasCorrection.IsCorrectable(n) && moments.Of(n.Name) is { } m && m.Count >= m.Row)
                 Round(copy, m, centred: !graph.Inputs.Contains(n.Inputs[0]!));
-            else if (Mode.Contains("headscale") && BiasCorrection.IsCorrectable(n) && moments.Of(n.Name) is { } mh)
-                Round(copy, mh, centred: !graph.Inputs.Contains(n.Inputs[0]!), diagonalOnly: true);
             return copy;
         });
         return new ModelGraph(graph.Name, graph.Inputs, graph.Outputs, nodes);
     }
 
-    private static void Round(Node n, LayerMoments m, bool centred, bool diagonalOnly = false)
+    private static void Round(Node n, LayerMoments m, bool centred)
     {
         var w = n.Inputs[1]!;
         var data = (float[])w.FloatData.Clone();
@@ -76,33 +68,9 @@ public static class AdaptiveRounding
         var h = new double[m.Groups][];
         var mean = new double[m.Groups][];
         for (int g = 0; g < m.Groups; g++) (h[g], mean[g]) = Hessian(m, g, centred);
-        if (diagonalOnly)
-            foreach (var hg in h)
-                for (int i = 0; i < row; i++)
-                    for (int j = 0; j < row; j++)
-                        if (i != j) hg[i * row + j] = 0;
 
-        if (Environment.GetEnvironmentVariable("MB_PT_DEBUG2") is not null && m.Active is not null)
-            Console.WriteLine($"{n.Name}: active {Enumerable.Range(0, m.Groups).Average(m.ActiveFraction):F3} min {Enumerable.Range(0, m.Groups).Min(m.ActiveFraction):F3} dead {Enumerable.Range(0, m.Groups).Count(g => m.ActiveFraction(g) == 0)}/{m.Groups}");
         int At(int r, int k) => depthwise ? k * rows + r : r * row + k;
         float scale = ChooseScale(data, rows, row, At, maxAbs, r => h[depthwise ? r : 0]);
-
-        if (Environment.GetEnvironmentVariable("MB_PT_DEBUG") is not null)
-        {
-            double eg = 0, er = 0, en = 0;
-            for (int r = 0; r < rows; r++)
-            {
-                var at = Enumerable.Range(0, row).Select(k => At(r, k)).ToArray();
-                int g = depthwise ? r : 0;
-                var a = (float[])data.Clone(); var b = (float[])data.Clone();
-                en += RowError(data, at, scale, h[g]);
-                RoundRow(a, at, scale, pinned, h[g], mean[g]);
-                RelaxedRounding.RoundRow(b, at, scale, pinned, h[g], mean[g], false);
-                var da = at.Select(i => (double)a[i] - data[i]).ToArray(); var db = at.Select(i => (double)b[i] - data[i]).ToArray();
-                for (int i = 0; i < row; i++) for (int j = 0; j < row; j++) { eg += da[i] * h[g][i * row + j] * da[j]; er += db[i] * h[g][i * row + j] * db[j]; }
-            }
-            Console.WriteLine($"{n.Name}: nearest {en:G4} greedy {eg:G4} relaxed {er:G4}");
-        }
 
         CoreParallel.ForRanges(rows, (r0, r1) =>
         {
@@ -111,7 +79,7 @@ public static class AdaptiveRounding
             {
                 for (int k = 0; k < row; k++) at[k] = At(r, k);
                 int g = depthwise ? r : 0;
-                shift[r] = Mode == "relax" || Mode == "relaxgreedy" ? RelaxedRounding.RoundRow(data, at, scale, pinned, h[g], mean[g], Mode == "relaxgreedy") : RoundRow(data, at, scale, pinned, h[g], mean[g]);
+                shift[r] = RoundRow(data, at, scale, pinned, h[g], mean[g]);
             }
         }, (long)row * row);
 
@@ -131,15 +99,12 @@ public static class AdaptiveRounding
         int row = m.Row;
         var h = m.Second(group);
         var mean = m.Mean(group);
-        double fraction = m.ActiveFraction(group);
         if (centred)
             for (int i = 0; i < row; i++)
-                for (int j = 0; j < row; j++) h[i * row + j] -= fraction * mean[i] * mean[j];
-        if (Environment.GetEnvironmentVariable("MB_PT_MASKNORM") is not null && fraction > 0 && fraction < 1)
-            for (int i = 0; i < h.Length; i++) h[i] /= fraction;
+                for (int j = 0; j < row; j++) h[i * row + j] -= mean[i] * mean[j];
         double diagonal = 0;
         for (int i = 0; i < row; i++) diagonal += h[i * row + i];
-        double damping = (m.Groups > 1 ? DampingDw : Damping) * Math.Max(diagonal / row, 1e-12);
+        double damping = Damping * Math.Max(diagonal / row, 1e-12);
         for (int i = 0; i < row; i++) h[i * row + i] += damping;
         return (h, mean);
     }
@@ -186,54 +151,8 @@ public static class AdaptiveRounding
         return e;
     }
 
-    private static void Exhaustive(int[] q, double[] d, double[] g, int[] at, float scale, int pinned, double[] h)
-    {
-        int row = q.Length;
-        var free = new List<int>();
-        var step = new double[row];
-        for (int k = 0; k < row; k++)
-        {
-            if (at[k] == pinned || d[k] == 0) continue;
-            int other = d[k] > 0 ? q[k] - 1 : q[k] + 1;
-            if (other is < -127 or > 127) continue;
-            free.Add(k);
-        }
-
-        var cq = (int[])q.Clone();
-        var cd = (double[])d.Clone();
-        var cg = (double[])g.Clone();
-        double cur = 0, best = 0;
-        int[] bestQ = (int[])q.Clone();
-        double[] bestD = (double[])d.Clone();
-        double[] bestG = (double[])g.Clone();
-        int n = free.Count;
-        for (long code = 1; code < (1L << n); code++)
-        {
-            int bit = System.Numerics.BitOperations.TrailingZeroCount(code);
-            int k = free[bit];
-            int dir = cq[k] == q[k] ? (d[k] > 0 ? -1 : 1) : (d[k] > 0 ? 1 : -1);
-            double delta = dir * (double)scale;
-            cur += delta * (2 * cg[k] + delta * h[k * row + k]);
-            cq[k] += dir;
-            cd[k] += delta;
-            for (int i = 0; i < row; i++) cg[i] += delta * h[i * row + k];
-            if (cur < best - 1e-18 * Math.Abs(best))
-            {
-                best = cur;
-                Array.Copy(cq, bestQ, row);
-                Array.Copy(cd, bestD, row);
-                Array.Copy(cg, bestG, row);
-            }
-        }
-
-        Array.Copy(bestQ, q, row);
-        Array.Copy(bestD, d, row);
-        Array.Copy(bestG, g, row);
-        _ = step;
-    }
-
     /// <summary>Rounds the weights at <paramref name="at"/> in place to their chosen levels; returns Σ d·E[p], the mean output shift.</summary>
-    internal static double RoundRow(float[] data, int[] at, float scale, int pinned, double[] h, double[] mean)
+    private static double RoundRow(float[] data, int[] at, float scale, int pinned, double[] h, double[] mean)
     {
         int row = at.Length;
         var q = new int[row];
@@ -253,8 +172,6 @@ public static class AdaptiveRounding
             g[i] = s;
         }
 
-        if (Mode.Contains("exact") && row <= 12) Exhaustive(q, d, g, at, scale, pinned, h);
-        else
         for (int sweep = 0; sweep < MaxSweeps; sweep++)
         {
             bool flipped = false;
@@ -265,7 +182,7 @@ public static class AdaptiveRounding
                 if (other is < -127 or > 127) continue;
                 double delta = (other - q[k]) * (double)scale;
                 double change = delta * (2 * g[k] + delta * h[k * row + k]);
-                if (!(change < -Tau * delta * delta * h[k * row + k])) continue;
+                if (!(change < 0)) continue;
                 q[k] = other;
                 d[k] += delta;
                 for (int i = 0; i < row; i++) g[i] += delta * h[i * row + k];

@@ -37,23 +37,11 @@ public sealed class InputMoments : ITensorObserver
         foreach (var n in graph.Nodes)
         {
             if (!BiasCorrection.IsCorrectable(n) || LayerMoments.For(n) is not { } m || m.Row > MaxRow) continue;
-            if (Masked && n.Op == OpType.DepthwiseConv2D) m.SetMask(n, Activation(graph, n));
             if (!byNode.TryAdd(n.Name, m)) continue;
             var name = n.Inputs[0]!.Name;
             if (!byInput.TryGetValue(name, out var list)) byInput[name] = list = [];
             list.Add(m);
         }
-    }
-
-    internal static readonly bool Masked = Environment.GetEnvironmentVariable("MB_PT_MASK") == "1";
-
-    private static FusedActivation Activation(ModelGraph graph, Node n)
-    {
-        if (n.Options is DepthwiseConv2DOptions { Activation: not FusedActivation.None } o) return o.Activation;
-        var consumers = graph.Nodes.Where(c => c.Inputs.Any(i => i?.Name == n.Outputs[0].Name)).ToList();
-        if (consumers.Count == 1 && consumers[0].Op == OpType.Relu6) return FusedActivation.Relu6;
-        if (consumers.Count == 1 && consumers[0].Op == OpType.Relu) return FusedActivation.Relu;
-        return FusedActivation.None;
     }
 
     public void Observe(Tensor tensor, ReadOnlySpan<float> values, int batch)
@@ -144,26 +132,8 @@ public sealed class LayerMoments
         }
     }
 
-    internal float[]? MaskWeights, MaskBias;
-    internal float MaskLow = float.NegativeInfinity, MaskHigh = float.PositiveInfinity;
-    internal double[]? Active;
-
-    internal void SetMask(Node n, FusedActivation activation)
-    {
-        if (activation is not (FusedActivation.Relu or FusedActivation.Relu6)) return;
-        MaskWeights = n.Inputs[1]!.FloatData;
-        MaskBias = n.OptionalInput(2)?.FloatData ?? new float[Groups];
-        var side = Environment.GetEnvironmentVariable("MB_PT_SIDE") ?? "both";
-        MaskLow = side == "upper" ? float.NegativeInfinity : 0;
-        MaskHigh = activation == FusedActivation.Relu6 && side != "lower" ? 6 : float.PositiveInfinity;
-        Active = new double[Groups];
-    }
-
     /// <summary>E[p] of group <paramref name="group"/>.</summary>
-    public double[] Mean(int group) => sum[group].Select(v => v / (Active is null ? Count : Math.Max(Active[group], 1))).ToArray();
-
-    /// <summary>Fraction of positions where the group's output was in the activation's linear range (1 without a mask).</summary>
-    public double ActiveFraction(int group) => Active is null ? 1 : Active[group] / Count;
+    public double[] Mean(int group) => sum[group].Select(v => v / Count).ToArray();
 
     /// <summary>E[p·pᵀ] of group <paramref name="group"/>, row-major Row × Row (accumulated as its upper triangle, mirrored here).</summary>
     public double[] Second(int group)
