@@ -40,23 +40,19 @@ public static class AdaptiveRounding
     /// A layer seen at fewer positions than its row is long (a dense head: one per sample) keeps its weights: its H is
     /// rank-deficient and the rounding would fit the samples (measured: −3.5 dB on 01).
     /// </summary>
-    public static ModelGraph Apply(ModelGraph graph, InputMoments moments, (InputMoments A, InputMoments B)? halves = null)
+    public static ModelGraph Apply(ModelGraph graph, InputMoments moments)
     {
         var nodes = graph.Nodes.Select(n =>
         {
             var copy = new Node(n.Name, n.Op, n.Inputs, n.Outputs, n.Options) { SourceLayer = n.SourceLayer, SourceClass = n.SourceClass };
             if (BiasCorrection.IsCorrectable(n) && moments.Of(n.Name) is { } m && m.Count >= m.Row)
-                Round(copy, m, centred: !graph.Inputs.Contains(n.Inputs[0]!),
-                    halves: halves is { } hv && hv.A.Of(n.Name) is { } ma && hv.B.Of(n.Name) is { } mb ? (ma, mb) : null);
+                Round(copy, m, centred: !graph.Inputs.Contains(n.Inputs[0]!));
             return copy;
         });
         return new ModelGraph(graph.Name, graph.Inputs, graph.Outputs, nodes);
     }
 
-    private static readonly double[] CvDampings = (Environment.GetEnvironmentVariable("MB_PT_CVSET") ?? "0.02,0.05,0.1,0.2,inf")
-        .Split(',').Select(v => v == "inf" ? double.PositiveInfinity : double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-
-    private static void Round(Node n, LayerMoments m, bool centred, (LayerMoments A, LayerMoments B)? halves = null)
+    private static void Round(Node n, LayerMoments m, bool centred)
     {
         var w = n.Inputs[1]!;
         var data = (float[])w.FloatData.Clone();
@@ -75,57 +71,6 @@ public static class AdaptiveRounding
 
         int At(int r, int k) => depthwise ? k * rows + r : r * row + k;
         float scale = ChooseScale(data, rows, row, At, maxAbs, r => h[depthwise ? r : 0]);
-        if (halves is { } hv)
-        {
-            double best = double.PositiveInfinity, chosen = Damping;
-            foreach (var c in CvDampings)
-            {
-                double score = 0;
-                foreach (var (fit, test) in new[] { (hv.A, hv.B), (hv.B, hv.A) })
-                {
-                    var hf = new double[m.Groups][];
-                    var ht = new double[m.Groups][];
-                    var mf = new double[m.Groups][];
-                    for (int g = 0; g < m.Groups; g++)
-                    {
-                        (hf[g], mf[g]) = Hessian(fit, g, centred, double.IsInfinity(c) ? 0 : c);
-                        (ht[g], _) = Hessian(test, g, centred, 0);
-                    }
-
-                    var errors = new double[rows];
-                    CoreParallel.ForRanges(rows, (r0, r1) =>
-                    {
-                        var at = new int[row];
-                        var copy = (float[])data.Clone();
-                        for (int r = r0; r < r1; r++)
-                        {
-                            for (int k = 0; k < row; k++) at[k] = At(r, k);
-                            int g = depthwise ? r : 0;
-                            if (double.IsInfinity(c)) { errors[r] = RowError(data, at, scale, ht[g]); continue; }
-                            RoundRow(copy, at, scale, pinned, hf[g], mf[g]);
-                            var d = new double[row];
-                            for (int k = 0; k < row; k++) d[k] = (double)copy[at[k]] - data[at[k]];
-                            double e = 0;
-                            for (int i = 0; i < row; i++)
-                            {
-                                double sum = 0;
-                                for (int j = 0; j < row; j++) sum += ht[g][i * row + j] * d[j];
-                                e += sum * d[i];
-                            }
-
-                            errors[r] = e;
-                        }
-                    }, (long)row * row);
-                    score += errors.Sum();
-                }
-
-                if (score < best) (best, chosen) = (score, c);
-            }
-
-            if (Environment.GetEnvironmentVariable("MB_PT_DEBUG3") is not null) Console.WriteLine($"{n.Name}: damping {chosen}");
-            if (double.IsInfinity(chosen)) chosen = 1e9;
-            for (int g = 0; g < m.Groups; g++) (h[g], mean[g]) = Hessian(m, g, centred, chosen);
-        }
 
         CoreParallel.ForRanges(rows, (r0, r1) =>
         {
@@ -149,7 +94,7 @@ public static class AdaptiveRounding
     }
 
     /// <summary>H = E[p·pᵀ] (minus E[p]·E[p]ᵀ when centred) plus the damping, and E[p].</summary>
-    private static (double[] H, double[] Mean) Hessian(LayerMoments m, int group, bool centred, double? dampingFraction = null)
+    private static (double[] H, double[] Mean) Hessian(LayerMoments m, int group, bool centred)
     {
         int row = m.Row;
         var h = m.Second(group);
@@ -159,7 +104,7 @@ public static class AdaptiveRounding
                 for (int j = 0; j < row; j++) h[i * row + j] -= mean[i] * mean[j];
         double diagonal = 0;
         for (int i = 0; i < row; i++) diagonal += h[i * row + i];
-        double damping = (dampingFraction ?? Damping) * Math.Max(diagonal / row, 1e-12);
+        double damping = Damping * Math.Max(diagonal / row, 1e-12);
         for (int i = 0; i < row; i++) h[i * row + i] += damping;
         return (h, mean);
     }

@@ -17,9 +17,9 @@ public static class WeightPreparation
         options.PerChannel ? floatGraph
         : CrossLayerEqualization.Apply(floatGraph, samples is null ? null : ObservedChannelRanges.Measure(floatGraph, samples));
 
-    public static ModelGraph Quantize(ModelGraph equalized, CalibrationResult ranges, InputMeans means, QuantizationOptions options, InputMoments? moments = null, (InputMoments, InputMoments)? halves = null)
+    public static ModelGraph Quantize(ModelGraph equalized, CalibrationResult ranges, InputMeans means, QuantizationOptions options, InputMoments? moments = null)
     {
-        var rounded = moments is null || options.PerChannel ? equalized : AdaptiveRounding.Apply(equalized, moments, halves);
+        var rounded = moments is null || options.PerChannel ? equalized : AdaptiveRounding.Apply(equalized, moments);
         return Quantizer.Quantize(options.CorrectBias ? BiasCorrection.Apply(rounded, means, options) : rounded, ranges, options);
     }
 
@@ -35,32 +35,7 @@ public static class WeightPreparation
         var means = new InputMeans(equalized);
         var moments = options.PerChannel ? null : new InputMoments(equalized);
         ITensorObserver also = moments is null ? means : new TensorObserverSet(means, moments);
-        (InputMoments, InputMoments)? halves = null;
-        if (moments is not null && Environment.GetEnvironmentVariable("MB_PT_CV") == "1")
-        {
-            halves = (new InputMoments(equalized), new InputMoments(equalized));
-            also = new TensorObserverSet(also, new ParityObserver(halves.Value.Item1, halves.Value.Item2));
-        }
-
         var ranges = Calibrator.Calibrate(equalized, samples, log, (settings ?? new CalibrationSettings()) with { AlsoObserve = also });
-        return (equalized, Quantize(equalized, ranges, means, options, moments, halves));
-    }
-}
-
-internal sealed class ParityObserver(ITensorObserver even, ITensorObserver odd) : ITensorObserver
-{
-    private readonly Dictionary<string, long> seen = new(StringComparer.Ordinal);
-
-    public void Observe(Tensor tensor, ReadOnlySpan<float> values, int batch)
-    {
-        if (batch <= 0 || values.Length % batch != 0) return;
-        int size = values.Length / batch;
-        lock (seen)
-        {
-            seen.TryGetValue(tensor.Name, out long index);
-            for (int b = 0; b < batch; b++)
-                ((index + b) % 2 == 0 ? even : odd).Observe(tensor, values.Slice(b * size, size), 1);
-            seen[tensor.Name] = index + batch;
-        }
+        return (equalized, Quantize(equalized, ranges, means, options, moments));
     }
 }

@@ -162,7 +162,7 @@ public sealed class CrossLayerEqualizationTests
             }
         }
 
-        Console.WriteLine($"per-tensor, held-out photos, {model}: {agreement} ({agreement.SqnrDb:F3})");
+        Console.WriteLine($"per-tensor, held-out photos, {model}: {agreement}");
         return agreement;
     }
 
