@@ -57,7 +57,7 @@ public static class ConvertStep
         log.Progress($"{name}: compared int8 with float on {sampleSet.Evaluation.Count} samples in {reportClock.Elapsed.TotalSeconds:F1} s");
         cancel.ThrowIfCancellationRequested();
         // The float model and the report's float executor (together about twice the .h5) are done with: freed and their
-        // memory given back now (kept committed, the model store's write buffers came on top of it rather than into it).
+        // memory given back now (a collection that kept it committed left the model store's write buffers on top of it).
         graph = null!;
         MemoryRelease.ReturnToSystem();
         using var staging = StagingDirectory.For(work.StoreDirectory);

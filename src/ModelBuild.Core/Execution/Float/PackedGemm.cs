@@ -131,13 +131,17 @@ internal sealed unsafe class PackedGemm
 
         if (pEnd - p != 2) return false;
         const int ldEdge = 2 * PanelWidth;
-        if (!first)
-            for (int i = 0; i < TallRowBlock; i++)
-                new Span<float>(cr + (long)i * n, width).CopyTo(new Span<float>(edge + i * ldEdge, width));
+        if (!first) CopyRows(cr, n, edge, ldEdge, TallRowBlock, width);
         WideMicrokernels.Block7(ar, lda, w0, w0 + (long)k * PanelWidth, kc, edge, ldEdge, b, last, lo, hi);
-        for (int i = 0; i < TallRowBlock; i++)
-            new Span<float>(edge + i * ldEdge, width).CopyTo(new Span<float>(cr + (long)i * n, width));
+        CopyRows(edge, ldEdge, cr, n, TallRowBlock, width);
         return true;
+    }
+
+    /// <summary>Copies <paramref name="width"/> floats of each of <paramref name="rows"/> rows (a ragged tile of C into or out of its scratch).</summary>
+    private static void CopyRows(float* src, int ldSrc, float* dst, int ldDst, int rows, int width)
+    {
+        for (int i = 0; i < rows; i++)
+            new Span<float>(src + (long)i * ldSrc, width).CopyTo(new Span<float>(dst + (long)i * ldDst, width));
     }
 
     /// <summary>
@@ -175,13 +179,10 @@ internal sealed unsafe class PackedGemm
         }
 
         // A ragged tile (last rows, last columns): run a whole tile in scratch (A rows past the end are zero).
-        if (!first)
-            for (int i = 0; i < height; i++)
-                new Span<float>(cr + (long)i * n, width).CopyTo(new Span<float>(edge + i * PanelWidth, PanelWidth));
+        if (!first) CopyRows(cr, n, edge, PanelWidth, height, width);
         if (step == TallRowBlock) Block7(ar, lda, w, kc, edge, PanelWidth, b, last, lo, hi);
         else Block6(ar, lda, w, kc, edge, PanelWidth, b, last, lo, hi);
-        for (int i = 0; i < height; i++)
-            new Span<float>(edge + i * PanelWidth, width).CopyTo(new Span<float>(cr + (long)i * n, width));
+        CopyRows(edge, PanelWidth, cr, n, height, width);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

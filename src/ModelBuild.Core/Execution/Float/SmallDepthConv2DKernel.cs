@@ -222,17 +222,21 @@ internal sealed unsafe class SmallDepthConv2DKernel
                 }
             }
 
-            var vlo = Vector512.Create(lo);
-            var vhi = Vector512.Create(hi);
-            Vector512.Min(Vector512.Max(a0, vlo), vhi).Store(dst);
-            Vector512.Min(Vector512.Max(a1, vlo), vhi).Store(dst + 16);
-            Vector512.Min(Vector512.Max(b0, vlo), vhi).Store(dst + _cout);
-            Vector512.Min(Vector512.Max(b1, vlo), vhi).Store(dst + _cout + 16);
-            Vector512.Min(Vector512.Max(c0, vlo), vhi).Store(dst + 2 * _cout);
-            Vector512.Min(Vector512.Max(c1, vlo), vhi).Store(dst + 2 * _cout + 16);
-            Vector512.Min(Vector512.Max(d0, vlo), vhi).Store(dst + 3 * _cout);
-            Vector512.Min(Vector512.Max(d1, vlo), vhi).Store(dst + 3 * _cout + 16);
+            Store(a0, a1, dst, lo, hi);
+            Store(b0, b1, dst + _cout, lo, hi);
+            Store(c0, c1, dst + 2 * _cout, lo, hi);
+            Store(d0, d1, dst + 3 * _cout, lo, hi);
         }
+    }
+
+    /// <summary>One pixel's 32 outputs from two 512-bit registers, clamped (<see cref="Pixels4"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(Vector512<float> c0, Vector512<float> c1, float* dst, float lo, float hi)
+    {
+        var vlo = Vector512.Create(lo);
+        var vhi = Vector512.Create(hi);
+        Vector512.Min(Vector512.Max(c0, vlo), vhi).Store(dst);
+        Vector512.Min(Vector512.Max(c1, vlo), vhi).Store(dst + 16);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
