@@ -68,24 +68,43 @@ internal abstract class Int8WindowedConvKernel : Int8Kernel
     }
 }
 
-/// <summary>CONV_2D int8 (ConvPerChannel arithmetic; TFLite's x86 build runs it as im2col + ruy GEMM).</summary>
+/// <summary>
+/// CONV_2D int8 (ConvPerChannel arithmetic; TFLite's x86 build runs it as im2col + ruy GEMM): on <see cref="Int8VnniConv"/>
+/// where the CPU has AVX-VNNI, else im2col patch by patch with 4-channel dot products.
+/// </summary>
 internal sealed class Int8Conv2DKernel : Int8WindowedConvKernel
 {
     private readonly int[] wSum; // per output channel: sum of all its weights
+    private readonly Int8VnniConv? vnni;
+    private readonly Int8GemmRequant? gemmRequant;
 
-    public Int8Conv2DKernel(Node node) : this(node, node.OptionsAs<Conv2DOptions>())
+    public Int8Conv2DKernel(Node node) : this(node, Int8VnniConv.IsSupported)
     {
     }
 
-    private Int8Conv2DKernel(Node node, Conv2DOptions o) : base(node, o.Padding, o.StrideH, o.StrideW, o.DilationH, o.DilationW, o.Activation)
+    /// <param name="vnni">Run the GEMM on <see cref="Int8VnniConv"/> (needs AVX-VNNI) rather than the portable dot products.</param>
+    internal Int8Conv2DKernel(Node node, bool vnni) : this(node, node.OptionsAs<Conv2DOptions>(), vnni)
+    {
+    }
+
+    private Int8Conv2DKernel(Node node, Conv2DOptions o, bool useVnni) : base(node, o.Padding, o.StrideH, o.StrideW, o.DilationH, o.DilationW, o.Activation)
     {
         if (node.Inputs[1]!.Shape[3] != c) throw new NotSupportedException($"Conv '{node.Name}': grouped convolution is not supported.");
         wSum = new int[oc];
         for (int i = 0; i < oc; i++) wSum[i] = Int8Dot.Sum(weights.AsSpan(i * kh * kw * c, kh * kw * c));
+        if (!useVnni) return;
+        vnni = new Int8VnniConv(weights, oc, kh * kw * c);
+        gemmRequant = new Int8GemmRequant(requant, wSum.Select(s => Int8VnniConv.SumCorrection(inputOffset, s)).ToArray());
     }
 
     public override void Run(Int8TensorStore store)
     {
+        if (vnni is not null)
+        {
+            RunVnni(store, vnni);
+            return;
+        }
+
         var x = store.Get(input);
         var y = store.Allocate(output);
         int k = kh * kw * c;
@@ -126,6 +145,28 @@ internal sealed class Int8Conv2DKernel : Int8WindowedConvKernel
 
             return patch;
         });
+    }
+
+    private void RunVnni(Int8TensorStore store, Int8VnniConv gemm)
+    {
+        var x = store.Get(input);
+        var y = store.Allocate(output);
+        var outside = (byte)(-inputOffset ^ 0x80); // an out-of-image tap holds the input zero point
+        gemm.Run(n * oh * ow, (pixel, row) =>
+        {
+            int b = pixel / (oh * ow), oy = pixel / ow % oh, ox = pixel % ow;
+            for (int ky = 0; ky < kh; ky++)
+            {
+                int iy = oy * sh - padT + ky * dh;
+                for (int kx = 0; kx < kw; kx++)
+                {
+                    int ix = ox * sw - padL + kx * dw;
+                    var dst = row.Slice((ky * kw + kx) * c, c);
+                    if ((uint)iy >= (uint)h || (uint)ix >= (uint)w) dst.Fill(outside);
+                    else Int8VnniConv.FlipSigns(x.AsSpan(((b * h + iy) * w + ix) * c, c), dst);
+                }
+            }
+        }, (pixel, sums) => gemmRequant!.Apply(sums, y.AsSpan(pixel * oc, oc)));
     }
 }
 

@@ -1,0 +1,232 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace ModelBuild.Core.Execution.Int8;
+
+/// <summary>
+/// CONV_2D's int8 GEMM on AVX-VNNI (vpdpbusd: four unsigned × signed byte products summed into each int32 lane), used
+/// by <see cref="Int8Conv2DKernel"/> where the CPU has it. The products are exact integers, so the result is the same
+/// int32 accumulator as the plain dot products, bit for bit. vpdpbusd wants one unsigned operand: the im2col patches
+/// hold x + 128 (x xor 0x80), and the 128·Σw that adds is taken off again with the input offset (see
+/// <see cref="SumCorrection"/>). The weights are packed once: blocks of 16 output channels, and within a block, for
+/// every 4 consecutive taps, the 4 bytes of channels 0-7 then of channels 8-15 (one 256-bit load each), the taps
+/// padded with zero weights to a multiple of 4 and the channels to a multiple of 16. A micro-kernel multiplies
+/// 6 patches by one block (12 accumulators in registers) over all taps.
+/// </summary>
+internal sealed class Int8VnniConv
+{
+    public const int Rows = 6;
+    public const int Block = 16;
+
+    /// <summary>Patches a parallel job covers at most (a few hundred kB of patches for the widest layers).</summary>
+    private const int RowsPerJob = 8 * Rows;
+
+    [ThreadStatic] private static byte[]? s_patches;
+    [ThreadStatic] private static int[]? s_sums;
+    [ThreadStatic] private static int[]? s_tail;
+
+    private readonly byte[] packed;
+    private readonly int taps, paddedTaps, channels, blocks;
+
+    public static bool IsSupported => AvxVnni.IsSupported;
+
+    public delegate void PatchFiller(int pixel, Span<byte> row);
+
+    public delegate void SumsConsumer(int pixel, ReadOnlySpan<int> sums);
+
+    /// <param name="weights">[<paramref name="channels"/>, <paramref name="taps"/>] row-major (OHWI).</param>
+    public Int8VnniConv(sbyte[] weights, int channels, int taps)
+    {
+        this.channels = channels;
+        this.taps = taps;
+        paddedTaps = (taps + 3) & ~3;
+        blocks = (channels + Block - 1) / Block;
+        packed = new byte[blocks * paddedTaps * Block];
+        for (int o = 0; o < channels; o++)
+        {
+            int block = o / Block, lane = o % Block;
+            int half = lane / 8, inHalf = lane % 8;
+            for (int k = 0; k < taps; k++)
+            {
+                int group = k / 4;
+                int at = ((block * (paddedTaps / 4) + group) * 2 + half) * 32 + inHalf * 4 + k % 4;
+                packed[at] = (byte)weights[o * taps + k];
+            }
+        }
+    }
+
+    /// <summary>Taps per patch row as <see cref="Run"/> wants them: the patch's taps, then padding up to a multiple of 4.</summary>
+    public int PatchStride => paddedTaps;
+
+    /// <summary>What to add to vpdpbusd's sum for channel o: its Σw times (input offset − 128).</summary>
+    public static int SumCorrection(int inputOffset, int weightSum) => (inputOffset - 128) * weightSum;
+
+    /// <summary>
+    /// Computes <paramref name="count"/> output pixels in parallel jobs. <paramref name="fillPatch"/>(pixel, row) writes
+    /// pixel's taps, each as x xor 0x80, into the first taps bytes of row (<see cref="PatchStride"/> long);
+    /// <paramref name="store"/>(pixel, sums) gets the pixel's raw vpdpbusd sums, one per channel.
+    /// </summary>
+    public void Run(int count, PatchFiller fillPatch, SumsConsumer store)
+    {
+        int tiles = (count + Rows - 1) / Rows;
+        int jobs = Math.Max(Math.Min(tiles, 2 * Environment.ProcessorCount), (tiles + RowsPerJob / Rows - 1) / (RowsPerJob / Rows));
+        CoreParallel.For(0, jobs, job =>
+        {
+            int firstTile = (int)((long)tiles * job / jobs), endTile = (int)((long)tiles * (job + 1) / jobs);
+            int first = firstTile * Rows, end = Math.Min(count, endTile * Rows);
+            int rows = (endTile - firstTile) * Rows;
+            var patches = s_patches is { } p && p.Length >= rows * paddedTaps ? p : s_patches = new byte[rows * paddedTaps];
+            var results = s_sums is { } q && q.Length >= rows * channels ? q : s_sums = new int[rows * channels];
+            var tail = s_tail ??= new int[Rows * Block];
+            for (int pixel = first; pixel < end; pixel++)
+            {
+                var row = patches.AsSpan((pixel - first) * paddedTaps, paddedTaps);
+                fillPatch(pixel, row);
+                row[taps..].Clear();
+            }
+
+            for (int block = 0; block < blocks; block++)
+            {
+                int width = Math.Min(Block, channels - block * Block);
+                for (int tile = 0; tile < endTile - firstTile; tile++)
+                {
+                    ref byte tilePatches = ref patches[tile * Rows * paddedTaps];
+                    ref byte blockWeights = ref packed[block * paddedTaps * Block];
+                    if (width == Block)
+                    {
+                        MicroKernel(ref tilePatches, ref blockWeights, paddedTaps, ref results[tile * Rows * channels + block * Block], channels);
+                        continue;
+                    }
+
+                    MicroKernel(ref tilePatches, ref blockWeights, paddedTaps, ref tail[0], Block);
+                    for (int r = 0; r < Rows; r++) tail.AsSpan(r * Block, width).CopyTo(results.AsSpan((tile * Rows + r) * channels + block * Block));
+                }
+            }
+
+            for (int pixel = first; pixel < end; pixel++) store(pixel, results.AsSpan((pixel - first) * channels, channels));
+        });
+    }
+
+    /// <summary>dst[i] = src[i] + 128 as a byte (x xor 0x80).</summary>
+    public static void FlipSigns(ReadOnlySpan<sbyte> src, Span<byte> dst)
+    {
+        var bytes = MemoryMarshal.AsBytes(src);
+        int i = 0;
+        for (; i <= bytes.Length - 32; i += 32)
+            (Vector256.Create(bytes.Slice(i, 32)) ^ Vector256.Create((byte)0x80)).CopyTo(dst.Slice(i, 32));
+        for (; i < bytes.Length; i++) dst[i] = (byte)(bytes[i] ^ 0x80);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MicroKernel(ref byte patches, ref byte weights, int stride, ref int sums, int sumStride)
+    {
+        Vector256<int> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default;
+        Vector256<int> a30 = default, a31 = default, a40 = default, a41 = default, a50 = default, a51 = default;
+        int groups = stride / 4;
+        ref byte w = ref weights;
+        for (int g = 0; g < groups; g++)
+        {
+            var w0 = Vector256.LoadUnsafe(ref w).AsSByte();
+            var w1 = Vector256.LoadUnsafe(ref w, 32).AsSByte();
+            w = ref Unsafe.Add(ref w, 64);
+            nuint k = (nuint)(4 * g);
+            var x = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref patches, k))).AsByte();
+            a00 = AvxVnni.MultiplyWideningAndAdd(a00, x, w0);
+            a01 = AvxVnni.MultiplyWideningAndAdd(a01, x, w1);
+            x = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref patches, k + (nuint)stride))).AsByte();
+            a10 = AvxVnni.MultiplyWideningAndAdd(a10, x, w0);
+            a11 = AvxVnni.MultiplyWideningAndAdd(a11, x, w1);
+            x = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref patches, k + (nuint)(2 * stride)))).AsByte();
+            a20 = AvxVnni.MultiplyWideningAndAdd(a20, x, w0);
+            a21 = AvxVnni.MultiplyWideningAndAdd(a21, x, w1);
+            x = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref patches, k + (nuint)(3 * stride)))).AsByte();
+            a30 = AvxVnni.MultiplyWideningAndAdd(a30, x, w0);
+            a31 = AvxVnni.MultiplyWideningAndAdd(a31, x, w1);
+            x = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref patches, k + (nuint)(4 * stride)))).AsByte();
+            a40 = AvxVnni.MultiplyWideningAndAdd(a40, x, w0);
+            a41 = AvxVnni.MultiplyWideningAndAdd(a41, x, w1);
+            x = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref patches, k + (nuint)(5 * stride)))).AsByte();
+            a50 = AvxVnni.MultiplyWideningAndAdd(a50, x, w0);
+            a51 = AvxVnni.MultiplyWideningAndAdd(a51, x, w1);
+        }
+
+        nuint at = (nuint)sumStride;
+        a00.StoreUnsafe(ref sums, 0);
+        a01.StoreUnsafe(ref sums, 8);
+        a10.StoreUnsafe(ref sums, at);
+        a11.StoreUnsafe(ref sums, at + 8);
+        a20.StoreUnsafe(ref sums, 2 * at);
+        a21.StoreUnsafe(ref sums, 2 * at + 8);
+        a30.StoreUnsafe(ref sums, 3 * at);
+        a31.StoreUnsafe(ref sums, 3 * at + 8);
+        a40.StoreUnsafe(ref sums, 4 * at);
+        a41.StoreUnsafe(ref sums, 4 * at + 8);
+        a50.StoreUnsafe(ref sums, 5 * at);
+        a51.StoreUnsafe(ref sums, 5 * at + 8);
+    }
+}
+
+/// <summary>
+/// <see cref="Int8ChannelRequant.Apply"/> with gemm rounding (<see cref="Int8FixedPoint.MultiplyByQuantizedMultiplierGemm"/>),
+/// 8 channels at a time on AVX2, for the VNNI path's raw sums: the same integer steps lane by lane, so the same bytes.
+/// </summary>
+internal sealed class Int8GemmRequant
+{
+    private readonly int[] offset, multiplier, leftShift, rightShift, nudge, overflowAbove, overflowValue;
+    private readonly Int8ChannelRequant requant;
+
+    /// <param name="correction">Added to each channel's raw sum before the bias (<see cref="Int8VnniConv.SumCorrection"/>).</param>
+    public Int8GemmRequant(Int8ChannelRequant requant, int[] correction)
+    {
+        this.requant = requant;
+        int channels = correction.Length;
+        (offset, multiplier, leftShift, rightShift) = (new int[channels], new int[channels], new int[channels], new int[channels]);
+        (nudge, overflowAbove, overflowValue) = (new int[channels], new int[channels], new int[channels]);
+        for (int o = 0; o < channels; o++)
+        {
+            offset[o] = unchecked(correction[o] + requant.Bias[o]);
+            multiplier[o] = requant.Multiplier[o];
+            int shift = requant.Shift[o];
+            leftShift[o] = shift > 0 ? shift : 0;
+            rightShift[o] = shift > 0 ? 0 : -shift;
+            nudge[o] = rightShift[o] == 0 ? 0 : 1 << (rightShift[o] - 1);
+            overflowAbove[o] = int.MaxValue - nudge[o];
+            overflowValue[o] = rightShift[o] == 0 ? 0 : 1 << (31 - rightShift[o]);
+        }
+    }
+
+    /// <summary>output[o] = requantized sums[o] + correction[o], for every channel.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Apply(ReadOnlySpan<int> sums, Span<sbyte> output)
+    {
+        int channels = offset.Length, o = 0;
+        if (Avx2.IsSupported)
+        {
+            var zeroPoint = Vector256.Create(requant.OutputZeroPoint);
+            var (min, max) = (Vector256.Create(requant.ActMin), Vector256.Create(requant.ActMax));
+            var round = Vector256.Create(1L << 30);
+            Span<int> lanes = stackalloc int[8];
+            for (; o <= channels - 8; o += 8)
+            {
+                var x = Vector256.Create(sums.Slice(o, 8)) + Vector256.Create(offset.AsSpan(o, 8));
+                x = Avx2.ShiftLeftLogicalVariable(x, Vector256.Create(leftShift.AsSpan(o, 8)).AsUInt32());
+                var m = Vector256.Create(multiplier.AsSpan(o, 8));
+                // 64-bit products of the even lanes, then of the odd ones; (ab + 2^30) >> 31 keeps bits 31-62.
+                var even = Avx2.ShiftRightLogical(Avx2.Multiply(x, m) + round, 31).AsInt32();
+                var odd = Avx2.ShiftRightLogical(Avx2.Multiply(Avx2.ShiftRightLogical(x.AsInt64(), 32).AsInt32(), Avx2.ShiftRightLogical(m.AsInt64(), 32).AsInt32()) + round, 31).AsInt32();
+                var high = Avx2.Blend(even, Avx2.ShiftLeftLogical(odd.AsInt64(), 32).AsInt32(), 0b10101010);
+                var n = Vector256.Create(nudge.AsSpan(o, 8));
+                var shifted = Avx2.ShiftRightArithmeticVariable(high + n, Vector256.Create(rightShift.AsSpan(o, 8)).AsUInt32());
+                var overflow = Vector256.GreaterThan(high, Vector256.Create(overflowAbove.AsSpan(o, 8)));
+                var y = Vector256.ConditionalSelect(overflow, Vector256.Create(overflowValue.AsSpan(o, 8)), shifted) + zeroPoint;
+                Vector256.Min(Vector256.Max(y, min), max).CopyTo(lanes);
+                for (int j = 0; j < 8; j++) output[o + j] = (sbyte)lanes[j];
+            }
+        }
+
+        for (; o < channels; o++) output[o] = requant.Apply(unchecked(sums[o] + offset[o] - requant.Bias[o]), o, gemm: true);
+    }
+}
+
