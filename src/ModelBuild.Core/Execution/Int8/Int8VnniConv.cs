@@ -44,15 +44,26 @@ internal sealed class Int8VnniConv
         paddedTaps = (taps + 3) & ~3;
         blocks = (channels + Block - 1) / Block;
         packed = new byte[blocks * paddedTaps * Block];
-        for (int o = 0; o < channels; o++)
+        CoreParallel.ForRanges(blocks, (from, to) => Pack(weights, from, to), (long)Block * paddedTaps);
+    }
+
+    /// <summary>Blocks [from, to): channel o's 4-tap group g is word (block·groups + g)·16 + o mod 16 of <see cref="packed"/>.</summary>
+    private void Pack(sbyte[] weights, int from, int to)
+    {
+        int groups = paddedTaps / 4, whole = taps / 4;
+        ref byte source = ref Unsafe.As<sbyte, byte>(ref MemoryMarshal.GetArrayDataReference(weights));
+        ref int words = ref Unsafe.As<byte, int>(ref MemoryMarshal.GetArrayDataReference(packed));
+        for (int block = from; block < to; block++)
         {
-            int block = o / Block, lane = o % Block;
-            int half = lane / 8, inHalf = lane % 8;
-            for (int k = 0; k < taps; k++)
+            int width = Math.Min(Block, channels - block * Block);
+            for (int lane = 0; lane < width; lane++)
             {
-                int group = k / 4;
-                int at = ((block * (paddedTaps / 4) + group) * 2 + half) * 32 + inHalf * 4 + k % 4;
-                packed[at] = (byte)weights[o * taps + k];
+                ref byte row = ref Unsafe.Add(ref source, (nint)(block * Block + lane) * taps);
+                ref int word = ref Unsafe.Add(ref words, (nint)block * groups * Block + lane);
+                for (int g = 0; g < whole; g++) Unsafe.Add(ref word, g * Block) = Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref row, 4 * g));
+                // The last group's missing taps have zero weights.
+                for (int k = 4 * whole; k < taps; k++)
+                    Unsafe.Add(ref Unsafe.As<int, byte>(ref Unsafe.Add(ref word, whole * Block)), k - 4 * whole) = Unsafe.Add(ref row, k);
             }
         }
     }
