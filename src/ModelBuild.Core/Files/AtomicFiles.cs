@@ -9,7 +9,7 @@ namespace ModelBuild.Core.Files;
 /// </summary>
 public static partial class AtomicFiles
 {
-    public static void WriteAllBytes(string path, byte[] bytes)
+    public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var temp = path + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
@@ -30,9 +30,9 @@ public static partial class AtomicFiles
     public static bool WriteIfChanged(string path, string text) => WriteBytesIfChanged(path, new System.Text.UTF8Encoding(false).GetBytes(text));
 
     /// <summary>Writes only when the content differs, so timestamps (and incremental builds) see no change otherwise.</summary>
-    public static bool WriteBytesIfChanged(string path, byte[] bytes)
+    public static bool WriteBytesIfChanged(string path, ReadOnlySpan<byte> bytes)
     {
-        if (File.Exists(path) && new FileInfo(path).Length == bytes.LongLength && File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes)) return false;
+        if (File.Exists(path) && new FileInfo(path).Length == bytes.Length && File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes)) return false;
         WriteAllBytes(path, bytes);
         return true;
     }
@@ -60,7 +60,7 @@ public static partial class AtomicFiles
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
-    public static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+    public static string Sha256(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
     /// <summary>
     /// Replaces directory <paramref name="target"/> with the fully written <paramref name="staging"/> directory; a

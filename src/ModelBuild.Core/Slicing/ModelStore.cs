@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Google.FlatBuffers;
 using ModelBuild.Core.Diagnostics;
 using ModelBuild.Core.Files;
 using ModelBuild.Core.Graph;
@@ -31,6 +32,7 @@ public static class ModelStore
         var byRange = new Dictionary<(int, int), ModelFileInfo>();
         Directory.CreateDirectory(directory);
         int done = 0;
+        FlatBufferBuilder? builder = null; // one buffer for every model, as large as the largest
         foreach (var m in models)
         {
             cancel.ThrowIfCancellationRequested();
@@ -46,9 +48,9 @@ public static class ModelStore
             {
                 var slice = GraphSlicer.Slice(int8Graph, m.FromTensor, m.ToTensor, shareConstants: true); // only written
                 slice.Name = Path.GetFileNameWithoutExtension(m.FileName);
-                var bytes = TfLiteWriter.Write(slice);
+                var bytes = TfLiteWriter.Write(slice, ref builder);
                 AtomicFiles.WriteBytesIfChanged(path, bytes);
-                info = new ModelFileInfo(m.FileName, m.FirstSegment, m.LastSegment, bytes.LongLength, AtomicFiles.Sha256(bytes),
+                info = new ModelFileInfo(m.FileName, m.FirstSegment, m.LastSegment, bytes.Count, AtomicFiles.Sha256(bytes),
                     slice.Inputs.Select(TensorInfo.Of).ToList(), slice.Outputs.Select(TensorInfo.Of).ToList());
                 byRange[(m.FirstSegment, m.LastSegment)] = info;
             }

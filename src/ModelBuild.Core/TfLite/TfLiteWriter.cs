@@ -19,6 +19,17 @@ public static class TfLiteWriter
 
     public static byte[] Write(ModelGraph graph)
     {
+        FlatBufferBuilder? builder = null;
+        return Write(graph, ref builder).ToArray();
+    }
+
+    /// <summary>
+    /// Serializes the model into <paramref name="builder"/>'s buffer (reused, cleared, when it is large enough; else a new
+    /// builder) and returns the model's bytes inside that buffer: valid until the builder is used again. For writing many
+    /// large models in a row without two fresh copies of each (the builder's and a sized array).
+    /// </summary>
+    internal static ArraySegment<byte> Write(ModelGraph graph, ref FlatBufferBuilder? builder)
+    {
         Validate(graph);
         var nodeInputs = graph.Nodes.Select(n => OperatorRegistry.For(n).TfLiteInputs(n)).ToList();
         var tensors = graph.Tensors.ToList();
@@ -60,7 +71,10 @@ public static class TfLiteWriter
         Encoding.ASCII.GetBytes(minRuntime, runtimeBytes);
         int runtimeBuffer = buffers.AddUnshared(runtimeBytes);
 
-        var b = new FlatBufferBuilder(checked((int)Math.Min(int.MaxValue / 2, buffers.TotalBytes + 64 * 1024 + tensors.Count * 256L)));
+        int capacity = checked((int)Math.Min(int.MaxValue / 2, buffers.TotalBytes + 64 * 1024 + tensors.Count * 256L));
+        if (builder is null || builder.DataBuffer.Length < capacity) builder = new FlatBufferBuilder(capacity);
+        else builder.Clear();
+        var b = builder;
 
         // Children before parents: flatbuffers are built back to front.
         var bufferOffsets = buffers.Items.Select(data => WriteBuffer(b, data)).ToArray();
@@ -103,7 +117,7 @@ public static class TfLiteWriter
         b.AddOffset(S.Model.Metadata, metadataVec, 0);
         var model = b.EndTable();
         b.Finish(model, S.FileIdentifier);
-        return b.SizedByteArray();
+        return b.DataBuffer.ToArraySegment(b.DataBuffer.Position, b.DataBuffer.Length - b.DataBuffer.Position);
     }
 
     /// <summary>Writes the model to <paramref name="path"/> through a temporary file, so a failure never leaves half a model.</summary>

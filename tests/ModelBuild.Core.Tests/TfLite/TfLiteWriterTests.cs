@@ -1,3 +1,4 @@
+using Google.FlatBuffers;
 using ModelBuild.Core.Diagnostics;
 using ModelBuild.Core.Execution;
 using ModelBuild.Core.Graph;
@@ -168,5 +169,17 @@ public sealed class TfLiteWriterTests
         Assert.AreSame(c2.Data, shared.Nodes.Single().Inputs[1]!.Data);
         Assert.AreNotSame(c2.Data, copied.Nodes.Single().Inputs[1]!.Data);
         CollectionAssert.AreEqual(TfLiteWriter.Write(copied), TfLiteWriter.Write(shared));
+    }
+
+    [TestMethod]
+    public void A_builder_reused_after_a_larger_model_writes_the_bytes_of_a_fresh_write()
+    {
+        FlatBufferBuilder? builder = null;
+        var large = TfLiteWriter.Write(EdgeTpuTestGraphs.TooLargeForOnChip(), ref builder).ToArray();
+        var first = builder;
+        var small = TfLiteWriter.Write(EdgeTpuTestGraphs.TypicalInt8ConvNet(), ref builder);
+        Assert.AreSame(first, builder, "the larger model's buffer is reused");
+        CollectionAssert.AreEqual(TfLiteWriter.Write(EdgeTpuTestGraphs.TypicalInt8ConvNet()), small.ToArray());
+        CollectionAssert.AreEqual(TfLiteWriter.Write(EdgeTpuTestGraphs.TooLargeForOnChip()), large);
     }
 }
