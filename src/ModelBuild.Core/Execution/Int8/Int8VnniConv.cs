@@ -43,7 +43,7 @@ internal sealed class Int8VnniConv
         this.taps = taps;
         paddedTaps = (taps + 3) & ~3;
         blocks = (channels + Block - 1) / Block;
-        packed = new byte[blocks * paddedTaps * Block];
+        packed = GC.AllocateUninitializedArray<byte>(blocks * paddedTaps * Block); // every byte is written by Pack
         CoreParallel.ForRanges(blocks, (from, to) => Pack(weights, from, to), (long)Block * paddedTaps);
     }
 
@@ -56,14 +56,23 @@ internal sealed class Int8VnniConv
         for (int block = from; block < to; block++)
         {
             int width = Math.Min(Block, channels - block * Block);
-            for (int lane = 0; lane < width; lane++)
+            for (int lane = 0; lane < Block; lane++)
             {
-                ref byte row = ref Unsafe.Add(ref source, (nint)(block * Block + lane) * taps);
                 ref int word = ref Unsafe.Add(ref words, (nint)block * groups * Block + lane);
+                if (lane >= width)
+                {
+                    // Channels past the last are zero weights.
+                    for (int g = 0; g < groups; g++) Unsafe.Add(ref word, g * Block) = 0;
+                    continue;
+                }
+
+                ref byte row = ref Unsafe.Add(ref source, (nint)(block * Block + lane) * taps);
                 for (int g = 0; g < whole; g++) Unsafe.Add(ref word, g * Block) = Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref row, 4 * g));
-                // The last group's missing taps have zero weights.
-                for (int k = 4 * whole; k < taps; k++)
-                    Unsafe.Add(ref Unsafe.As<int, byte>(ref Unsafe.Add(ref word, whole * Block)), k - 4 * whole) = Unsafe.Add(ref row, k);
+                if (whole == groups) continue;
+                // The last group's missing taps are zero weights.
+                int last = 0;
+                for (int k = 4 * whole; k < taps; k++) last |= Unsafe.Add(ref row, k) << (8 * (k - 4 * whole));
+                Unsafe.Add(ref word, whole * Block) = last;
             }
         }
     }

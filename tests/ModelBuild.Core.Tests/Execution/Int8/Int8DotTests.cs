@@ -63,4 +63,17 @@ public sealed class Int8DotTests
     {
         Assert.AreEqual(-128 + 127 - 1 + 5, Int8Dot.Sum(new sbyte[] { -128, 127, -1, 5 }));
     }
+
+    [TestMethod]
+    [DataRow(31)]
+    [DataRow(32)]
+    [DataRow(33)]
+    [DataRow(4609)]
+    public void Sum_of_a_long_row_equals_the_plain_sum(int n)
+    {
+        var a = Random(new Random(n), n);
+        Assert.AreEqual(a.Sum(v => (int)v), Int8Dot.Sum(a));
+        Assert.AreEqual(-128 * n, Int8Dot.Sum(Enumerable.Repeat((sbyte)-128, n).ToArray()));
+        Assert.AreEqual(127 * n, Int8Dot.Sum(Enumerable.Repeat((sbyte)127, n).ToArray()));
+    }
 }
