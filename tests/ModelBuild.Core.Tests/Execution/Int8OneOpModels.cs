@@ -29,6 +29,7 @@ internal static class Int8OneOpModels
         yield return ("mul", Binary(OpType.Mul, [1, 4, 4, 6], [1, 4, 4, 6], 1.5f));
         yield return ("maxpool_2x2", Pool(OpType.MaxPool2D, [1, 8, 8, 4], 2, 2, Padding.Valid));
         yield return ("maxpool_3x3_s2_same", Pool(OpType.MaxPool2D, [1, 9, 9, 4], 3, 2, Padding.Same));
+        yield return ("maxpool_3x3_s2_same_relu_35ch", Pool(OpType.MaxPool2D, [1, 9, 9, 35], 3, 2, Padding.Same, FusedActivation.Relu));
         yield return ("avgpool_3x3_s2_same", Pool(OpType.AveragePool2D, [1, 9, 9, 4], 3, 2, Padding.Same));
         yield return ("avgpool_2x2", Pool(OpType.AveragePool2D, [1, 8, 8, 4], 2, 2, Padding.Valid));
         yield return ("mean_keepdims", Mean(OpType.Mean, [1, 7, 7, 12], keepDims: true));
@@ -105,11 +106,11 @@ internal static class Int8OneOpModels
         return new ModelGraph("binary_" + bScale.ToString(System.Globalization.CultureInfo.InvariantCulture), [x, z], [y], [n]);
     }
 
-    private static ModelGraph Pool(OpType op, int[] xs, int f, int stride, Padding p)
+    private static ModelGraph Pool(OpType op, int[] xs, int f, int stride, Padding p, FusedActivation act = FusedActivation.None)
     {
         var x = new Tensor("input", xs);
         var y = new Tensor("pool", ConvOut(xs, f, f, stride, p, 1, xs[3]));
-        var n = new Node("pool", op, [x], [y], new Pool2DOptions(p, stride, stride, f, f));
+        var n = new Node("pool", op, [x], [y], new Pool2DOptions(p, stride, stride, f, f, act));
         return new ModelGraph("pool", [x], [y], [n]);
     }
 

@@ -34,11 +34,15 @@ internal abstract class Int8QuantizedBinaryKernel : Int8Kernel
     public sealed override void Run(Int8TensorStore store)
     {
         var y = store.Allocate(output);
-        if (y.Length >= TabulatedFrom) broadcast.Apply(store.Get(a), store.Get(b), y, table ??= Int8Broadcast.Table(Compute));
+        if (y.Length >= TabulatedFrom) broadcast.Apply(store.Get(a), store.Get(b), y, table ??= Tabulate());
         else broadcast.Apply(store.Get(a), store.Get(b), y, Compute);
     }
 
-    private protected abstract sbyte Compute(sbyte xa, sbyte xb);
+    /// <summary>One output value from one pair of input values.</summary>
+    internal abstract sbyte Compute(sbyte xa, sbyte xb);
+
+    /// <summary>Every operand pair's <see cref="Compute"/>, indexed ((a + 128) &lt;&lt; 8) | (b + 128).</summary>
+    private protected virtual sbyte[] Tabulate() => Int8Broadcast.Table(Compute);
 }
 
 /// <summary>ADD and SUB int8: both inputs rescaled to a common 2^20-scaled grid, then to the output (add.cc / sub.cc).</summary>
@@ -57,10 +61,25 @@ internal sealed class Int8AddSubKernel : Int8QuantizedBinaryKernel
         QuantizeMultiplier(twiceMax / ((1 << LeftShift) * so), out multOut, out shiftOut);
     }
 
-    private protected override sbyte Compute(sbyte xa, sbyte xb)
+    internal override sbyte Compute(sbyte xa, sbyte xb) => Combine(RescaledA(xa), RescaledB(xb));
+
+    /// <summary><see cref="Compute"/> with each input's rescaling done once per value (256 each) rather than once per pair.</summary>
+    private protected override sbyte[] Tabulate()
     {
-        int va = MultiplyByQuantizedMultiplier((xa + offA) * (1 << LeftShift), multA, shiftA);
-        int vb = MultiplyByQuantizedMultiplier((xb + offB) * (1 << LeftShift), multB, shiftB);
+        var va = new int[256];
+        var vb = new int[256];
+        for (int v = -128; v < 128; v++) (va[v + 128], vb[v + 128]) = (RescaledA((sbyte)v), RescaledB((sbyte)v));
+        var table = new sbyte[1 << 16];
+        for (int i = 0; i < table.Length; i++) table[i] = Combine(va[i >> 8], vb[i & 255]);
+        return table;
+    }
+
+    private int RescaledA(sbyte xa) => MultiplyByQuantizedMultiplier((xa + offA) * (1 << LeftShift), multA, shiftA);
+
+    private int RescaledB(sbyte xb) => MultiplyByQuantizedMultiplier((xb + offB) * (1 << LeftShift), multB, shiftB);
+
+    private sbyte Combine(int va, int vb)
+    {
         int raw = subtract ? va - vb : va + vb;
         int r = MultiplyByQuantizedMultiplier(raw, multOut, shiftOut) + outZp;
         return (sbyte)Clamp(r, actMin, actMax);
@@ -78,7 +97,7 @@ internal sealed class Int8MulKernel : Int8QuantizedBinaryKernel
         QuantizeMultiplier(real, out mult, out shift);
     }
 
-    private protected override sbyte Compute(sbyte xa, sbyte xb) =>
+    internal override sbyte Compute(sbyte xa, sbyte xb) =>
         (sbyte)Clamp(MultiplyByQuantizedMultiplier((xa + offA) * (xb + offB), mult, shift) + outZp, actMin, actMax);
 }
 

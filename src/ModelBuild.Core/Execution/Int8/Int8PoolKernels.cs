@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using ModelBuild.Core.Graph;
 using static ModelBuild.Core.Execution.Int8.Int8FixedPoint;
 
@@ -27,6 +28,12 @@ internal sealed class Int8PoolKernel : Int8Kernel
     {
         var x = store.Get(input);
         var y = store.Allocate(output);
+        if (!average)
+        {
+            CoreParallel.ForRanges(n * oh, (from, to) => MaxRows(x, y, from, to), (long)ow * c * fh * fw);
+            return;
+        }
+
         for (int b = 0; b < n; b++)
             for (int oy = 0; oy < oh; oy++)
                 for (int ox = 0; ox < ow; ox++)
@@ -49,6 +56,41 @@ internal sealed class Int8PoolKernel : Int8Kernel
                         y[((b * oh + oy) * ow + ox) * c + ch] = (sbyte)Clamp(acc, actMin, actMax);
                     }
                 }
+    }
+
+    /// <summary>MAX_POOL_2D over output rows [from, to) of n·oh: a window's taps folded into the pixel's channels 32 at a time.</summary>
+    private void MaxRows(sbyte[] x, sbyte[] y, int from, int to)
+    {
+        var (lowest, highest) = (Vector256.Create((sbyte)actMin), Vector256.Create((sbyte)actMax));
+        for (int row = from; row < to; row++)
+        {
+            int b = row / oh, oy = row % oh;
+            int y0 = oy * sh - padT;
+            int yStart = Math.Max(0, -y0), yEnd = Math.Min(fh, h - y0);
+            for (int ox = 0; ox < ow; ox++)
+            {
+                int x0 = ox * sw - padL;
+                int xStart = Math.Max(0, -x0), xEnd = Math.Min(fw, w - x0);
+                var pixel = y.AsSpan(((b * oh + oy) * ow + ox) * c, c);
+                pixel.Fill(sbyte.MinValue);
+                for (int fy = yStart; fy < yEnd; fy++)
+                {
+                    for (int fx = xStart; fx < xEnd; fx++)
+                    {
+                        var tap = x.AsSpan(((b * h + y0 + fy) * w + x0 + fx) * c, c);
+                        int ch = 0;
+                        for (; ch <= c - 32; ch += 32)
+                            Vector256.Max(Vector256.Create(pixel.Slice(ch, 32)), Vector256.Create(tap.Slice(ch, 32))).CopyTo(pixel.Slice(ch, 32));
+                        for (; ch < c; ch++) pixel[ch] = Math.Max(pixel[ch], tap[ch]);
+                    }
+                }
+
+                int at = 0;
+                for (; at <= c - 32; at += 32)
+                    Vector256.Min(Vector256.Max(Vector256.Create(pixel.Slice(at, 32)), lowest), highest).CopyTo(pixel.Slice(at, 32));
+                for (; at < c; at++) pixel[at] = (sbyte)Clamp(pixel[at], actMin, actMax);
+            }
+        }
     }
 }
 
