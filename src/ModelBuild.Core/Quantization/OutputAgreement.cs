@@ -31,7 +31,15 @@ public class OutputAgreement
     }
 
     /// <summary>Adds to the SQNR only, the int8 values dequantized on the fly (no copy of a large tensor).</summary>
-    public void Accumulate(ReadOnlySpan<float> reference, ReadOnlySpan<sbyte> quantized, float scale, long zeroPoint)
+    public void Accumulate(ReadOnlySpan<float> reference, ReadOnlySpan<sbyte> quantized, float scale, long zeroPoint) =>
+        Accumulate(Sums(reference, quantized, scale, zeroPoint));
+
+    /// <summary>
+    /// What <see cref="Accumulate(ReadOnlySpan{float}, ReadOnlySpan{sbyte}, float, long)"/> adds for these values: Σ float²
+    /// and Σ (float − int8)², each summed from zero in order. Several inputs' sums can be computed in parallel and then
+    /// accumulated in order, with the same result to the last bit.
+    /// </summary>
+    public static (double Signal, double Noise) Sums(ReadOnlySpan<float> reference, ReadOnlySpan<sbyte> quantized, float scale, long zeroPoint)
     {
         double s = 0, n = 0;
         for (int i = 0; i < reference.Length; i++)
@@ -41,8 +49,13 @@ public class OutputAgreement
             n += d * d;
         }
 
-        signal += s;
-        noise += n;
+        return (s, n);
+    }
+
+    public void Accumulate((double Signal, double Noise) sums)
+    {
+        signal += sums.Signal;
+        noise += sums.Noise;
     }
 
     /// <summary>+∞ when the outputs are equal; −∞ when the float output is all zeros and the int8 one is not.</summary>

@@ -62,4 +62,20 @@ public sealed class OutputAgreementTests
     [TestMethod]
     public void ArgMax_takes_the_first_of_equal_largest_values() =>
         Assert.AreEqual(1, OutputAgreement.ArgMax([0f, 5f, 5f, -1f]));
+
+    [TestMethod]
+    public void Inputs_sums_computed_apart_and_added_in_order_give_the_same_bits()
+    {
+        var r = new Random(3);
+        var inputs = Enumerable.Range(0, 4).Select(_ => (Float: Enumerable.Range(0, 5000).Select(_ => (float)(r.NextDouble() * 6 - 3)).ToArray(),
+            Int8: Enumerable.Range(0, 5000).Select(_ => (sbyte)r.Next(-128, 128)).ToArray())).ToList();
+        var inOrder = new OutputAgreement();
+        foreach (var (f, q) in inputs) inOrder.Accumulate(f, q, 0.023f, -7);
+        var sums = inputs.AsParallel().AsOrdered().Select(x => OutputAgreement.Sums(x.Float, x.Int8, 0.023f, -7)).ToList();
+        var apart = new OutputAgreement();
+        foreach (var s in sums) apart.Accumulate(s);
+
+        Assert.AreEqual(BitConverter.DoubleToInt64Bits(inOrder.SqnrDb), BitConverter.DoubleToInt64Bits(apart.SqnrDb));
+    }
 }
+
