@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace ModelBuild.Core.Execution.Int8;
 
 /// <summary>NumPy-style broadcasting of two operands to an output shape (right-aligned dims, size-1 dims repeat).</summary>
@@ -66,10 +69,7 @@ internal sealed class Int8Broadcast
     {
         if (table.Length != 1 << 16) throw new ArgumentException("the table needs one value per pair of int8 operands", nameof(table));
         if (Same)
-            CoreParallel.ForRanges(y.Length, (start, end) =>
-            {
-                for (int i = start; i < end; i++) y[i] = table[((x[i] + 128) << 8) | (z[i] + 128)];
-            });
+            CoreParallel.ForRanges(y.Length, (start, end) => LookUpSame(x, z, y, table, start, end));
         else if (PeriodA > 0 || PeriodB > 0)
         {
             // Periodic(i): the full operand at i, the repeated one at i % period.
@@ -87,6 +87,19 @@ internal sealed class Int8Broadcast
         }
         else
             ForEach((i, ia, ib) => y[i] = table[((x[ia] + 128) << 8) | (z[ib] + 128)]);
+    }
+
+    /// <summary>y[i] = table[(x[i] + 128) · 256 + z[i] + 128] for i in [start, end) (x, z and y of one length; the index is below 65536 by construction).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void LookUpSame(sbyte[] x, sbyte[] z, sbyte[] y, sbyte[] table, int start, int end)
+    {
+        if ((uint)end > (uint)x.Length || (uint)end > (uint)z.Length || (uint)end > (uint)y.Length || start < 0) throw new ArgumentOutOfRangeException(nameof(end));
+        ref sbyte rx = ref MemoryMarshal.GetArrayDataReference(x);
+        ref sbyte rz = ref MemoryMarshal.GetArrayDataReference(z);
+        ref sbyte ry = ref MemoryMarshal.GetArrayDataReference(y);
+        ref sbyte rt = ref MemoryMarshal.GetArrayDataReference(table);
+        for (int i = start; i < end; i++)
+            Unsafe.Add(ref ry, i) = Unsafe.Add(ref rt, ((Unsafe.Add(ref rx, i) + 128) << 8) | (Unsafe.Add(ref rz, i) + 128));
     }
 
     /// <summary>The 256 × 256 table of <paramref name="compute"/> that <see cref="Apply(sbyte[], sbyte[], sbyte[], sbyte[])"/> reads.</summary>
