@@ -76,15 +76,19 @@ internal static class CoreParallel
         if (toExclusive > fromInclusive) Parallel.For(fromInclusive, toExclusive, Capped, init, body, _ => { });
     }
 
+    /// <summary>
+    /// The team: each call is published as a <see cref="Call"/> whose jobs the caller and the helpers claim through
+    /// one counter. The caller waits only for jobs a helper has claimed, never for a helper still waking up (a late
+    /// helper finds the call's jobs gone, or joins the next call). Between calls a helper spins for the next one while
+    /// <see cref="SpinGuard"/> allows it, then blocks.
+    /// </summary>
     private sealed class Team
     {
-        private readonly SemaphoreSlim _start = new(0);
-        private readonly ManualResetEventSlim _done = new(false, spinCount: 50);
+        private readonly SemaphoreSlim _wake = new(0);
+        private readonly SpinGuard _guard = new();
         private readonly int _helpers;
-        private int _busy;
-        private Action<int>? _body;
-        private int _from, _count, _next, _pending;
-        private ExceptionDispatchInfo? _error;
+        private int _busy, _sleeping;
+        private Call _call = new(0, _ => { }, 0, 0);
 
         public Team(int helpers)
         {
@@ -99,14 +103,13 @@ internal static class CoreParallel
             if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0) return false;
             try
             {
-                (_body, _from, _count, _next, _error) = (body, from, count, -1, null);
-                _done.Reset();
-                Volatile.Write(ref _pending, _helpers);
-                _start.Release(_helpers);
-                Work();
-                _done.Wait();
-                _body = null;
-                _error?.Throw();
+                var call = new Call(_call.Id + 1, body, from, count);
+                Interlocked.Exchange(ref _call, call);
+                int sleeping = Volatile.Read(ref _sleeping);
+                if (sleeping > 0) _wake.Release(Math.Min(sleeping, _helpers));
+                call.Work();
+                call.WaitForClaimedJobs();
+                call.Error?.Throw();
                 return true;
             }
             finally
@@ -117,30 +120,64 @@ internal static class CoreParallel
 
         private void HelperLoop()
         {
+            long seen = 0;
+            Func<bool> arrived = () => Volatile.Read(ref _call).Id != seen;
             while (true)
             {
-                _start.Wait();
-                Work();
-                if (Interlocked.Decrement(ref _pending) == 0) _done.Set();
+                var call = Volatile.Read(ref _call);
+                if (call.Id != seen)
+                {
+                    seen = call.Id;
+                    call.Work();
+                    continue;
+                }
+
+                if (_guard.SpinUntil(arrived)) continue;
+                Interlocked.Increment(ref _sleeping);
+                if (!arrived()) _wake.Wait();
+                Interlocked.Decrement(ref _sleeping);
             }
         }
+    }
 
-        private void Work()
+    /// <summary>
+    /// One call's jobs: claimed through one counter, counted when done; after a job throws, the remaining jobs are
+    /// claimed and skipped, so the count still completes.
+    /// </summary>
+    private sealed class Call(long id, Action<int> body, int from, int count)
+    {
+        private readonly ManualResetEventSlim _finished = new(false, spinCount: 50);
+        private int _next = -1, _done;
+        private ExceptionDispatchInfo? _error;
+
+        public long Id { get; } = id;
+
+        public ExceptionDispatchInfo? Error => Volatile.Read(ref _error);
+
+        public void Work()
         {
-            var body = _body!;
-            int i;
-            while ((i = Interlocked.Increment(ref _next)) < _count)
+            int i, ran = 0;
+            while ((i = Interlocked.Increment(ref _next)) < count)
             {
+                ran++;
+                if (Volatile.Read(ref _error) is not null) continue;
                 try
                 {
-                    body(_from + i);
+                    body(from + i);
                 }
                 catch (Exception e)
                 {
                     Interlocked.CompareExchange(ref _error, ExceptionDispatchInfo.Capture(e), null);
-                    Volatile.Write(ref _next, _count); // stop handing out jobs
                 }
             }
+
+            if (ran > 0 && Interlocked.Add(ref _done, ran) == count) _finished.Set();
+        }
+
+        /// <summary>Returns when every job claimed by a helper has finished (the caller's own are done already).</summary>
+        public void WaitForClaimedJobs()
+        {
+            if (Volatile.Read(ref _done) != count) _finished.Wait();
         }
     }
 }

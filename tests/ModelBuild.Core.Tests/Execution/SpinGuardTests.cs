@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using ModelBuild.Core.Execution;
+
+namespace ModelBuild.Core.Tests.Execution;
+
+/// <summary>The kernel team's guard: helpers spin only while no spin has recently been descheduled.</summary>
+[TestClass]
+public sealed class SpinGuardTests
+{
+    private const long T0 = 1_000_000_000;
+
+    [TestMethod]
+    public void Spinning_is_allowed_until_a_preemption_is_seen()
+    {
+        var guard = new SpinGuard();
+        Assert.IsTrue(guard.MaySpin(T0));
+        guard.Preempted(T0);
+        Assert.IsFalse(guard.MaySpin(T0 + 1));
+        Assert.IsFalse(guard.MaySpin(T0 + SpinGuard.MinBackOffTicks - 1));
+        Assert.IsTrue(guard.MaySpin(T0 + SpinGuard.MinBackOffTicks));
+    }
+
+    [TestMethod]
+    public void A_preemption_soon_after_the_last_doubles_the_back_off_up_to_the_maximum()
+    {
+        var guard = new SpinGuard();
+        long now = T0;
+        long backOff = SpinGuard.MinBackOffTicks;
+        guard.Preempted(now);
+        for (int i = 0; i < 8; i++)
+        {
+            now += backOff; // the first moment spinning is allowed again
+            Assert.IsTrue(guard.MaySpin(now));
+            guard.Preempted(now);
+            backOff = Math.Min(SpinGuard.MaxBackOffTicks, 2 * backOff);
+            Assert.IsFalse(guard.MaySpin(now + backOff - 1), $"preemption {i + 2}");
+            Assert.IsTrue(guard.MaySpin(now + backOff), $"preemption {i + 2}");
+        }
+    }
+
+    [TestMethod]
+    public void A_preemption_long_after_the_last_backs_off_from_the_minimum_again()
+    {
+        var guard = new SpinGuard();
+        guard.Preempted(T0);
+        guard.Preempted(T0 + SpinGuard.MinBackOffTicks); // doubled
+        long later = T0 + SpinGuard.MinBackOffTicks + 10 * SpinGuard.MaxBackOffTicks;
+        guard.Preempted(later);
+        Assert.IsTrue(guard.MaySpin(later + SpinGuard.MinBackOffTicks));
+    }
+
+    [TestMethod]
+    public void SpinUntil_returns_true_when_the_condition_holds()
+    {
+        var guard = new SpinGuard();
+        int calls = 0;
+        Assert.IsTrue(guard.SpinUntil(() => ++calls == 3));
+        Assert.AreEqual(3, calls);
+    }
+
+    [TestMethod]
+    public void SpinUntil_gives_up_when_the_condition_never_holds()
+    {
+        var guard = new SpinGuard();
+        var watch = Stopwatch.StartNew();
+        bool arrived = guard.SpinUntil(() => false);
+        Assert.IsFalse(arrived);
+        Assert.IsTrue(watch.ElapsedTicks >= SpinGuard.SpinTicks || !guard.MaySpin(Stopwatch.GetTimestamp()),
+            "it gave up before its spin time without seeing a preemption");
+    }
+
+    [TestMethod]
+    public void A_gap_inside_the_spin_counts_as_a_preemption_and_stops_the_next_spins()
+    {
+        var guard = new SpinGuard();
+        Assert.IsFalse(guard.SpinUntil(() =>
+        {
+            Thread.Sleep(2); // descheduled for far longer than PreemptedTicks
+            return false;
+        }));
+        Assert.IsFalse(guard.MaySpin(Stopwatch.GetTimestamp()));
+        int calls = 0;
+        Assert.IsFalse(guard.SpinUntil(() => ++calls > 0));
+        Assert.AreEqual(0, calls, "it spun while backing off");
+    }
+}
