@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 
 namespace ModelBuild.Core.Execution;
@@ -80,7 +81,8 @@ internal static class CoreParallel
     /// The team: each call is published as a <see cref="Call"/> whose jobs the caller and the helpers claim through
     /// one counter. The caller waits only for jobs a helper has claimed, never for a helper still waking up (a late
     /// helper finds the call's jobs gone, or joins the next call). Between calls a helper spins for the next one while
-    /// <see cref="SpinGuard"/> allows it, then blocks.
+    /// <see cref="SpinGuard"/> allows it, then blocks; a spin that was descheduled, or a caller left waiting far
+    /// longer than its own jobs took, stops the spinning for a while.
     /// </summary>
     private sealed class Team
     {
@@ -107,8 +109,18 @@ internal static class CoreParallel
                 Interlocked.Exchange(ref _call, call);
                 int sleeping = Volatile.Read(ref _sleeping);
                 if (sleeping > 0) _wake.Release(Math.Min(sleeping, _helpers));
-                call.Work();
-                call.WaitForClaimedJobs();
+                long start = Stopwatch.GetTimestamp();
+                int mine = call.Work();
+                if (!call.Finished)
+                {
+                    // A helper still runs a job it took. Waiting much longer than one of the caller's own jobs took
+                    // means the helper lost its core: the machine is oversubscribed, and helpers stop spinning.
+                    long done = Stopwatch.GetTimestamp();
+                    call.WaitForClaimedJobs();
+                    long waited = Stopwatch.GetTimestamp() - done;
+                    if (mine > 0 && waited > 2 * (done - start) / mine + SpinGuard.PreemptedTicks) _guard.Preempted(done + waited);
+                }
+
                 call.Error?.Throw();
                 return true;
             }
@@ -154,7 +166,10 @@ internal static class CoreParallel
 
         public ExceptionDispatchInfo? Error => Volatile.Read(ref _error);
 
-        public void Work()
+        public bool Finished => Volatile.Read(ref _done) == count;
+
+        /// <summary>Claims and runs jobs until none is left; returns how many this thread ran.</summary>
+        public int Work()
         {
             int i, ran = 0;
             while ((i = Interlocked.Increment(ref _next)) < count)
@@ -172,12 +187,13 @@ internal static class CoreParallel
             }
 
             if (ran > 0 && Interlocked.Add(ref _done, ran) == count) _finished.Set();
+            return ran;
         }
 
         /// <summary>Returns when every job claimed by a helper has finished (the caller's own are done already).</summary>
         public void WaitForClaimedJobs()
         {
-            if (Volatile.Read(ref _done) != count) _finished.Wait();
+            if (!Finished) _finished.Wait();
         }
     }
 }

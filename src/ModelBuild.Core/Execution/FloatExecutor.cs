@@ -14,6 +14,9 @@ public sealed class FloatExecutor
     private readonly ModelGraph _graph;
     private readonly Dictionary<Node, FloatKernel> _kernels = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<Tensor, int> _lastUse = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>Expansion nodes run fused with the depthwise node after them when nothing observes the run (<see cref="ExpandDepthwiseKernel"/>).</summary>
+    private readonly Dictionary<Node, FloatKernel> _fusedWithNext = new(ReferenceEqualityComparer.Instance);
     private readonly BufferPool _pool = new();
 
     public FloatExecutor(ModelGraph graph)
@@ -25,6 +28,7 @@ public sealed class FloatExecutor
             foreach (var t in n.Inputs)
                 if (t is { IsConstant: false }) _lastUse[t] = i;
             _kernels[n] = OperatorRegistry.For(n).CreateFloatKernel(n);
+            if (i + 1 < graph.Nodes.Count && ExpandDepthwiseKernel.TryCreate(graph, n, graph.Nodes[i + 1]) is { } fused) _fusedWithNext[n] = fused;
         }
     }
 
@@ -55,16 +59,24 @@ public sealed class FloatExecutor
         for (int i = 0; i < _graph.Nodes.Count; i++)
         {
             var n = _graph.Nodes[i];
-            var output = n.Outputs[0];
+            var kernel = _kernels[n];
+            int last = i;
+            if (observer is null && _fusedWithNext.TryGetValue(n, out var fused)) (kernel, last) = (fused, i + 1);
+            var output = _graph.Nodes[last].Outputs[0];
             var y = _pool.Rent((int)(output.ElementCount / output.Shape[0] * batch));
             owned.Add(y);
-            _kernels[n](new FloatOperands(n, values, batch), y);
+            kernel(new FloatOperands(n, values, batch), y);
             values[output] = y;
             observer?.Observe(output, y, batch);
 
-            foreach (var t in n.Inputs)
-                if (t is { IsConstant: false } && _lastUse[t] == i && !_graph.Outputs.Contains(t) && values.Remove(t, out var buf) && owned.Remove(buf))
-                    _pool.Return(buf);
+            for (; i <= last; i++)
+            {
+                foreach (var t in _graph.Nodes[i].Inputs)
+                    if (t is { IsConstant: false } && _lastUse[t] == i && !_graph.Outputs.Contains(t) && values.Remove(t, out var buf) && owned.Remove(buf))
+                        _pool.Return(buf);
+            }
+
+            i = last;
         }
 
         var result = new Dictionary<Tensor, float[]>(ReferenceEqualityComparer.Instance);
