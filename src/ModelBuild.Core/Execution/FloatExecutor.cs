@@ -15,8 +15,8 @@ public sealed class FloatExecutor
     private readonly Dictionary<Node, FloatKernel> _kernels = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<Tensor, int> _lastUse = new(ReferenceEqualityComparer.Instance);
 
-    /// <summary>Expansion nodes run fused with the depthwise node after them when nothing observes the run (<see cref="ExpandDepthwiseKernel"/>).</summary>
-    private readonly Dictionary<Node, FloatKernel> _fusedWithNext = new(ReferenceEqualityComparer.Instance);
+    /// <summary>Chains of nodes run as one when nothing observes the run (<see cref="DepthwiseBandKernel"/>), by their first node.</summary>
+    private readonly Dictionary<Node, (FloatKernel Kernel, int Nodes)> _fused = new(ReferenceEqualityComparer.Instance);
     private readonly BufferPool _pool = new();
 
     public FloatExecutor(ModelGraph graph)
@@ -28,7 +28,13 @@ public sealed class FloatExecutor
             foreach (var t in n.Inputs)
                 if (t is { IsConstant: false }) _lastUse[t] = i;
             _kernels[n] = OperatorRegistry.For(n).CreateFloatKernel(n);
-            if (i + 1 < graph.Nodes.Count && ExpandDepthwiseKernel.TryCreate(graph, n, graph.Nodes[i + 1]) is { } fused) _fusedWithNext[n] = fused;
+        }
+
+        for (int i = 0; i < graph.Nodes.Count; i++)
+        {
+            if (DepthwiseBandKernel.TryCreate(graph, i) is not { } chain) continue;
+            _fused[graph.Nodes[i]] = chain;
+            i += chain.Nodes - 1;
         }
     }
 
@@ -61,7 +67,7 @@ public sealed class FloatExecutor
             var n = _graph.Nodes[i];
             var kernel = _kernels[n];
             int last = i;
-            if (observer is null && _fusedWithNext.TryGetValue(n, out var fused)) (kernel, last) = (fused, i + 1);
+            if (observer is null && _fused.TryGetValue(n, out var chain)) (kernel, last) = (chain.Kernel, i + chain.Nodes - 1);
             var output = _graph.Nodes[last].Outputs[0];
             var y = _pool.Rent((int)(output.ElementCount / output.Shape[0] * batch));
             owned.Add(y);

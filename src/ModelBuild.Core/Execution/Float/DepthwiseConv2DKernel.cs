@@ -28,6 +28,9 @@ internal sealed unsafe class DepthwiseConv2DKernel(
         });
     }
 
+    /// <summary>Input channels.</summary>
+    public int Channels => cin;
+
     /// <summary>Whether this is a 3×3 depthwise layer without dilation or multiplier (the layer a pointwise expansion can feed row by row).</summary>
     public bool Is3x3 => kh == 3 && kw == 3 && dh == 1 && dw == 1 && multiplier == 1;
 
