@@ -64,7 +64,7 @@ public sealed class DepthwiseBandKernelTests
     [TestMethod]
     public void Tensors_small_enough_for_the_cache_are_not_fused()
     {
-        var g = Block(32, 32, 16, 64, project: true, midIsOutput: false); // 256 KiB per image
+        var g = Block(16, 16, 16, 64, project: true, midIsOutput: false); // 64 KiB per image
         Assert.IsNull(DepthwiseBandKernel.TryCreate(g, 0));
     }
 
