@@ -121,6 +121,7 @@ internal static class CoreParallel
                     if (mine > 0 && waited > 2 * (done - start) / mine + SpinGuard.PreemptedTicks) _guard.Preempted(done + waited);
                 }
 
+                call.Forget();
                 call.Error?.Throw();
                 return true;
             }
@@ -189,6 +190,11 @@ internal static class CoreParallel
             if (ran > 0 && Interlocked.Add(ref _done, ran) == count) _finished.Set();
             return ran;
         }
+
+        /// <summary>Drops the body once every job has run, so the team does not keep the last layer's arrays alive.</summary>
+        public void Forget() => body = NoJob;
+
+        private static readonly Action<int> NoJob = _ => { };
 
         /// <summary>Returns when every job claimed by a helper has finished (the caller's own are done already).</summary>
         public void WaitForClaimedJobs()
