@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 
 namespace ModelBuild.Core.Execution;
@@ -76,15 +77,20 @@ internal static class CoreParallel
         if (toExclusive > fromInclusive) Parallel.For(fromInclusive, toExclusive, Capped, init, body, _ => { });
     }
 
+    /// <summary>
+    /// The team: each call is published as a <see cref="Call"/> whose jobs the caller and the helpers claim through
+    /// one counter. The caller waits only for jobs a helper has claimed, never for a helper still waking up (a late
+    /// helper finds the call's jobs gone, or joins the next call). Between calls a helper spins for the next one while
+    /// <see cref="SpinGuard"/> allows it, then blocks; a spin that was descheduled, or a caller left waiting far
+    /// longer than its own jobs took, stops the spinning for a while.
+    /// </summary>
     private sealed class Team
     {
-        private readonly SemaphoreSlim _start = new(0);
-        private readonly ManualResetEventSlim _done = new(false, spinCount: 50);
+        private readonly SemaphoreSlim _wake = new(0);
+        private readonly SpinGuard _guard = new();
         private readonly int _helpers;
-        private int _busy;
-        private Action<int>? _body;
-        private int _from, _count, _next, _pending;
-        private ExceptionDispatchInfo? _error;
+        private int _busy, _sleeping;
+        private Call _call = new(0, _ => { }, 0, 0);
 
         public Team(int helpers)
         {
@@ -99,14 +105,24 @@ internal static class CoreParallel
             if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0) return false;
             try
             {
-                (_body, _from, _count, _next, _error) = (body, from, count, -1, null);
-                _done.Reset();
-                Volatile.Write(ref _pending, _helpers);
-                _start.Release(_helpers);
-                Work();
-                _done.Wait();
-                _body = null;
-                _error?.Throw();
+                var call = new Call(_call.Id + 1, body, from, count);
+                Interlocked.Exchange(ref _call, call);
+                int sleeping = Volatile.Read(ref _sleeping);
+                if (sleeping > 0) _wake.Release(Math.Min(sleeping, _helpers));
+                long start = Stopwatch.GetTimestamp();
+                int mine = call.Work();
+                if (!call.Finished)
+                {
+                    // A helper still runs a job it took. Waiting much longer than one of the caller's own jobs took
+                    // means the helper lost its core: the machine is oversubscribed, and helpers stop spinning.
+                    long done = Stopwatch.GetTimestamp();
+                    call.WaitForClaimedJobs();
+                    long waited = Stopwatch.GetTimestamp() - done;
+                    if (mine > 0 && waited > 2 * (done - start) / mine + SpinGuard.PreemptedTicks) _guard.Preempted(done + waited);
+                }
+
+                call.Forget();
+                call.Error?.Throw();
                 return true;
             }
             finally
@@ -117,30 +133,73 @@ internal static class CoreParallel
 
         private void HelperLoop()
         {
+            long seen = 0;
+            Func<bool> arrived = () => Volatile.Read(ref _call).Id != seen;
             while (true)
             {
-                _start.Wait();
-                Work();
-                if (Interlocked.Decrement(ref _pending) == 0) _done.Set();
+                var call = Volatile.Read(ref _call);
+                if (call.Id != seen)
+                {
+                    seen = call.Id;
+                    call.Work();
+                    continue;
+                }
+
+                if (_guard.SpinUntil(arrived)) continue;
+                Interlocked.Increment(ref _sleeping);
+                if (!arrived()) _wake.Wait();
+                Interlocked.Decrement(ref _sleeping);
             }
         }
+    }
 
-        private void Work()
+    /// <summary>
+    /// One call's jobs: claimed through one counter, counted when done; after a job throws, the remaining jobs are
+    /// claimed and skipped, so the count still completes.
+    /// </summary>
+    private sealed class Call(long id, Action<int> body, int from, int count)
+    {
+        private readonly ManualResetEventSlim _finished = new(false, spinCount: 50);
+        private int _next = -1, _done;
+        private ExceptionDispatchInfo? _error;
+
+        public long Id { get; } = id;
+
+        public ExceptionDispatchInfo? Error => Volatile.Read(ref _error);
+
+        public bool Finished => Volatile.Read(ref _done) == count;
+
+        /// <summary>Claims and runs jobs until none is left; returns how many this thread ran.</summary>
+        public int Work()
         {
-            var body = _body!;
-            int i;
-            while ((i = Interlocked.Increment(ref _next)) < _count)
+            int i, ran = 0;
+            while ((i = Interlocked.Increment(ref _next)) < count)
             {
+                ran++;
+                if (Volatile.Read(ref _error) is not null) continue;
                 try
                 {
-                    body(_from + i);
+                    body(from + i);
                 }
                 catch (Exception e)
                 {
                     Interlocked.CompareExchange(ref _error, ExceptionDispatchInfo.Capture(e), null);
-                    Volatile.Write(ref _next, _count); // stop handing out jobs
                 }
             }
+
+            if (ran > 0 && Interlocked.Add(ref _done, ran) == count) _finished.Set();
+            return ran;
+        }
+
+        /// <summary>Drops the body once every job has run, so the team does not keep the last layer's arrays alive.</summary>
+        public void Forget() => body = NoJob;
+
+        private static readonly Action<int> NoJob = _ => { };
+
+        /// <summary>Returns when every job claimed by a helper has finished (the caller's own are done already).</summary>
+        public void WaitForClaimedJobs()
+        {
+            if (!Finished) _finished.Wait();
         }
     }
 }

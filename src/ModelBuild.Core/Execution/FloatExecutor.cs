@@ -14,6 +14,9 @@ public sealed class FloatExecutor
     private readonly ModelGraph _graph;
     private readonly Dictionary<Node, FloatKernel> _kernels = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<Tensor, int> _lastUse = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>Chains of nodes run as one when nothing observes the run (<see cref="DepthwiseBandKernel"/>), by their first node.</summary>
+    private readonly Dictionary<Node, (FloatKernel Kernel, int Nodes)> _fused = new(ReferenceEqualityComparer.Instance);
     private readonly BufferPool _pool = new();
 
     public FloatExecutor(ModelGraph graph)
@@ -25,6 +28,13 @@ public sealed class FloatExecutor
             foreach (var t in n.Inputs)
                 if (t is { IsConstant: false }) _lastUse[t] = i;
             _kernels[n] = OperatorRegistry.For(n).CreateFloatKernel(n);
+        }
+
+        for (int i = 0; i < graph.Nodes.Count; i++)
+        {
+            if (DepthwiseBandKernel.TryCreate(graph, i) is not { } chain) continue;
+            _fused[graph.Nodes[i]] = chain;
+            i += chain.Nodes - 1;
         }
     }
 
@@ -55,16 +65,24 @@ public sealed class FloatExecutor
         for (int i = 0; i < _graph.Nodes.Count; i++)
         {
             var n = _graph.Nodes[i];
-            var output = n.Outputs[0];
+            var kernel = _kernels[n];
+            int last = i;
+            if (observer is null && _fused.TryGetValue(n, out var chain)) (kernel, last) = (chain.Kernel, i + chain.Nodes - 1);
+            var output = _graph.Nodes[last].Outputs[0];
             var y = _pool.Rent((int)(output.ElementCount / output.Shape[0] * batch));
             owned.Add(y);
-            _kernels[n](new FloatOperands(n, values, batch), y);
+            kernel(new FloatOperands(n, values, batch), y);
             values[output] = y;
             observer?.Observe(output, y, batch);
 
-            foreach (var t in n.Inputs)
-                if (t is { IsConstant: false } && _lastUse[t] == i && !_graph.Outputs.Contains(t) && values.Remove(t, out var buf) && owned.Remove(buf))
-                    _pool.Return(buf);
+            for (; i <= last; i++)
+            {
+                foreach (var t in _graph.Nodes[i].Inputs)
+                    if (t is { IsConstant: false } && _lastUse[t] == i && !_graph.Outputs.Contains(t) && values.Remove(t, out var buf) && owned.Remove(buf))
+                        _pool.Return(buf);
+            }
+
+            i = last;
         }
 
         var result = new Dictionary<Tensor, float[]>(ReferenceEqualityComparer.Instance);

@@ -32,12 +32,20 @@ internal sealed class Conv2DDefinition : OperatorDefinition
         int cout = w.Shape[0], kh = w.Shape[1], kw = w.Shape[2], cin = w.Shape[3];
         Action<float[], int, int, int, float[], int, int> run = WinogradConv2DKernel.Applies(kh, kw, cin, cout, o.StrideH, o.StrideW, o.DilationH, o.DilationW, node.Outputs[0].Shape[1], node.Outputs[0].Shape[2])
             ? new WinogradConv2DKernel(w.FloatData, bias, cout, cin, o.Activation).Run
-            : new Conv2DKernel(w.FloatData, bias, cout, kh, kw, cin, o.StrideH, o.StrideW, o.DilationH, o.DilationW, o.Padding, o.Activation).Run;
+            : GemmKernel(node).Run;
         return (x, y) =>
         {
             int[] xs = x.Shape(0), ys = x.OutShape;
             run(x.In(0), x.Batch, xs[1], xs[2], y, ys[1], ys[2]);
         };
+    }
+
+    /// <summary>The node's GEMM kernel (any shape; <see cref="CreateFloatKernel"/> takes Winograd for some 3×3 layers instead).</summary>
+    internal static Conv2DKernel GemmKernel(Node node)
+    {
+        var o = node.OptionsAs<Conv2DOptions>();
+        var w = node.Inputs[1]!;
+        return new Conv2DKernel(w.FloatData, node.OptionalInput(2)?.FloatData, w.Shape[0], w.Shape[1], w.Shape[2], w.Shape[3], o.StrideH, o.StrideW, o.DilationH, o.DilationW, o.Padding, o.Activation);
     }
 
     public override Int8Kernel CreateInt8Kernel(Node node) => new Int8Conv2DKernel(node);

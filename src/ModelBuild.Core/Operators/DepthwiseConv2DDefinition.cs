@@ -24,13 +24,19 @@ internal sealed class DepthwiseConv2DDefinition : OperatorDefinition
         return [x[0], ShapeInference.Window(x[1], w[1], o.StrideH, o.DilationH, o.Padding), ShapeInference.Window(x[2], w[2], o.StrideW, o.DilationW, o.Padding), w[3]];
     }
 
-    public override FloatKernel CreateFloatKernel(Node node)
+    /// <summary>The node's kernel.</summary>
+    internal static DepthwiseConv2DKernel Kernel(Node node)
     {
         var o = node.OptionsAs<DepthwiseConv2DOptions>();
         var w = node.Inputs[1]!;
         var cin = node.Inputs[0]!.Shape[3];
-        var kernel = new DepthwiseConv2DKernel(w.FloatData, node.OptionalInput(2)?.FloatData, w.Shape[1], w.Shape[2], cin, w.Shape[3] / cin,
+        return new DepthwiseConv2DKernel(w.FloatData, node.OptionalInput(2)?.FloatData, w.Shape[1], w.Shape[2], cin, w.Shape[3] / cin,
             o.StrideH, o.StrideW, o.DilationH, o.DilationW, o.Activation);
+    }
+
+    public override FloatKernel CreateFloatKernel(Node node)
+    {
+        var kernel = Kernel(node);
         return (x, y) =>
         {
             int[] xs = x.Shape(0), ys = x.OutShape;

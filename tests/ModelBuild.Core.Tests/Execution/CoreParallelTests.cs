@@ -19,6 +19,42 @@ public sealed class CoreParallelTests
     }
 
     [TestMethod]
+    public void Back_to_back_calls_run_each_call_s_own_jobs_exactly_once()
+    {
+        // Helpers wake late or spin between calls: a late one must never run a job of one call with another's body.
+        const int Calls = 20_000;
+        var hits = new int[Calls * 9];
+        for (int call = 0; call < Calls; call++)
+        {
+            int c = call, n = 2 + call % 8;
+            CoreParallel.For(0, n, i => Interlocked.Increment(ref hits[c * 9 + i]));
+        }
+
+        for (int call = 0; call < Calls; call++)
+        {
+            for (int i = 0; i < 9; i++)
+                Assert.AreEqual(i < 2 + call % 8 ? 1 : 0, hits[call * 9 + i], $"call {call} job {i}");
+        }
+    }
+
+    [TestMethod]
+    public void A_call_returns_only_after_every_job_a_helper_took_has_finished()
+    {
+        for (int round = 0; round < 20; round++)
+        {
+            int started = 0, finished = 0;
+            CoreParallel.For(0, 4, i =>
+            {
+                Interlocked.Increment(ref started);
+                if (i == 0) SpinWait.SpinUntil(() => Volatile.Read(ref started) >= 2); // the caller holds job 0 until a helper has taken job 1
+                if (i == 1) Thread.Sleep(2); // the helper's job outlasts the caller's others
+                Interlocked.Increment(ref finished);
+            });
+            Assert.AreEqual(4, Volatile.Read(ref finished), $"round {round}");
+        }
+    }
+
+    [TestMethod]
     public void An_exception_in_a_job_reaches_the_caller_and_the_team_keeps_working()
     {
         var e = Assert.ThrowsExactly<InvalidOperationException>(() => CoreParallel.For(0, 64, i =>

@@ -77,6 +77,24 @@ public sealed class FloatExecutorTests
     }
 
     [TestMethod]
+    public void A_fused_chain_is_still_observed_and_the_fused_run_gives_the_observed_run_s_bits()
+    {
+        // 64×64×64 floats: large enough that an unobserved run fuses the expansion with its depthwise layer.
+        var g = ModelBuild.Core.Tests.Execution.Float.DepthwiseBandKernelTests.Block(64, 64, 16, 64, project: true, midIsOutput: false);
+        var exec = new FloatExecutor(g);
+        var x = Random(new Random(4), 2 * 64 * 64 * 16);
+        Assert.AreEqual(3, g.Nodes.Count);
+        var fused = exec.Run(x, 2);
+        var observer = new RecordingObserver();
+        var observed = exec.Run(new Dictionary<Tensor, float[]> { [g.Inputs[0]] = x }, 2, observer)[g.Outputs[0]];
+
+        CollectionAssert.AreEqual(new[] { "x", "mid", "y", "z" }, observer.Seen.Select(s => s.Name).ToArray());
+        Assert.HasCount(2 * 64 * 64 * 64, observer.Seen[1].Values);
+        CollectionAssert.AreEqual(observed, fused);
+        CollectionAssert.AreEqual(fused, exec.Run(x, 2), "a second fused run reuses its buffers");
+    }
+
+    [TestMethod]
     public void Observer_sees_the_input_and_every_node_output_in_order_with_their_values()
     {
         var (g, _) = ResidualNet();

@@ -57,32 +57,23 @@ internal sealed unsafe class Conv2DKernel
         CoreParallel.For(0, split.Jobs, job =>
         {
             var (r0, r1, p0, p1) = split.Job(job);
-            var packed = Scratch(BlockRows * PackedGemm.DepthBlock);
             fixed (float* x = input)
             fixed (float* c = output)
-            fixed (float* a = packed)
             {
-                for (int rb = r0; rb < r1; rb += BlockRows)
+                if (direct)
                 {
-                    int mc = Math.Min(BlockRows, r1 - rb);
-                    for (int k0 = 0; k0 < _gemm.K; k0 += PackedGemm.DepthBlock)
+                    DirectRows(x, r0, r1, c, p0, p1, lo, hi);
+                    return;
+                }
+
+                fixed (float* a = Scratch(BlockRows * PackedGemm.DepthBlock))
+                {
+                    for (int rb = r0; rb < r1; rb += BlockRows)
                     {
-                        int kc = Math.Min(PackedGemm.DepthBlock, _gemm.K - k0);
-                        if (direct)
+                        int mc = Math.Min(BlockRows, r1 - rb);
+                        for (int k0 = 0; k0 < _gemm.K; k0 += PackedGemm.DepthBlock)
                         {
-                            // 1×1 stride 1: A is the input itself, read in place; only a last partial row block
-                            // (past it there is no input to read) is copied into zero-padded scratch.
-                            int whole = PackedGemm.UsesTallBlocks(mc) ? mc : mc / PackedGemm.RowBlock * PackedGemm.RowBlock;
-                            if (whole > 0)
-                                _gemm.RunBlock(x + (long)rb * _cin + k0, _cin, whole, k0, kc, c + (long)rb * _gemm.N, p0, p1, lo, hi);
-                            if (whole < mc)
-                            {
-                                PackDirect(x, rb + whole, mc - whole, k0, kc, a);
-                                _gemm.RunBlock(a, kc, mc - whole, k0, kc, c + (long)(rb + whole) * _gemm.N, p0, p1, lo, hi);
-                            }
-                        }
-                        else
-                        {
+                            int kc = Math.Min(PackedGemm.DepthBlock, _gemm.K - k0);
                             PackIm2Col(x, geometry, rb, mc, k0, kc, a);
                             _gemm.RunBlock(a, kc, mc, k0, kc, c + (long)rb * _gemm.N, p0, p1, lo, hi);
                         }
@@ -90,6 +81,54 @@ internal sealed unsafe class Conv2DKernel
                 }
             }
         });
+    }
+
+    /// <summary>Whether <see cref="RunRows"/> applies: a 1×1 stride-1 convolution without dilation (its output row r is input row r).</summary>
+    public bool IsPointwise => _kh == 1 && _kw == 1 && _sh == 1 && _sw == 1;
+
+    /// <summary>Output channels.</summary>
+    public int OutputChannels => _gemm.N;
+
+    /// <summary>
+    /// A pointwise layer (<see cref="IsPointwise"/>) on image rows [<paramref name="rowFrom"/>, <paramref name="rowTo"/>)
+    /// of NHWC <paramref name="input"/> (rows counted over the whole batch, <paramref name="w"/> pixels each), on this
+    /// thread, into <paramref name="dst"/> (the first row's output). The same products in the same order as <see cref="Run"/>.
+    /// </summary>
+    public void RunRows(float* input, int h, int w, int rowFrom, int rowTo, float* dst)
+    {
+        if (_shallow is not null)
+        {
+            _shallow.RunRows(input, h, w, rowFrom, rowTo, dst);
+            return;
+        }
+
+        var (lo, hi) = Activations.Range(_activation);
+        DirectRows(input, rowFrom * w, rowTo * w, dst - (long)rowFrom * w * _gemm.N, 0, _gemm.Panels, lo, hi);
+    }
+
+    /// <summary>1×1 stride 1: GEMM rows (pixels) [r0, r1) into c + row·N, panels [p0, p1); A is the input itself, read in place.</summary>
+    private void DirectRows(float* x, int r0, int r1, float* c, int p0, int p1, float lo, float hi)
+    {
+        fixed (float* a = Scratch(BlockRows * PackedGemm.DepthBlock))
+        {
+            for (int rb = r0; rb < r1; rb += BlockRows)
+            {
+                int mc = Math.Min(BlockRows, r1 - rb);
+                for (int k0 = 0; k0 < _gemm.K; k0 += PackedGemm.DepthBlock)
+                {
+                    int kc = Math.Min(PackedGemm.DepthBlock, _gemm.K - k0);
+                    // Only a last partial row block (past it there may be no input to read) is copied into zero-padded scratch.
+                    int whole = PackedGemm.UsesTallBlocks(mc) ? mc : mc / PackedGemm.RowBlock * PackedGemm.RowBlock;
+                    if (whole > 0)
+                        _gemm.RunBlock(x + (long)rb * _cin + k0, _cin, whole, k0, kc, c + (long)rb * _gemm.N, p0, p1, lo, hi);
+                    if (whole < mc)
+                    {
+                        PackDirect(x, rb + whole, mc - whole, k0, kc, a);
+                        _gemm.RunBlock(a, kc, mc - whole, k0, kc, c + (long)(rb + whole) * _gemm.N, p0, p1, lo, hi);
+                    }
+                }
+            }
+        }
     }
 
     /// <summary>Largest im2col matrix packed whole (4 MiB): the 7×7 and 14×14 layers with few rows and deep filters.</summary>

@@ -18,41 +18,74 @@ internal sealed unsafe class DepthwiseConv2DKernel(
 
     public void Run(float[] input, int batch, int h, int w, float[] output, int oh, int ow)
     {
-        int cout = cin * multiplier;
-        int padTop = Conv2DKernel.PadBefore(h, oh, kh, sh, dh), padLeft = Conv2DKernel.PadBefore(w, ow, kw, sw, dw);
-        var (lo, hi) = Activations.Range(activation);
-        // 3×3 without dilation or multiplier (MobileNets): the interior of each output row runs channel block by
-        // channel block with the nine taps' weights held in registers; the edge columns take the per-pixel path.
-        bool rows3x3 = kh == 3 && kw == 3 && dh == 1 && dw == 1 && multiplier == 1 && cin >= 8;
-        int xa = Math.Min(ow, (padLeft + sw - 1) / sw), xb = Math.Max(xa, Math.Min(ow, w - 3 + padLeft >= 0 ? (w - 3 + padLeft) / sw + 1 : 0));
+        var plan = Plan(h, w, oh, ow);
         CoreParallel.For(0, batch * oh, job =>
         {
             int b = job / oh, oy = job % oh;
             fixed (float* inBase = input)
             fixed (float* outBase = output)
-            fixed (float* wBase = weights)
-            fixed (float* biasBase = _bias)
+                Rows(plan, inBase + (long)b * h * w * cin, oy, oy + 1, outBase + (long)b * oh * ow * cin * multiplier);
+        });
+    }
+
+    /// <summary>Input channels.</summary>
+    public int Channels => cin;
+
+    /// <summary>Whether this is a 3×3 depthwise layer without dilation or multiplier (the layer a pointwise expansion can feed row by row).</summary>
+    public bool Is3x3 => kh == 3 && kw == 3 && dh == 1 && dw == 1 && multiplier == 1;
+
+    /// <summary>Rows of input a band of output rows [oy0, oy1) reads: [first, last) clipped to the image.</summary>
+    public (int First, int Last) InputRows(RowPlan plan, int oy0, int oy1) =>
+        (Math.Max(0, oy0 * sh - plan.PadTop), Math.Min(plan.H, (oy1 - 1) * sh - plan.PadTop + (kh - 1) * dh + 1));
+
+    /// <summary>Input rows a band of <paramref name="outputRows"/> output rows spans, before clipping to the image.</summary>
+    public int InputRowsSpanned(int outputRows) => (outputRows - 1) * sh + (kh - 1) * dh + 1;
+
+    /// <summary>One image's sizes, padding and the span of output columns whose 3 input columns are inside the image.</summary>
+    internal readonly record struct RowPlan(int H, int W, int OW, int PadTop, int PadLeft, int InteriorFrom, int InteriorTo, float Lo, float Hi);
+
+    public RowPlan Plan(int h, int w, int oh, int ow)
+    {
+        int padTop = Conv2DKernel.PadBefore(h, oh, kh, sh, dh), padLeft = Conv2DKernel.PadBefore(w, ow, kw, sw, dw);
+        var (lo, hi) = Activations.Range(activation);
+        // 3×3 without dilation or multiplier (MobileNets): the interior of each output row runs channel block by
+        // channel block with the nine taps' weights held in registers; the edge columns take the per-pixel path.
+        bool rows3x3 = Is3x3 && cin >= 8;
+        int xa = Math.Min(ow, (padLeft + sw - 1) / sw), xb = Math.Max(xa, Math.Min(ow, w - 3 + padLeft >= 0 ? (w - 3 + padLeft) / sw + 1 : 0));
+        return rows3x3 ? new RowPlan(h, w, ow, padTop, padLeft, xa, xb, lo, hi) : new RowPlan(h, w, ow, padTop, padLeft, ow, ow, lo, hi);
+    }
+
+    /// <summary>
+    /// Output rows [<paramref name="oy0"/>, <paramref name="oy1"/>) of one image, on this thread. <paramref name="img"/>
+    /// is the image's input (its row r at img + r·w·cin; only the rows <see cref="InputRows"/> names are read), and
+    /// <paramref name="dstImage"/> its output.
+    /// </summary>
+    public void Rows(RowPlan plan, float* img, int oy0, int oy1, float* dstImage)
+    {
+        int cout = cin * multiplier;
+        fixed (float* wBase = weights)
+        fixed (float* biasBase = _bias)
+        {
+            for (int oy = oy0; oy < oy1; oy++)
             {
-                float* img = inBase + (long)b * h * w * cin;
-                float* dstRow = outBase + ((long)b * oh + oy) * ow * cout;
-                int iy0 = oy * sh - padTop;
-                int interiorFrom = rows3x3 ? xa : ow, interiorTo = rows3x3 ? xb : ow;
-                for (int ox = 0; ox < ow; ox++)
+                float* dstRow = dstImage + (long)oy * plan.OW * cout;
+                int iy0 = oy * sh - plan.PadTop;
+                for (int ox = 0; ox < plan.OW; ox++)
                 {
-                    if (ox == interiorFrom && interiorTo > interiorFrom)
+                    if (ox == plan.InteriorFrom && plan.InteriorTo > plan.InteriorFrom)
                     {
-                        Row3x3(img, h, w, iy0, interiorFrom * sw - padLeft, interiorTo - interiorFrom, wBase, biasBase, dstRow + (long)ox * cout, lo, hi);
-                        ox = interiorTo - 1;
+                        Row3x3(img, plan.H, plan.W, iy0, plan.InteriorFrom * sw - plan.PadLeft, plan.InteriorTo - plan.InteriorFrom, wBase, biasBase, dstRow + (long)ox * cout, plan.Lo, plan.Hi);
+                        ox = plan.InteriorTo - 1;
                         continue;
                     }
 
                     float* dst = dstRow + (long)ox * cout;
-                    int ix0 = ox * sw - padLeft;
-                    if (multiplier == 1) Pixel(img, h, w, iy0, ix0, wBase, biasBase, dst, lo, hi);
-                    else PixelWithMultiplier(img, h, w, iy0, ix0, wBase, biasBase, dst, lo, hi);
+                    int ix0 = ox * sw - plan.PadLeft;
+                    if (multiplier == 1) Pixel(img, plan.H, plan.W, iy0, ix0, wBase, biasBase, dst, plan.Lo, plan.Hi);
+                    else PixelWithMultiplier(img, plan.H, plan.W, iy0, ix0, wBase, biasBase, dst, plan.Lo, plan.Hi);
                 }
             }
-        });
+        }
     }
 
     /// <summary>
