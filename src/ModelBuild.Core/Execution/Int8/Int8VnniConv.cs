@@ -7,7 +7,8 @@ namespace ModelBuild.Core.Execution.Int8;
 
 /// <summary>
 /// CONV_2D's int8 GEMM on AVX-VNNI (vpdpbusd: four unsigned × signed byte products summed into each int32 lane), used
-/// by <see cref="Int8Conv2DKernel"/> where the CPU has it. The products are exact integers, so the result is the same
+/// by <see cref="Int8Conv2DKernel"/> where the CPU has it, and on CPUs without it with each vpdpbusd emulated exactly on
+/// AVX2 (<see cref="Int8ConvPath.Avx2"/>). The products are exact integers, so the result is the same
 /// int32 accumulator as the plain dot products, bit for bit. vpdpbusd wants one unsigned operand: the im2col patches
 /// hold x + 128 (x xor 0x80), and the 128·Σw that adds is taken off again with the input offset (see
 /// <see cref="SumCorrection"/>). The weights are packed once: blocks of 16 output channels, and within a block, for
@@ -29,7 +30,6 @@ internal sealed class Int8VnniConv
 
     private readonly byte[] packed;
     private readonly int taps, paddedTaps, channels, blocks;
-
     private readonly bool emulated;
 
     /// <summary>The fastest CONV_2D path this CPU runs: VNNI, else the same packing on AVX2, else the portable dot products.</summary>
