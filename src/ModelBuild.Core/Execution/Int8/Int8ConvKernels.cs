@@ -70,7 +70,7 @@ internal abstract class Int8WindowedConvKernel : Int8Kernel
 
 /// <summary>
 /// CONV_2D int8 (ConvPerChannel arithmetic; TFLite's x86 build runs it as im2col + ruy GEMM): on <see cref="Int8VnniConv"/>
-/// where the CPU has AVX-VNNI, else im2col patch by patch with 4-channel dot products.
+/// (AVX-VNNI, or its AVX2 emulation), else im2col patch by patch with 4-channel dot products.
 /// </summary>
 internal sealed class Int8Conv2DKernel : Int8WindowedConvKernel
 {
@@ -78,22 +78,22 @@ internal sealed class Int8Conv2DKernel : Int8WindowedConvKernel
     private readonly Int8VnniConv? vnni;
     private readonly Int8GemmRequant? gemmRequant;
 
-    public Int8Conv2DKernel(Node node) : this(node, Int8VnniConv.IsSupported)
+    public Int8Conv2DKernel(Node node) : this(node, Int8VnniConv.Best)
     {
     }
 
-    /// <param name="vnni">Run the GEMM on <see cref="Int8VnniConv"/> (needs AVX-VNNI) rather than the portable dot products.</param>
-    internal Int8Conv2DKernel(Node node, bool vnni) : this(node, node.OptionsAs<Conv2DOptions>(), vnni)
+    /// <param name="path">How the GEMM runs (tests compare the paths; the CPU must support the one asked for).</param>
+    internal Int8Conv2DKernel(Node node, Int8ConvPath path) : this(node, node.OptionsAs<Conv2DOptions>(), path)
     {
     }
 
-    private Int8Conv2DKernel(Node node, Conv2DOptions o, bool useVnni) : base(node, o.Padding, o.StrideH, o.StrideW, o.DilationH, o.DilationW, o.Activation)
+    private Int8Conv2DKernel(Node node, Conv2DOptions o, Int8ConvPath path) : base(node, o.Padding, o.StrideH, o.StrideW, o.DilationH, o.DilationW, o.Activation)
     {
         if (node.Inputs[1]!.Shape[3] != c) throw new NotSupportedException($"Conv '{node.Name}': grouped convolution is not supported.");
         wSum = new int[oc];
         for (int i = 0; i < oc; i++) wSum[i] = Int8Dot.Sum(weights.AsSpan(i * kh * kw * c, kh * kw * c));
-        if (!useVnni) return;
-        vnni = new Int8VnniConv(weights, oc, kh * kw * c);
+        if (path == Int8ConvPath.Portable) return;
+        vnni = new Int8VnniConv(weights, oc, kh * kw * c, path);
         gemmRequant = new Int8GemmRequant(requant, wSum.Select(s => Int8VnniConv.SumCorrection(inputOffset, s)).ToArray());
     }
 

@@ -7,7 +7,8 @@ namespace ModelBuild.Core.Execution.Int8;
 
 /// <summary>
 /// CONV_2D's int8 GEMM on AVX-VNNI (vpdpbusd: four unsigned × signed byte products summed into each int32 lane), used
-/// by <see cref="Int8Conv2DKernel"/> where the CPU has it. The products are exact integers, so the result is the same
+/// by <see cref="Int8Conv2DKernel"/> where the CPU has it, and on CPUs without it with each vpdpbusd emulated exactly on
+/// AVX2 (<see cref="Int8ConvPath.Avx2"/>). The products are exact integers, so the result is the same
 /// int32 accumulator as the plain dot products, bit for bit. vpdpbusd wants one unsigned operand: the im2col patches
 /// hold x + 128 (x xor 0x80), and the 128·Σw that adds is taken off again with the input offset (see
 /// <see cref="SumCorrection"/>). The weights are packed once: blocks of 16 output channels, and within a block, for
@@ -29,16 +30,21 @@ internal sealed class Int8VnniConv
 
     private readonly byte[] packed;
     private readonly int taps, paddedTaps, channels, blocks;
+    private readonly bool emulated;
 
-    public static bool IsSupported => AvxVnni.IsSupported;
+    /// <summary>The fastest CONV_2D path this CPU runs: VNNI, else the same packing on AVX2, else the portable dot products.</summary>
+    public static Int8ConvPath Best => AvxVnni.IsSupported ? Int8ConvPath.Vnni : Avx2.IsSupported ? Int8ConvPath.Avx2 : Int8ConvPath.Portable;
 
     public delegate void PatchFiller(int pixel, Span<byte> row);
 
     public delegate void SumsConsumer(int pixel, ReadOnlySpan<int> sums);
 
     /// <param name="weights">[<paramref name="channels"/>, <paramref name="taps"/>] row-major (OHWI).</param>
-    public Int8VnniConv(sbyte[] weights, int channels, int taps)
+    /// <param name="path"><see cref="Int8ConvPath.Vnni"/>, or <see cref="Int8ConvPath.Avx2"/>: each vpdpbusd done as two exact vpmaddwd.</param>
+    public Int8VnniConv(sbyte[] weights, int channels, int taps, Int8ConvPath path)
     {
+        if (path == Int8ConvPath.Portable) throw new ArgumentException("the packed GEMM runs on VNNI or AVX2", nameof(path));
+        emulated = path == Int8ConvPath.Avx2;
         this.channels = channels;
         this.taps = taps;
         paddedTaps = (taps + 3) & ~3;
@@ -116,11 +122,11 @@ internal sealed class Int8VnniConv
                     ref byte blockWeights = ref packed[block * paddedTaps * Block];
                     if (width == Block)
                     {
-                        MicroKernel(ref tilePatches, ref blockWeights, paddedTaps, ref results[tile * Rows * channels + block * Block], channels);
+                        Multiply(ref tilePatches, ref blockWeights, ref results[tile * Rows * channels + block * Block], channels);
                         continue;
                     }
 
-                    MicroKernel(ref tilePatches, ref blockWeights, paddedTaps, ref tail[0], Block);
+                    Multiply(ref tilePatches, ref blockWeights, ref tail[0], Block);
                     for (int r = 0; r < Rows; r++) tail.AsSpan(r * Block, width).CopyTo(results.AsSpan((tile * Rows + r) * channels + block * Block));
                 }
             }
@@ -137,6 +143,62 @@ internal sealed class Int8VnniConv
         for (; i <= bytes.Length - 32; i += 32)
             (Vector256.Create(bytes.Slice(i, 32)) ^ Vector256.Create((byte)0x80)).CopyTo(dst.Slice(i, 32));
         for (; i < bytes.Length; i++) dst[i] = (byte)(bytes[i] ^ 0x80);
+    }
+
+    private void Multiply(ref byte patches, ref byte weights, ref int sums, int sumStride)
+    {
+        if (!emulated)
+        {
+            MicroKernel(ref patches, ref weights, paddedTaps, ref sums, sumStride);
+            return;
+        }
+
+        // Three patches at a time: the emulation needs twice the registers per product.
+        MicroKernelAvx2(ref patches, ref weights, paddedTaps, ref sums, sumStride);
+        MicroKernelAvx2(ref Unsafe.Add(ref patches, 3 * paddedTaps), ref weights, paddedTaps, ref Unsafe.Add(ref sums, 3 * sumStride), sumStride);
+    }
+
+    /// <summary>
+    /// 3 patches × 16 channels without VNNI: the weights' even and odd taps sign-extended to int16, the patch's unsigned
+    /// bytes split the same way, and vpmaddwd of each pair (u8 × s8 products fit int16 operands; the int32 pair sums are
+    /// exact), so each lane gets the same four-tap sum as vpdpbusd.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MicroKernelAvx2(ref byte patches, ref byte weights, int stride, ref int sums, int sumStride)
+    {
+        Vector256<int> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default;
+        int groups = stride / 4;
+        ref byte w = ref weights;
+        var low = Vector256.Create((short)0xFF);
+        for (int g = 0; g < groups; g++)
+        {
+            var v0 = Vector256.LoadUnsafe(ref w).AsInt16();
+            var v1 = Vector256.LoadUnsafe(ref w, 32).AsInt16();
+            w = ref Unsafe.Add(ref w, 64);
+            var (w0Even, w0Odd) = (Avx2.ShiftRightArithmetic(Avx2.ShiftLeftLogical(v0, 8), 8), Avx2.ShiftRightArithmetic(v0, 8));
+            var (w1Even, w1Odd) = (Avx2.ShiftRightArithmetic(Avx2.ShiftLeftLogical(v1, 8), 8), Avx2.ShiftRightArithmetic(v1, 8));
+            nuint k = (nuint)(4 * g);
+            var x = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref patches, k))).AsInt16();
+            var (xEven, xOdd) = (x & low, Avx2.ShiftRightLogical(x, 8));
+            a00 += Avx2.MultiplyAddAdjacent(xEven, w0Even) + Avx2.MultiplyAddAdjacent(xOdd, w0Odd);
+            a01 += Avx2.MultiplyAddAdjacent(xEven, w1Even) + Avx2.MultiplyAddAdjacent(xOdd, w1Odd);
+            x = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref patches, k + (nuint)stride))).AsInt16();
+            (xEven, xOdd) = (x & low, Avx2.ShiftRightLogical(x, 8));
+            a10 += Avx2.MultiplyAddAdjacent(xEven, w0Even) + Avx2.MultiplyAddAdjacent(xOdd, w0Odd);
+            a11 += Avx2.MultiplyAddAdjacent(xEven, w1Even) + Avx2.MultiplyAddAdjacent(xOdd, w1Odd);
+            x = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref patches, k + (nuint)(2 * stride)))).AsInt16();
+            (xEven, xOdd) = (x & low, Avx2.ShiftRightLogical(x, 8));
+            a20 += Avx2.MultiplyAddAdjacent(xEven, w0Even) + Avx2.MultiplyAddAdjacent(xOdd, w0Odd);
+            a21 += Avx2.MultiplyAddAdjacent(xEven, w1Even) + Avx2.MultiplyAddAdjacent(xOdd, w1Odd);
+        }
+
+        nuint at = (nuint)sumStride;
+        a00.StoreUnsafe(ref sums, 0);
+        a01.StoreUnsafe(ref sums, 8);
+        a10.StoreUnsafe(ref sums, at);
+        a11.StoreUnsafe(ref sums, at + 8);
+        a20.StoreUnsafe(ref sums, 2 * at);
+        a21.StoreUnsafe(ref sums, 2 * at + 8);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -186,4 +248,17 @@ internal sealed class Int8VnniConv
         a50.StoreUnsafe(ref sums, 5 * at);
         a51.StoreUnsafe(ref sums, 5 * at + 8);
     }
+}
+
+/// <summary>How <see cref="Int8Conv2DKernel"/> runs its GEMM.</summary>
+internal enum Int8ConvPath
+{
+    /// <summary>im2col patch by patch with 4-channel dot products (any CPU).</summary>
+    Portable,
+
+    /// <summary><see cref="Int8VnniConv"/>'s packing, each vpdpbusd emulated exactly with two vpmaddwd.</summary>
+    Avx2,
+
+    /// <summary><see cref="Int8VnniConv"/> on AVX-VNNI.</summary>
+    Vnni,
 }

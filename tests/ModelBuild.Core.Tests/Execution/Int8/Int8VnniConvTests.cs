@@ -6,42 +6,55 @@ using static ModelBuild.Core.Tests.Execution.Int8TestHelpers;
 namespace ModelBuild.Core.Tests.Execution.Int8;
 
 /// <summary>
-/// The AVX-VNNI CONV_2D path against the portable one (itself bit-identical to TFLite, Int8ConvKernelsTests): the same
+/// The packed CONV_2D paths (AVX-VNNI and its AVX2 emulation) against the portable one (itself bit-identical to TFLite, Int8ConvKernelsTests): the same
 /// bytes on shapes that leave ragged tiles of pixels, channels and taps, and its raw sums against plain dot products.
 /// </summary>
 [TestClass]
 public sealed class Int8VnniConvTests
 {
-    private static void RequireVnni()
+    /// <summary>The path named (test rows name it: the enum is internal); inconclusive when this CPU cannot run it.</summary>
+    private static Int8ConvPath Require(string name)
     {
-        if (!Int8VnniConv.IsSupported) Assert.Inconclusive("this CPU has no AVX-VNNI; the portable path runs (Int8ConvKernelsTests)");
+        var path = Enum.Parse<Int8ConvPath>(name);
+        if (path > Int8VnniConv.Best) Assert.Inconclusive($"this CPU cannot run the {path} path; {Int8VnniConv.Best} runs (Int8ConvKernelsTests)");
+        return path;
     }
 
+    public static IEnumerable<object[]> Shapes =>
+    [
+        [13, 11, 5, 37, 3, 1, 1, Padding.Same, true], // taps 45 (not a multiple of 4), 37 channels (a ragged block of 16)
+        [9, 9, 20, 16, 1, 2, 1, Padding.Same, true], // 1x1 stride 2, 25 pixels (a ragged tile of 6)
+        [14, 14, 64, 64, 1, 1, 1, Padding.Valid, true], // ResNet's 1x1 bottleneck shape
+        [15, 15, 3, 8, 7, 2, 1, Padding.Same, true], // the stem: 7x7 stride 2 over 3 channels
+        [12, 12, 4, 6, 3, 1, 2, Padding.Same, true], // dilated: out-of-image taps hold the zero point
+        [7, 7, 32, 40, 3, 1, 1, Padding.Same, false], // per-tensor weights
+    ];
+
+    public static IEnumerable<object[]> ShapesOnEachPath =>
+        Shapes.SelectMany(s => new[] { nameof(Int8ConvPath.Avx2), nameof(Int8ConvPath.Vnni) }.Select(p => s.Prepend(p).ToArray()));
+
     [TestMethod]
-    [DataRow(13, 11, 5, 37, 3, 1, 1, Padding.Same, true)] // taps 45 (not a multiple of 4), 37 channels (a ragged block of 16)
-    [DataRow(9, 9, 20, 16, 1, 2, 1, Padding.Same, true)] // 1x1 stride 2, 25 pixels (a ragged tile of 6)
-    [DataRow(14, 14, 64, 64, 1, 1, 1, Padding.Valid, true)] // ResNet's 1x1 bottleneck shape
-    [DataRow(15, 15, 3, 8, 7, 2, 1, Padding.Same, true)] // the stem: 7x7 stride 2 over 3 channels
-    [DataRow(12, 12, 4, 6, 3, 1, 2, Padding.Same, true)] // dilated: out-of-image taps hold the zero point
-    [DataRow(7, 7, 32, 40, 3, 1, 1, Padding.Same, false)] // per-tensor weights
-    public void Vnni_conv_gives_the_portable_conv_bytes(int h, int w, int c, int oc, int k, int stride, int dilation, Padding padding, bool perChannel)
+    [DynamicData(nameof(ShapesOnEachPath))]
+    public void Packed_conv_gives_the_portable_conv_bytes(string pathName, int h, int w, int c, int oc, int k, int stride, int dilation, Padding padding, bool perChannel)
     {
-        RequireVnni();
+        var path = Require(pathName);
         var r = new Random(h * 31 + oc);
         var node = QuantizedConv(r, [1, h, w, c], oc, k, stride, dilation, padding, perChannel);
         var input = RandomInt8((int)node.Inputs[0]!.ElementCount, r);
-        CollectionAssert.AreEqual(Run(new Int8Conv2DKernel(node, vnni: false), node, input), Run(new Int8Conv2DKernel(node, vnni: true), node, input));
+        CollectionAssert.AreEqual(Run(new Int8Conv2DKernel(node, Int8ConvPath.Portable), node, input), Run(new Int8Conv2DKernel(node, path), node, input));
     }
 
     [TestMethod]
-    public void Vnni_sums_plus_the_correction_are_the_dot_products_with_the_input_offset()
+    [DataRow(nameof(Int8ConvPath.Avx2))]
+    [DataRow(nameof(Int8ConvPath.Vnni))]
+    public void Packed_sums_plus_the_correction_are_the_dot_products_with_the_input_offset(string pathName)
     {
-        RequireVnni();
+        var path = Require(pathName);
         var r = new Random(5);
         const int channels = 21, taps = 30, pixels = 8, inputOffset = -17;
         var weights = RandomInt8(channels * taps, r);
         var x = RandomInt8(pixels * taps, r);
-        var gemm = new Int8VnniConv(weights, channels, taps);
+        var gemm = new Int8VnniConv(weights, channels, taps, path);
         var sums = new int[pixels, channels];
         gemm.Run(pixels, (p, row) => Int8VnniConv.FlipSigns(x.AsSpan(p * taps, taps), row), (p, s) =>
         {
