@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 
 namespace ModelBuild.Core.Execution;
@@ -80,14 +79,13 @@ internal static class CoreParallel
     /// <summary>
     /// The team: each call is published as a <see cref="Call"/> whose jobs the caller and the helpers claim through
     /// one counter. The caller waits only for jobs a helper has claimed, never for a helper still waking up (a late
-    /// helper finds the call's jobs gone, or joins the next call). Between calls a helper spins for the next one while
-    /// <see cref="SpinGuard"/> allows it, then blocks; a spin that was descheduled, or a caller left waiting far
-    /// longer than its own jobs took, stops the spinning for a while.
+    /// helper finds the call's jobs gone, or joins the next call). Between calls the helpers block. (Helpers that spun
+    /// up to 200 µs for the next call, guarded against an oversubscribed machine, were measured and not kept: see
+    /// docs/PERFORMANCE.md, "MobileNetV2 round 2".)
     /// </summary>
     private sealed class Team
     {
         private readonly SemaphoreSlim _wake = new(0);
-        private readonly SpinGuard _guard = new();
         private readonly int _helpers;
         private int _busy, _sleeping;
         private Call _call = new(0, _ => { }, 0, 0);
@@ -109,18 +107,8 @@ internal static class CoreParallel
                 Interlocked.Exchange(ref _call, call);
                 int sleeping = Volatile.Read(ref _sleeping);
                 if (sleeping > 0) _wake.Release(Math.Min(sleeping, _helpers));
-                long start = Stopwatch.GetTimestamp();
-                int mine = call.Work();
-                if (!call.Finished)
-                {
-                    // A helper still runs a job it took. Waiting much longer than one of the caller's own jobs took
-                    // means the helper lost its core: the machine is oversubscribed, and helpers stop spinning.
-                    long done = Stopwatch.GetTimestamp();
-                    call.WaitForClaimedJobs();
-                    long waited = Stopwatch.GetTimestamp() - done;
-                    if (mine > 0 && waited > 2 * (done - start) / mine + SpinGuard.PreemptedTicks) _guard.Preempted(done + waited);
-                }
-
+                call.Work();
+                call.WaitForClaimedJobs();
                 call.Forget();
                 call.Error?.Throw();
                 return true;
@@ -134,7 +122,6 @@ internal static class CoreParallel
         private void HelperLoop()
         {
             long seen = 0;
-            Func<bool> arrived = () => Volatile.Read(ref _call).Id != seen;
             while (true)
             {
                 var call = Volatile.Read(ref _call);
@@ -145,9 +132,9 @@ internal static class CoreParallel
                     continue;
                 }
 
-                if (_guard.SpinUntil(arrived)) continue;
+                // Announce the sleep, then look once more: a call published in between is either seen here or wakes us.
                 Interlocked.Increment(ref _sleeping);
-                if (!arrived()) _wake.Wait();
+                if (Volatile.Read(ref _call).Id == seen) _wake.Wait();
                 Interlocked.Decrement(ref _sleeping);
             }
         }
@@ -167,10 +154,8 @@ internal static class CoreParallel
 
         public ExceptionDispatchInfo? Error => Volatile.Read(ref _error);
 
-        public bool Finished => Volatile.Read(ref _done) == count;
-
-        /// <summary>Claims and runs jobs until none is left; returns how many this thread ran.</summary>
-        public int Work()
+        /// <summary>Claims and runs jobs until none is left.</summary>
+        public void Work()
         {
             int i, ran = 0;
             while ((i = Interlocked.Increment(ref _next)) < count)
@@ -188,7 +173,6 @@ internal static class CoreParallel
             }
 
             if (ran > 0 && Interlocked.Add(ref _done, ran) == count) _finished.Set();
-            return ran;
         }
 
         /// <summary>Drops the body once every job has run, so the team does not keep the last layer's arrays alive.</summary>
@@ -199,7 +183,7 @@ internal static class CoreParallel
         /// <summary>Returns when every job claimed by a helper has finished (the caller's own are done already).</summary>
         public void WaitForClaimedJobs()
         {
-            if (!Finished) _finished.Wait();
+            if (Volatile.Read(ref _done) != count) _finished.Wait();
         }
     }
 }
