@@ -109,6 +109,7 @@ public static class AdaptiveRounding
     }
 
     private static readonly double PwKappa = double.Parse(Environment.GetEnvironmentVariable("MB_PT_PWKAPPA") ?? "0.25", System.Globalization.CultureInfo.InvariantCulture);
+    private static readonly double Pool = double.Parse(Environment.GetEnvironmentVariable("MB_PT_POOL") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
     private static readonly double PwMinClip = double.Parse(Environment.GetEnvironmentVariable("MB_PT_PWCLIP") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
@@ -183,6 +184,34 @@ public static class AdaptiveRounding
                         double v = k2 * cov[i * row + j] + (1 - k2) * upper[i * row + j] / stored;
                         h[i * row + j] = h[j * row + i] = v;
                     }
+            }
+
+            if (use && Pool > 0)
+            {
+                // Error at the output of a global mean over positions: e_s = d·q_s, q_s the sample's mean of its
+                // kept (weighted) centred patches; scaled by the positions per sample to be comparable with h.
+                var q = new Dictionary<int, (double[] Sum, int Count)>();
+                for (int s = 0; s < stored; s++)
+                {
+                    int sample = m.StoredSample[s];
+                    if (!q.TryGetValue(sample, out var e)) q[sample] = e = (new double[row], 0);
+                    double weight = activeOf[r][s] ? 1 : PwKappa;
+                    var p = centredPatches[s];
+                    for (int i = 0; i < row; i++) e.Sum[i] += weight * p[i];
+                    q[sample] = (e.Sum, e.Count + 1);
+                }
+
+                var pooled = new double[row * row];
+                foreach (var (sum, count) in q.Values)
+                {
+                    for (int i = 0; i < row; i++)
+                    {
+                        double a = sum[i] / count;
+                        for (int j = 0; j < row; j++) pooled[i * row + j] += a * sum[j] / count * count;
+                    }
+                }
+
+                for (int i = 0; i < h.Length; i++) h[i] = (1 - Pool) * h[i] + Pool * pooled[i] / q.Count;
             }
 
             double diagonal = 0;

@@ -156,6 +156,8 @@ public sealed class LayerMoments
     /// <summary>Linear range of the layer's activation, when its rows' H is weighted per output row (experiment).</summary>
     internal (float Low, float High)? RowMask;
     internal readonly List<float[]> Stored = [];
+    internal readonly List<int> StoredSample = [];
+    private int sampleIndex;
     private long seen;
     private int stride = 1;
 
@@ -169,10 +171,14 @@ public sealed class LayerMoments
     {
         if (seen++ % stride != 0) return;
         Stored.Add(patch.ToArray());
+        StoredSample.Add(sampleIndex);
         if (Stored.Count <= InputMoments.PwCap) return;
         var kept = Stored.Where((_, i) => i % 2 == 0).ToList();
+        var keptSamples = StoredSample.Where((_, i) => i % 2 == 0).ToList();
         Stored.Clear();
         Stored.AddRange(kept);
+        StoredSample.Clear();
+        StoredSample.AddRange(keptSamples);
         stride *= 2;
     }
 
@@ -223,6 +229,7 @@ public sealed class LayerMoments
             if (depthwise) DepthwiseMoments.Add(sample, this);
             else AddPatches(sample);
             Count += sampled.Length;
+            sampleIndex++;
         }
     }
 
