@@ -27,8 +27,7 @@ public static class AdaptiveRounding
     /// Added to H's diagonal as a fraction of its mean diagonal: a few photos and their crops leave H ill-conditioned, and
     /// a search that trusts its near-null directions fits the samples, not the next input (docs/ACCURACY.md: 1-10 % measured).
     /// </summary>
-    private static readonly double Damping = double.Parse(Environment.GetEnvironmentVariable("MB_PT_DAMP") ?? "0.05", System.Globalization.CultureInfo.InvariantCulture);
-    private static readonly double DampingDw = double.Parse(Environment.GetEnvironmentVariable("MB_PT_DAMPDW") ?? "0.05", System.Globalization.CultureInfo.InvariantCulture);
+    private const double Damping = 0.05;
 
     /// <summary>
     /// The per-tensor scales tried, as fractions of max |w| / 127: the one with the least Σ dᵀ·H·d over the rows (nearest
@@ -70,16 +69,7 @@ public static class AdaptiveRounding
         var mean = new double[m.Groups][];
         for (int g = 0; g < m.Groups; g++) (h[g], mean[g]) = Hessian(m, g, centred);
 
-        if (Environment.GetEnvironmentVariable("MB_PT_DEBUG2") is not null && m.Active is not null)
-            Console.WriteLine($"{n.Name}: active {Enumerable.Range(0, m.Groups).Average(m.ActiveFraction):F3} min {Enumerable.Range(0, m.Groups).Min(m.ActiveFraction):F3} dead {Enumerable.Range(0, m.Groups).Count(g => m.ActiveFraction(g) == 0)}/{m.Groups}");
         int At(int r, int k) => depthwise ? k * rows + r : r * row + k;
-        if (m.RowMask is not null && m.Stored.Count >= row && !depthwise)
-        {
-            RowMaskedRound(n, m, data, rows, row, maxAbs, pinned, h[0], mean[0], centred, shift);
-            FinishRound(n, w, data, rows, shift, centred);
-            return;
-        }
-
         float scale = ChooseScale(data, rows, row, At, maxAbs, r => h[depthwise ? r : 0]);
 
         CoreParallel.ForRanges(rows, (r0, r1) =>
@@ -93,11 +83,6 @@ public static class AdaptiveRounding
             }
         }, (long)row * row);
 
-        FinishRound(n, w, data, rows, shift, centred);
-    }
-
-    private static void FinishRound(Node n, Tensor w, float[] data, int rows, double[] shift, bool centred)
-    {
         n.Inputs[1] = new Tensor(w.Name, w.Shape, w.Type, data);
         if (!centred) return;
         var old = n.OptionalInput(2);
@@ -108,156 +93,18 @@ public static class AdaptiveRounding
         else n.Inputs.Add(corrected);
     }
 
-    private static readonly double PwKappa = double.Parse(Environment.GetEnvironmentVariable("MB_PT_PWKAPPA") ?? "0.25", System.Globalization.CultureInfo.InvariantCulture);
-    private static readonly double Pool = double.Parse(Environment.GetEnvironmentVariable("MB_PT_POOL") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
-    private static readonly double PwMinClip = double.Parse(Environment.GetEnvironmentVariable("MB_PT_PWCLIP") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
-
-    /// <summary>
-    /// Experiment: each output row r gets its own H_r = κ²·H + (1 − κ²)·E_active(r)[(p−μ)(p−μ)ᵀ]·(active share), over the
-    /// stored patches, positions where r's float pre-activation is outside its activation's linear range weighing κ².
-    /// </summary>
-    private static void RowMaskedRound(Node n, LayerMoments m, float[] data, int rows, int row, float maxAbs, int pinned, double[] hAll, double[] mean, bool centred, double[] shift)
-    {
-        var original = (float[])data.Clone();
-        var bias = n.OptionalInput(2)?.FloatData ?? new float[rows];
-        var (low, high) = m.RowMask!.Value;
-        int stored = m.Stored.Count;
-        double k2 = PwKappa * PwKappa;
-        // hAll is already damped: undamp it by recomputing from moments.
-        var (cov, _) = Hessian(m, 0, centred);
-        var centredPatches = m.Stored.Select(p =>
-        {
-            var c = (float[])p.Clone();
-            if (centred) for (int i = 0; i < row; i++) c[i] -= (float)mean[i];
-            return c;
-        }).ToArray();
-        // undamped Cov_all: remove the damping added by Hessian
-        double diagSum = 0;
-        for (int i = 0; i < row; i++) diagSum += cov[i * row + i];
-        double added = diagSum / row - diagSum / row / (1 + Damping);
-        for (int i = 0; i < row; i++) cov[i * row + i] -= added;
-
-        var activeOf = new bool[rows][];
-        long clipped = 0;
-        for (int r = 0; r < rows; r++)
-        {
-            activeOf[r] = new bool[stored];
-            for (int s = 0; s < stored; s++)
-            {
-                var p = m.Stored[s];
-                float y = bias[r];
-                for (int k = 0; k < row; k++) y += original[r * row + k] * p[k];
-                activeOf[r][s] = y > low && y < high;
-                if (!activeOf[r][s]) clipped++;
-            }
-        }
-
-        double clipShare = clipped / (double)((long)rows * stored);
-        if (Environment.GetEnvironmentVariable("MB_PT_DEBUG4") is not null)
-            Console.WriteLine($"{n.Name}: rows {rows} row {row} stored {stored} clipped {clipShare:F3}");
-        bool use = clipShare >= PwMinClip;
-        var gram = new GramAccumulator(row);
-        var chunk = new float[GramAccumulator.Chunk * row];
-        var dummy = new double[row];
-        double[] RowH(int r)
-        {
-            var h = (double[])cov.Clone();
-            if (use)
-            {
-                var upper = new double[row * row];
-                int filled = 0;
-                for (int s = 0; s < stored; s++)
-                {
-                    if (!activeOf[r][s]) continue;
-                    centredPatches[s].CopyTo(chunk, filled * row);
-                    if (++filled == GramAccumulator.Chunk)
-                    {
-                        gram.AddChunk(chunk, filled, dummy, upper);
-                        filled = 0;
-                    }
-                }
-
-                if (filled > 0) gram.AddChunk(chunk, filled, dummy, upper);
-                for (int i = 0; i < row; i++)
-                    for (int j = i; j < row; j++)
-                    {
-                        double v = k2 * cov[i * row + j] + (1 - k2) * upper[i * row + j] / stored;
-                        h[i * row + j] = h[j * row + i] = v;
-                    }
-            }
-
-            if (use && Pool > 0)
-            {
-                // Error at the output of a global mean over positions: e_s = d·q_s, q_s the sample's mean of its
-                // kept (weighted) centred patches; scaled by the positions per sample to be comparable with h.
-                var q = new Dictionary<int, (double[] Sum, int Count)>();
-                for (int s = 0; s < stored; s++)
-                {
-                    int sample = m.StoredSample[s];
-                    if (!q.TryGetValue(sample, out var e)) q[sample] = e = (new double[row], 0);
-                    double weight = activeOf[r][s] ? 1 : PwKappa;
-                    var p = centredPatches[s];
-                    for (int i = 0; i < row; i++) e.Sum[i] += weight * p[i];
-                    q[sample] = (e.Sum, e.Count + 1);
-                }
-
-                var pooled = new double[row * row];
-                foreach (var (sum, count) in q.Values)
-                {
-                    for (int i = 0; i < row; i++)
-                    {
-                        double a = sum[i] / count;
-                        for (int j = 0; j < row; j++) pooled[i * row + j] += a * sum[j] / count * count;
-                    }
-                }
-
-                for (int i = 0; i < h.Length; i++) h[i] = (1 - Pool) * h[i] + Pool * pooled[i] / q.Count;
-            }
-
-            double diagonal = 0;
-            for (int i = 0; i < row; i++) diagonal += h[i * row + i];
-            double damping = Damping * Math.Max(diagonal / row, 1e-12);
-            for (int i = 0; i < row; i++) h[i * row + i] += damping;
-            return h;
-        }
-
-        var index = new int[row];
-        var errors = new double[ScaleFactors.Length];
-        for (int r = 0; r < rows; r++)
-        {
-            for (int k = 0; k < row; k++) index[k] = r * row + k;
-            var h = RowH(r);
-            for (int f = 0; f < ScaleFactors.Length; f++)
-                errors[f] += RowError(original, index, QuantParamMath.SymmetricScale(maxAbs * ScaleFactors[f]), h);
-        }
-
-        float scale = QuantParamMath.SymmetricScale(maxAbs);
-        double best = double.PositiveInfinity;
-        for (int f = 0; f < ScaleFactors.Length; f++)
-            if (errors[f] < best) (best, scale) = (errors[f], QuantParamMath.SymmetricScale(maxAbs * ScaleFactors[f]));
-
-        for (int r = 0; r < rows; r++)
-        {
-            for (int k = 0; k < row; k++) index[k] = r * row + k;
-            shift[r] = RoundRow(data, index, scale, pinned, RowH(r), mean);
-        }
-    }
-
     /// <summary>H = E[p·pᵀ] (minus E[p]·E[p]ᵀ when centred) plus the damping, and E[p].</summary>
     private static (double[] H, double[] Mean) Hessian(LayerMoments m, int group, bool centred)
     {
         int row = m.Row;
         var h = m.Second(group);
         var mean = m.Mean(group);
-        double fraction = m.ActiveFraction(group);
         if (centred)
             for (int i = 0; i < row; i++)
-                for (int j = 0; j < row; j++) h[i * row + j] -= fraction * mean[i] * mean[j];
-        if (Environment.GetEnvironmentVariable("MB_PT_MASKNORM") is not null && fraction > 0 && fraction < 1)
-            for (int i = 0; i < h.Length; i++) h[i] /= fraction;
+                for (int j = 0; j < row; j++) h[i * row + j] -= mean[i] * mean[j];
         double diagonal = 0;
         for (int i = 0; i < row; i++) diagonal += h[i * row + i];
-        double damping = (m.Groups > 1 ? DampingDw : Damping) * Math.Max(diagonal / row, 1e-12);
+        double damping = Damping * Math.Max(diagonal / row, 1e-12);
         for (int i = 0; i < row; i++) h[i * row + i] += damping;
         return (h, mean);
     }

@@ -14,7 +14,6 @@ namespace ModelBuild.Core.Quantization.Equalization;
 internal static unsafe class DepthwiseMoments
 {
     private const int ChannelBlock = 32;
-    private static readonly float Kappa = float.Parse(Environment.GetEnvironmentVariable("MB_PT_KAPPA") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
 
     public static void Add(ReadOnlySpan<float> sample, LayerMoments m)
     {
@@ -41,33 +40,15 @@ internal static unsafe class DepthwiseMoments
         int pairs = taps * (taps + 1) / 2;
         var sums = new float[taps * ChannelBlock];
         var products = new float[pairs * ChannelBlock];
-        var masked = new float[taps * ChannelBlock];
-        var active = new double[ChannelBlock];
-        var w = m.MaskWeights;
-        int channels = m.DepthwiseShape.Channels;
         for (int start = 0; start < positions; start += GramAccumulator.Chunk)
         {
             Array.Clear(sums);
             Array.Clear(products);
             int end = Math.Min(positions, start + GramAccumulator.Chunk);
-            fixed (float* s = sums, pp = products, mk = masked)
+            fixed (float* s = sums, pp = products)
                 for (int at = start; at < end; at++)
                 {
                     int pair = 0;
-                    if (w is not null)
-                    {
-                        for (int c = 0; c < cn; c++)
-                        {
-                            float y = m.MaskBias![c0 + c];
-                            for (int i = 0; i < taps; i++)
-                                if (offsets[at * taps + i] is var o and >= 0) y += w[i * channels + c0 + c] * x[o + c0 + c];
-                            float keep = y > m.MaskLow && y < m.MaskHigh ? 1f : Kappa;
-                            active[c] += keep;
-                            for (int i = 0; i < taps; i++)
-                                masked[i * ChannelBlock + c] = offsets[at * taps + i] is var o and >= 0 ? x[o + c0 + c] * keep : 0f;
-                        }
-                    }
-
                     for (int i = 0; i < taps; i++)
                     {
                         int oi = offsets[at * taps + i];
@@ -78,7 +59,6 @@ internal static unsafe class DepthwiseMoments
                         }
 
                         float* xi = x + oi + c0;
-                        if (w is not null) xi = mk + i * ChannelBlock;
                         Accumulate(s + i * ChannelBlock, xi, null, cn);
                         for (int j = i; j < taps; j++, pair++)
                         {
@@ -87,12 +67,6 @@ internal static unsafe class DepthwiseMoments
                         }
                     }
                 }
-
-            for (int c = 0; c < cn && w is not null; c++)
-            {
-                m.Active![c0 + c] += active[c];
-                active[c] = 0;
-            }
 
             for (int c = 0; c < cn; c++)
             {

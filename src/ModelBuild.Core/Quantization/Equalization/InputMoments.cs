@@ -37,28 +37,11 @@ public sealed class InputMoments : ITensorObserver
         foreach (var n in graph.Nodes)
         {
             if (!BiasCorrection.IsCorrectable(n) || LayerMoments.For(n) is not { } m || m.Row > MaxRow) continue;
-            if (Masked && n.Op == OpType.DepthwiseConv2D) m.SetMask(n, Activation(graph, n));
-            if (RowMasked && n.Op == OpType.Conv2D && (PwAll || n.Inputs[1]!.Shape[1] * n.Inputs[1]!.Shape[2] == 1)) m.SetRowMask(Activation(graph, n));
             if (!byNode.TryAdd(n.Name, m)) continue;
             var name = n.Inputs[0]!.Name;
             if (!byInput.TryGetValue(name, out var list)) byInput[name] = list = [];
             list.Add(m);
         }
-    }
-
-    internal static readonly bool Masked = Environment.GetEnvironmentVariable("MB_PT_MASK") == "1";
-    internal static readonly bool RowMasked = Environment.GetEnvironmentVariable("MB_PT_PWMASK") == "1";
-    internal static readonly bool PwAll = Environment.GetEnvironmentVariable("MB_PT_PWALL") == "1";
-    internal static readonly int PwCap = int.Parse(Environment.GetEnvironmentVariable("MB_PT_PWCAP") ?? "4096");
-
-    private static FusedActivation Activation(ModelGraph graph, Node n)
-    {
-        if (n.Options is DepthwiseConv2DOptions { Activation: not FusedActivation.None } o) return o.Activation;
-        if (n.Options is Conv2DOptions { Activation: not FusedActivation.None } c) return c.Activation;
-        var consumers = graph.Nodes.Where(c => c.Inputs.Any(i => i?.Name == n.Outputs[0].Name)).ToList();
-        if (consumers.Count == 1 && consumers[0].Op == OpType.Relu6) return FusedActivation.Relu6;
-        if (consumers.Count == 1 && consumers[0].Op == OpType.Relu) return FusedActivation.Relu;
-        return FusedActivation.None;
     }
 
     public void Observe(Tensor tensor, ReadOnlySpan<float> values, int batch)
@@ -149,55 +132,8 @@ public sealed class LayerMoments
         }
     }
 
-    internal float[]? MaskWeights, MaskBias;
-    internal float MaskLow = float.NegativeInfinity, MaskHigh = float.PositiveInfinity;
-    internal double[]? Active;
-
-    /// <summary>Linear range of the layer's activation, when its rows' H is weighted per output row (experiment).</summary>
-    internal (float Low, float High)? RowMask;
-    internal readonly List<float[]> Stored = [];
-    internal readonly List<int> StoredSample = [];
-    private int sampleIndex;
-    private long seen;
-    private int stride = 1;
-
-    internal void SetRowMask(FusedActivation activation)
-    {
-        if (activation is not (FusedActivation.Relu or FusedActivation.Relu6)) return;
-        RowMask = (0f, activation == FusedActivation.Relu6 ? 6f : float.PositiveInfinity);
-    }
-
-    private void Store(ReadOnlySpan<float> patch)
-    {
-        if (seen++ % stride != 0) return;
-        Stored.Add(patch.ToArray());
-        StoredSample.Add(sampleIndex);
-        if (Stored.Count <= InputMoments.PwCap) return;
-        var kept = Stored.Where((_, i) => i % 2 == 0).ToList();
-        var keptSamples = StoredSample.Where((_, i) => i % 2 == 0).ToList();
-        Stored.Clear();
-        Stored.AddRange(kept);
-        StoredSample.Clear();
-        StoredSample.AddRange(keptSamples);
-        stride *= 2;
-    }
-
-    internal void SetMask(Node n, FusedActivation activation)
-    {
-        if (activation is not (FusedActivation.Relu or FusedActivation.Relu6)) return;
-        MaskWeights = n.Inputs[1]!.FloatData;
-        MaskBias = n.OptionalInput(2)?.FloatData ?? new float[Groups];
-        var side = Environment.GetEnvironmentVariable("MB_PT_SIDE") ?? "both";
-        MaskLow = side == "upper" ? float.NegativeInfinity : 0;
-        MaskHigh = activation == FusedActivation.Relu6 && side != "lower" ? 6 : float.PositiveInfinity;
-        Active = new double[Groups];
-    }
-
     /// <summary>E[p] of group <paramref name="group"/>.</summary>
-    public double[] Mean(int group) => sum[group].Select(v => v / (Active is null ? Count : Math.Max(Active[group], 1))).ToArray();
-
-    /// <summary>Fraction of positions where the group's output was in the activation's linear range (1 without a mask).</summary>
-    public double ActiveFraction(int group) => Active is null ? 1 : Active[group] / Count;
+    public double[] Mean(int group) => sum[group].Select(v => v / Count).ToArray();
 
     /// <summary>E[p·pᵀ] of group <paramref name="group"/>, row-major Row × Row (accumulated as its upper triangle, mirrored here).</summary>
     public double[] Second(int group)
@@ -229,7 +165,6 @@ public sealed class LayerMoments
             if (depthwise) DepthwiseMoments.Add(sample, this);
             else AddPatches(sample);
             Count += sampled.Length;
-            sampleIndex++;
         }
     }
 
@@ -244,8 +179,6 @@ public sealed class LayerMoments
                 int n = Math.Min(GramAccumulator.Chunk, sampled.Length - start);
                 Array.Clear(chunk, 0, n * Row);
                 for (int k = 0; k < n; k++) Patch(x, sampled[start + k], chunk.AsSpan(k * Row, Row));
-                if (RowMask is not null)
-                    for (int k = 0; k < n; k++) Store(chunk.AsSpan(k * Row, Row));
                 gram.AddChunk(chunk, n, sum[0], cross[0]);
             }
         }

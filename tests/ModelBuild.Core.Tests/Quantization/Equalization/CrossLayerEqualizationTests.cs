@@ -162,7 +162,7 @@ public sealed class CrossLayerEqualizationTests
             }
         }
 
-        Console.WriteLine($"per-tensor, held-out photos, {model}: {agreement} ({agreement.SqnrDb:F3})");
+        Console.WriteLine($"per-tensor, held-out photos, {model}: {agreement}");
         return agreement;
     }
 
@@ -180,14 +180,4 @@ public sealed class CrossLayerEqualizationTests
 
         Assert.IsGreaterThanOrEqualTo(measuredDb - 0.5, agreement.SqnrDb, $"per-tensor {model} on held-out photos: {agreement}");
     }
-
-    /// <summary>Experiment only: the other per-tensor rows of docs/ACCURACY.md on the same method.</summary>
-    [TestMethod]
-    [DataRow("03_mlperf_tiny_resnet8_cifar10_k2.4.h5")]
-    [DataRow("04_squeezenet_cataract_concat_k2.4.h5")]
-    [DataRow("05_mini_xception_fer2013_sepconv_add_k2.0.5.hdf5")]
-    [DataRow("07_keras3.4.1_cifar10_cnn.h5")]
-    [DataRow("08_keras3.11.3_mnist_cnn_dropout.h5")]
-    [DataRow("13_mnist_edgetpu_tutorial_k2.h5")]
-    public void Experiment_per_tensor_other_rows(string model) => HeldOutPerTensor(model);
 }
