@@ -10,6 +10,11 @@ namespace ModelBuild.Core.Quantization.Equalization;
 /// vectors across channels. Blocks of <see cref="ChannelBlock"/> channels run in parallel (each channel in one block);
 /// within a block the products are summed in float over at most <see cref="GramAccumulator.Chunk"/> positions, then in
 /// double, in a fixed order: the moments do not depend on the thread count.
+/// <para>
+/// Followed by ReLU/ReLU6 (<see cref="LayerMoments.Depthwise"/>), each channel's position weighs ω = 1 where its float
+/// pre-activation is in the activation's linear range and ω = <see cref="ActivationAware.DepthwiseKappa"/> where it
+/// clips: the sums add ω·p and the products ω·p·pᵀ, and the channel's Σ ω is kept (<see cref="LayerMoments.PositionWeights"/>).
+/// </para>
 /// </summary>
 internal static unsafe class DepthwiseMoments
 {
@@ -40,14 +45,17 @@ internal static unsafe class DepthwiseMoments
         int pairs = taps * (taps + 1) / 2;
         var sums = new float[taps * ChannelBlock];
         var products = new float[pairs * ChannelBlock];
+        var weighted = m.Depthwise is null ? null : new float[taps * ChannelBlock];
+        var positionWeights = new double[ChannelBlock];
         for (int start = 0; start < positions; start += GramAccumulator.Chunk)
         {
             Array.Clear(sums);
             Array.Clear(products);
             int end = Math.Min(positions, start + GramAccumulator.Chunk);
-            fixed (float* s = sums, pp = products)
+            fixed (float* s = sums, pp = products, wx = weighted)
                 for (int at = start; at < end; at++)
                 {
+                    if (wx is not null) Weigh(x, offsets, at, taps, c0, cn, m, wx, positionWeights);
                     int pair = 0;
                     for (int i = 0; i < taps; i++)
                     {
@@ -58,7 +66,7 @@ internal static unsafe class DepthwiseMoments
                             continue;
                         }
 
-                        float* xi = x + oi + c0;
+                        float* xi = wx is null ? x + oi + c0 : wx + i * ChannelBlock;
                         Accumulate(s + i * ChannelBlock, xi, null, cn);
                         for (int j = i; j < taps; j++, pair++)
                         {
@@ -67,6 +75,12 @@ internal static unsafe class DepthwiseMoments
                         }
                     }
                 }
+
+            for (int c = 0; c < cn && m.PositionWeights is { } total; c++)
+            {
+                total[c0 + c] += positionWeights[c];
+                positionWeights[c] = 0;
+            }
 
             for (int c = 0; c < cn; c++)
             {
@@ -78,6 +92,27 @@ internal static unsafe class DepthwiseMoments
                     for (int j = i; j < taps; j++, pair++) upper[i * taps + j] += products[pair * ChannelBlock + c];
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Each channel's weight ω at position <paramref name="at"/> (added to <paramref name="positionWeights"/>) and its
+    /// taps times ω into <paramref name="weighted"/> [tap][channel] (0 where a tap reads padding).
+    /// </summary>
+    private static void Weigh(float* x, int[] offsets, int at, int taps, int c0, int cn, LayerMoments m, float* weighted, double[] positionWeights)
+    {
+        var (w, bias) = m.Depthwise!.Value;
+        var (low, high) = m.Range!.Value;
+        int channels = m.DepthwiseShape.Channels;
+        for (int c = 0; c < cn; c++)
+        {
+            float y = bias[c0 + c];
+            for (int i = 0; i < taps; i++)
+                if (offsets[at * taps + i] is var o and >= 0) y += w[i * channels + c0 + c] * x[o + c0 + c];
+            float omega = y > low && y < high ? 1f : ActivationAware.DepthwiseKappa;
+            positionWeights[c] += omega;
+            for (int i = 0; i < taps; i++)
+                weighted[i * ChannelBlock + c] = offsets[at * taps + i] is var o and >= 0 ? x[o + c0 + c] * omega : 0f;
         }
     }
 
