@@ -97,23 +97,51 @@ internal static unsafe class DepthwiseMoments
 
     /// <summary>
     /// Each channel's weight ω at position <paramref name="at"/> (added to <paramref name="positionWeights"/>) and its
-    /// taps times ω into <paramref name="weighted"/> [tap][channel] (0 where a tap reads padding).
+    /// taps times ω into <paramref name="weighted"/> [tap][channel] (0 where a tap reads padding). The pre-activation
+    /// bias + Σ w·x runs as vectors across channels, each lane adding its taps in order.
     /// </summary>
     private static void Weigh(float* x, int[] offsets, int at, int taps, int c0, int cn, LayerMoments m, float* weighted, double[] positionWeights)
     {
         var (w, bias) = m.Depthwise!.Value;
         var (low, high) = m.Range!.Value;
         int channels = m.DepthwiseShape.Channels;
+        float* y = stackalloc float[ChannelBlock];
+        float* omega = stackalloc float[ChannelBlock];
+        fixed (float* pw = w, pb = bias)
+        {
+            for (int c = 0; c < cn; c++) y[c] = pb[c0 + c];
+            for (int i = 0; i < taps; i++)
+                if (offsets[at * taps + i] is var o and >= 0) MultiplyAdd(y, pw + i * channels + c0, x + o + c0, cn);
+        }
+
         for (int c = 0; c < cn; c++)
         {
-            float y = bias[c0 + c];
-            for (int i = 0; i < taps; i++)
-                if (offsets[at * taps + i] is var o and >= 0) y += w[i * channels + c0 + c] * x[o + c0 + c];
-            float omega = y > low && y < high ? 1f : ActivationAware.DepthwiseKappa;
-            positionWeights[c] += omega;
-            for (int i = 0; i < taps; i++)
-                weighted[i * ChannelBlock + c] = offsets[at * taps + i] is var o and >= 0 ? x[o + c0 + c] * omega : 0f;
+            omega[c] = y[c] > low && y[c] < high ? 1f : ActivationAware.DepthwiseKappa;
+            positionWeights[c] += omega[c];
         }
+
+        for (int i = 0; i < taps; i++)
+        {
+            float* dst = weighted + i * ChannelBlock;
+            if (offsets[at * taps + i] is var o and >= 0) Multiply(dst, x + o + c0, omega, cn);
+            else new Span<float>(dst, cn).Clear();
+        }
+    }
+
+    /// <summary>acc[c] += a[c]·b[c] for c &lt; <paramref name="n"/> (a product, then a sum, as the scalar tail).</summary>
+    private static void MultiplyAdd(float* acc, float* a, float* b, int n)
+    {
+        int c = 0;
+        for (; c + 8 <= n; c += 8) (Vector256.Load(acc + c) + Vector256.Load(a + c) * Vector256.Load(b + c)).Store(acc + c);
+        for (; c < n; c++) acc[c] += a[c] * b[c];
+    }
+
+    /// <summary>dst[c] = a[c]·b[c] for c &lt; <paramref name="n"/>.</summary>
+    private static void Multiply(float* dst, float* a, float* b, int n)
+    {
+        int c = 0;
+        for (; c + 8 <= n; c += 8) (Vector256.Load(a + c) * Vector256.Load(b + c)).Store(dst + c);
+        for (; c < n; c++) dst[c] = a[c] * b[c];
     }
 
     /// <summary>acc[c] += a[c]·b[c] (or a[c] when <paramref name="b"/> is null) for c &lt; <paramref name="n"/>.</summary>

@@ -1,3 +1,5 @@
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+
 namespace ModelBuild.Core.Quantization.Equalization;
 
 /// <summary>
@@ -10,8 +12,9 @@ namespace ModelBuild.Core.Quantization.Equalization;
 /// </summary>
 internal sealed class PointwiseRows
 {
-    private readonly int rows, row, stored;
+    private readonly int row, stored;
     private readonly float[] centred;
+    private readonly double[] norms;
     private readonly bool[] active;
     private readonly double kappa2;
 
@@ -19,7 +22,7 @@ internal sealed class PointwiseRows
     /// <param name="mean">The patches' mean subtracted from each stored patch (zeros for an uncentred layer).</param>
     public PointwiseRows(StoredPatches patches, float[] weights, float[]? bias, int rows, (float Low, float High) range, double[] mean, double kappa)
     {
-        (this.rows, row, stored, kappa2) = (rows, patches.Row, patches.Count, kappa * kappa);
+        (row, stored, kappa2) = (patches.Row, patches.Count, kappa * kappa);
         centred = new float[stored * row];
         for (int s = 0; s < stored; s++)
         {
@@ -27,14 +30,16 @@ internal sealed class PointwiseRows
             for (int k = 0; k < row; k++) centred[s * row + k] = p[k] - (float)mean[k];
         }
 
+        norms = new double[stored];
+        for (int s = 0; s < stored; s++)
+            for (int k = 0; k < row; k++) norms[s] += (double)centred[s * row + k] * centred[s * row + k];
+
         active = new bool[rows * stored];
         long clipped = 0;
         for (int r = 0; r < rows; r++)
             for (int s = 0; s < stored; s++)
             {
-                var p = patches[s];
-                float y = bias?[r] ?? 0f;
-                for (int k = 0; k < row; k++) y += weights[r * row + k] * p[k];
+                float y = (bias?[r] ?? 0f) + TensorPrimitives.Dot(weights.AsSpan(r * row, row), patches[s]);
                 bool passes = y > range.Low && y < range.High;
                 active[r * stored + s] = passes;
                 if (!passes) clipped++;
@@ -89,20 +94,12 @@ internal sealed class PointwiseRows
         for (int p = 0; p < stored; p++)
         {
             if (!active[r * stored + p]) continue;
-            double dot = 0, norm = 0;
-            for (int k = 0; k < row; k++)
-            {
-                double c = centred[p * row + k];
-                dot += d[k] * c;
-                norm += c * c;
-            }
-
+            double dot = 0;
+            for (int k = 0; k < row; k++) dot += d[k] * centred[p * row + k];
             passed += dot * dot;
-            passedTrace += norm;
+            passedTrace += norms[p];
         }
 
         return (kappa2 * full + (1 - kappa2) * passed / stored, kappa2 * trace + (1 - kappa2) * passedTrace / stored);
     }
-
-    public int Rows => rows;
 }
