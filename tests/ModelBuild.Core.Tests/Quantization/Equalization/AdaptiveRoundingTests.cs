@@ -100,4 +100,54 @@ public sealed class AdaptiveRoundingTests
         double meanShift = samples.Average(s => d.Zip(s, (u, v) => u * v).Sum());
         Assert.AreEqual(0.5 - meanShift, rounded.Inputs[2]!.FloatData[0], 1e-6);
     }
+
+    /// <summary>
+    /// x (model input, 1 × positions × 1 × 3) → CONV_2D 1×1 (one row: 1.27 and two 0.004s, scale 0.01) with
+    /// <paramref name="activation"/>. x₀ = 1 at the first <paramref name="inRange"/> positions (pre-activation ≈ 1.27,
+    /// in ReLU6's range), where x₁ = −x₂ = ±1; x₀ = −1 elsewhere (clipped), where x₁ = x₂ = ±2. Over every position x₁
+    /// and x₂ move together, so rounding one small weight up (d = +0.006, −0.004) beats nearest (−0.004, −0.004); over
+    /// the in-range ones they move apart, and nearest is best (also with the clipped ones weighed κ²).
+    /// </summary>
+    private static (ModelGraph Graph, float[] Sample, Tensor Input) Pointwise(FusedActivation activation, int positions, int inRange)
+    {
+        var x = new Tensor("x", [1, positions, 1, 3]);
+        var y = new Tensor("y", [1, positions, 1, 1]);
+        var w = new Tensor("w", [1, 1, 1, 3], DataType.Float32, new[] { 1.27f, 0.004f, 0.004f });
+        var conv = new Node("conv", OpType.Conv2D, [x, w], [y], new Conv2DOptions(Padding.Valid, 1, 1, Activation: activation));
+        var sample = Enumerable.Range(0, positions).SelectMany(p =>
+        {
+            float t = p % 2 == 0 ? 1 : -1;
+            return p < inRange ? new[] { 1f, t, -t } : new[] { -1f, 2 * t, 2 * t };
+        }).ToArray();
+        return (new ModelGraph("g", [x], [y], [conv]), sample, x);
+    }
+
+    private static float[] Rounded(FusedActivation activation, int positions, int inRange)
+    {
+        var (graph, sample, input) = Pointwise(activation, positions, inRange);
+        return AdaptiveRounding.Apply(graph, Observed(graph, [sample], input)).Nodes[0].Inputs[1]!.FloatData;
+    }
+
+    [TestMethod]
+    public void A_1x1_layer_that_mostly_clips_rounds_each_row_for_the_positions_its_activation_passes()
+    {
+        // 8 of 10 positions clip (0.8 ≥ the threshold): the row's H weighs them κ² and the in-range positions 1.
+        var blind = Rounded(FusedActivation.None, 10, 2);
+        var aware = Rounded(FusedActivation.Relu6, 10, 2);
+
+        CollectionAssert.AreEqual(new[] { 1.27f, 0f, 0f }, aware, $"nearest for the in-range positions: {string.Join(", ", aware)}");
+        Assert.AreEqual(1, blind.Skip(1).Count(v => v != 0), $"one small weight rounded up over every position: {string.Join(", ", blind)}");
+    }
+
+    [TestMethod]
+    public void A_1x1_layer_that_clips_less_than_the_threshold_rounds_as_without_its_activation()
+    {
+        // 6 of 10 positions clip (0.6 < 0.7): the layer's one H, exactly as for a layer without an activation (per-row
+        // H would round to nearest here).
+        var blind = Rounded(FusedActivation.None, 10, 4);
+        var aware = Rounded(FusedActivation.Relu6, 10, 4);
+
+        CollectionAssert.AreEqual(blind, aware);
+        Assert.AreEqual(1, aware.Skip(1).Count(v => v != 0), $"one small weight rounded up over every position: {string.Join(", ", aware)}");
+    }
 }
