@@ -18,12 +18,6 @@ namespace ModelBuild.Core.Quantization.Equalization;
 /// |w| keeps its ±127), so quantizing them afterwards is exact and <see cref="BiasCorrection"/> finds nothing left to
 /// correct in them. Per-tensor weights only: it keeps the tensor's scale, which per-channel quantization would not.
 /// </para>
-/// <para>
-/// Activation-aware (<see cref="ActivationAware"/>): a depthwise layer followed by ReLU/ReLU6 takes its H from moments
-/// that weigh the positions where a channel clips by κ (<see cref="DepthwiseMoments"/>); a 1×1 convolution followed by
-/// ReLU/ReLU6 whose rows clip on at least <see cref="ActivationAware.ClipShareThreshold"/> of their stored patches
-/// rounds each row against its own H_r (<see cref="PointwiseRows"/>). Every other layer is rounded as above.
-/// </para>
 /// </summary>
 public static class AdaptiveRounding
 {
@@ -73,20 +67,8 @@ public static class AdaptiveRounding
         var shift = new double[rows];
         var h = new double[m.Groups][];
         var mean = new double[m.Groups][];
-        for (int g = 0; g < m.Groups; g++) (h[g], mean[g]) = Moment(m, g, centred);
+        for (int g = 0; g < m.Groups; g++) (h[g], mean[g]) = Hessian(m, g, centred);
 
-        if (!depthwise && m.Patches is { Count: var stored } patches && stored >= row && m.Range is { } range)
-        {
-            var perRow = new PointwiseRows(patches, data, n.OptionalInput(2)?.FloatData, rows, range, centred ? mean[0] : new double[row], ActivationAware.PointwiseKappa);
-            if (perRow.ClipShare >= ActivationAware.ClipShareThreshold)
-            {
-                RoundPerRow(data, rows, row, maxAbs, pinned, h[0], mean[0], perRow, shift);
-                Replace(n, w, data, rows, shift, centred);
-                return;
-            }
-        }
-
-        foreach (var hg in h) Damp(hg, row);
         int At(int r, int k) => depthwise ? k * rows + r : r * row + k;
         float scale = ChooseScale(data, rows, row, At, maxAbs, r => h[depthwise ? r : 0]);
 
@@ -101,12 +83,6 @@ public static class AdaptiveRounding
             }
         }, (long)row * row);
 
-        Replace(n, w, data, rows, shift, centred);
-    }
-
-    /// <summary>The weights by their rounded levels and, when centred, the bias by the rounding's mean output shift.</summary>
-    private static void Replace(Node n, Tensor w, float[] data, int rows, double[] shift, bool centred)
-    {
         n.Inputs[1] = new Tensor(w.Name, w.Shape, w.Type, data);
         if (!centred) return;
         var old = n.OptionalInput(2);
@@ -117,78 +93,20 @@ public static class AdaptiveRounding
         else n.Inputs.Add(corrected);
     }
 
-    /// <summary>
-    /// H = E[p·pᵀ] (minus w·E[p]·E[p]ᵀ when centred, w the share of the positions' weight, 1 unless the moments are
-    /// activation-weighted) and E[p]; undamped.
-    /// </summary>
-    private static (double[] H, double[] Mean) Moment(LayerMoments m, int group, bool centred)
+    /// <summary>H = E[p·pᵀ] (minus E[p]·E[p]ᵀ when centred) plus the damping, and E[p].</summary>
+    private static (double[] H, double[] Mean) Hessian(LayerMoments m, int group, bool centred)
     {
         int row = m.Row;
         var h = m.Second(group);
         var mean = m.Mean(group);
-        double share = m.WeightShare(group);
         if (centred)
             for (int i = 0; i < row; i++)
-                for (int j = 0; j < row; j++) h[i * row + j] -= share * mean[i] * mean[j];
-        return (h, mean);
-    }
-
-    /// <summary>Adds the damping to H's diagonal, in place.</summary>
-    private static void Damp(double[] h, int row)
-    {
+                for (int j = 0; j < row; j++) h[i * row + j] -= mean[i] * mean[j];
         double diagonal = 0;
         for (int i = 0; i < row; i++) diagonal += h[i * row + i];
         double damping = Damping * Math.Max(diagonal / row, 1e-12);
         for (int i = 0; i < row; i++) h[i * row + i] += damping;
-    }
-
-    /// <summary>
-    /// Rounding of a 1×1 convolution that clips often (<see cref="PointwiseRows"/>): the scale with the least
-    /// Σ dᵀ·H_r·d over the rows (nearest rounding), then each row's search against its own damped H_r.
-    /// </summary>
-    private static void RoundPerRow(float[] data, int rows, int row, float maxAbs, int pinned, double[] h, double[] mean, PointwiseRows perRow, double[] shift)
-    {
-        var errors = new double[ScaleFactors.Length][];
-        for (int f = 0; f < ScaleFactors.Length; f++) errors[f] = new double[rows];
-        CoreParallel.ForRanges(rows, (r0, r1) =>
-        {
-            var d = new double[row];
-            for (int r = r0; r < r1; r++)
-                for (int f = 0; f < ScaleFactors.Length; f++)
-                {
-                    float candidate = QuantParamMath.SymmetricScale(maxAbs * ScaleFactors[f]);
-                    double norm = 0;
-                    for (int k = 0; k < row; k++)
-                    {
-                        float v = data[r * row + k];
-                        d[k] = QuantParamMath.QuantizeSymmetric(v, candidate) * (double)candidate - v;
-                        norm += d[k] * d[k];
-                    }
-
-                    var (error, trace) = perRow.Error(r, d, h);
-                    errors[f][r] = error + Damping * Math.Max(trace / row, 1e-12) * norm;
-                }
-        }, (long)row * row);
-
-        double best = double.PositiveInfinity;
-        float scale = QuantParamMath.SymmetricScale(maxAbs);
-        for (int f = 0; f < ScaleFactors.Length; f++)
-        {
-            double total = 0;
-            foreach (var e in errors[f]) total += e;
-            if (total < best) (best, scale) = (total, QuantParamMath.SymmetricScale(maxAbs * ScaleFactors[f]));
-        }
-
-        // Rows in order, each H_r one Gram product that runs on every core.
-        var gram = new GramAccumulator(row);
-        var at = new int[row];
-        for (int r = 0; r < rows; r++)
-        {
-            for (int k = 0; k < row; k++) at[k] = r * row + k;
-            var hr = perRow.Hessian(r, h, gram);
-            Damp(hr, row);
-            shift[r] = RoundRow(data, at, scale, pinned, hr, mean);
-        }
+        return (h, mean);
     }
 
     /// <summary>The candidate scale (<see cref="ScaleFactors"/>) whose nearest rounding has the least Σ dᵀ·H·d over the rows.</summary>

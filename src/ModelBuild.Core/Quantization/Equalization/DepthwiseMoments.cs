@@ -10,11 +10,6 @@ namespace ModelBuild.Core.Quantization.Equalization;
 /// vectors across channels. Blocks of <see cref="ChannelBlock"/> channels run in parallel (each channel in one block);
 /// within a block the products are summed in float over at most <see cref="GramAccumulator.Chunk"/> positions, then in
 /// double, in a fixed order: the moments do not depend on the thread count.
-/// <para>
-/// Followed by ReLU/ReLU6 (<see cref="LayerMoments.Depthwise"/>), each channel's position weighs ω = 1 where its float
-/// pre-activation is in the activation's linear range and ω = <see cref="ActivationAware.DepthwiseKappa"/> where it
-/// clips: the sums add ω·p and the products ω·p·pᵀ, and the channel's Σ ω is kept (<see cref="LayerMoments.PositionWeights"/>).
-/// </para>
 /// </summary>
 internal static unsafe class DepthwiseMoments
 {
@@ -45,17 +40,14 @@ internal static unsafe class DepthwiseMoments
         int pairs = taps * (taps + 1) / 2;
         var sums = new float[taps * ChannelBlock];
         var products = new float[pairs * ChannelBlock];
-        var weighted = m.Depthwise is null ? null : new float[taps * ChannelBlock];
-        var positionWeights = new double[ChannelBlock];
         for (int start = 0; start < positions; start += GramAccumulator.Chunk)
         {
             Array.Clear(sums);
             Array.Clear(products);
             int end = Math.Min(positions, start + GramAccumulator.Chunk);
-            fixed (float* s = sums, pp = products, wx = weighted)
+            fixed (float* s = sums, pp = products)
                 for (int at = start; at < end; at++)
                 {
-                    if (wx is not null) Weigh(x, offsets, at, taps, c0, cn, m, wx, positionWeights);
                     int pair = 0;
                     for (int i = 0; i < taps; i++)
                     {
@@ -66,7 +58,7 @@ internal static unsafe class DepthwiseMoments
                             continue;
                         }
 
-                        float* xi = wx is null ? x + oi + c0 : wx + i * ChannelBlock;
+                        float* xi = x + oi + c0;
                         Accumulate(s + i * ChannelBlock, xi, null, cn);
                         for (int j = i; j < taps; j++, pair++)
                         {
@@ -75,12 +67,6 @@ internal static unsafe class DepthwiseMoments
                         }
                     }
                 }
-
-            for (int c = 0; c < cn && m.PositionWeights is { } total; c++)
-            {
-                total[c0 + c] += positionWeights[c];
-                positionWeights[c] = 0;
-            }
 
             for (int c = 0; c < cn; c++)
             {
@@ -93,55 +79,6 @@ internal static unsafe class DepthwiseMoments
                 }
             }
         }
-    }
-
-    /// <summary>
-    /// Each channel's weight ω at position <paramref name="at"/> (added to <paramref name="positionWeights"/>) and its
-    /// taps times ω into <paramref name="weighted"/> [tap][channel] (0 where a tap reads padding). The pre-activation
-    /// bias + Σ w·x runs as vectors across channels, each lane adding its taps in order.
-    /// </summary>
-    private static void Weigh(float* x, int[] offsets, int at, int taps, int c0, int cn, LayerMoments m, float* weighted, double[] positionWeights)
-    {
-        var (w, bias) = m.Depthwise!.Value;
-        var (low, high) = m.Range!.Value;
-        int channels = m.DepthwiseShape.Channels;
-        float* y = stackalloc float[ChannelBlock];
-        float* omega = stackalloc float[ChannelBlock];
-        fixed (float* pw = w, pb = bias)
-        {
-            for (int c = 0; c < cn; c++) y[c] = pb[c0 + c];
-            for (int i = 0; i < taps; i++)
-                if (offsets[at * taps + i] is var o and >= 0) MultiplyAdd(y, pw + i * channels + c0, x + o + c0, cn);
-        }
-
-        for (int c = 0; c < cn; c++)
-        {
-            omega[c] = y[c] > low && y[c] < high ? 1f : ActivationAware.DepthwiseKappa;
-            positionWeights[c] += omega[c];
-        }
-
-        for (int i = 0; i < taps; i++)
-        {
-            float* dst = weighted + i * ChannelBlock;
-            if (offsets[at * taps + i] is var o and >= 0) Multiply(dst, x + o + c0, omega, cn);
-            else new Span<float>(dst, cn).Clear();
-        }
-    }
-
-    /// <summary>acc[c] += a[c]·b[c] for c &lt; <paramref name="n"/> (a product, then a sum, as the scalar tail).</summary>
-    private static void MultiplyAdd(float* acc, float* a, float* b, int n)
-    {
-        int c = 0;
-        for (; c + 8 <= n; c += 8) (Vector256.Load(acc + c) + Vector256.Load(a + c) * Vector256.Load(b + c)).Store(acc + c);
-        for (; c < n; c++) acc[c] += a[c] * b[c];
-    }
-
-    /// <summary>dst[c] = a[c]·b[c] for c &lt; <paramref name="n"/>.</summary>
-    private static void Multiply(float* dst, float* a, float* b, int n)
-    {
-        int c = 0;
-        for (; c + 8 <= n; c += 8) (Vector256.Load(a + c) * Vector256.Load(b + c)).Store(dst + c);
-        for (; c < n; c++) dst[c] = a[c] * b[c];
     }
 
     /// <summary>acc[c] += a[c]·b[c] (or a[c] when <paramref name="b"/> is null) for c &lt; <paramref name="n"/>.</summary>

@@ -37,7 +37,6 @@ public sealed class InputMoments : ITensorObserver
         foreach (var n in graph.Nodes)
         {
             if (!BiasCorrection.IsCorrectable(n) || LayerMoments.For(n) is not { } m || m.Row > MaxRow) continue;
-            if (ActivationAware.LinearRange(graph, n) is { } range) m.WeighByActivation(n, range);
             if (!byNode.TryAdd(n.Name, m)) continue;
             var name = n.Inputs[0]!.Name;
             if (!byInput.TryGetValue(name, out var list)) byInput[name] = list = [];
@@ -133,42 +132,8 @@ public sealed class LayerMoments
         }
     }
 
-    /// <summary>
-    /// The linear range of the ReLU/ReLU6 after a depthwise or 1×1 convolution (<see cref="ActivationAware"/>), else null.
-    /// </summary>
-    internal (float Low, float High)? Range { get; private set; }
-
-    /// <summary>A depthwise layer's float weights and bias, which decide where each channel clips (with <see cref="Range"/>).</summary>
-    internal (float[] Weights, float[] Bias)? Depthwise { get; private set; }
-
-    /// <summary>A 1×1 convolution's stored patches (with <see cref="Range"/>), for <see cref="PointwiseRows"/>.</summary>
-    internal StoredPatches? Patches { get; private set; }
-
-    /// <summary>Σ of the positions' weights per depthwise channel (1 in range, κ clipped), when <see cref="Depthwise"/> is set.</summary>
-    internal double[]? PositionWeights { get; private set; }
-
-    /// <summary>
-    /// Weighs a depthwise layer's positions by whether each channel's float pre-activation is in
-    /// <paramref name="range"/> (<see cref="ActivationAware.DepthwiseKappa"/>), or keeps a 1×1 convolution's patches;
-    /// other layers are left as they are. Before the first sample only.
-    /// </summary>
-    internal void WeighByActivation(Node n, (float Low, float High) range)
-    {
-        if (depthwise && n.Op == OpType.DepthwiseConv2D)
-        {
-            Depthwise = (n.Inputs[1]!.FloatData, n.OptionalInput(2)?.FloatData ?? new float[Groups]);
-            PositionWeights = new double[Groups];
-        }
-        else if (n.Op == OpType.Conv2D && kh * kw == 1) Patches = new StoredPatches(Row, ActivationAware.StoredPatchCap);
-        else return;
-        Range = range;
-    }
-
-    /// <summary>E[p] of group <paramref name="group"/> (position-weighted when <see cref="Depthwise"/> is set).</summary>
-    public double[] Mean(int group) => sum[group].Select(v => v / (PositionWeights is null ? Count : Math.Max(PositionWeights[group], 1))).ToArray();
-
-    /// <summary>The positions' summed weight over their count: 1 unless the moments are activation-weighted.</summary>
-    public double WeightShare(int group) => PositionWeights is null ? 1 : PositionWeights[group] / Count;
+    /// <summary>E[p] of group <paramref name="group"/>.</summary>
+    public double[] Mean(int group) => sum[group].Select(v => v / Count).ToArray();
 
     /// <summary>E[p·pᵀ] of group <paramref name="group"/>, row-major Row × Row (accumulated as its upper triangle, mirrored here).</summary>
     public double[] Second(int group)
@@ -214,8 +179,6 @@ public sealed class LayerMoments
                 int n = Math.Min(GramAccumulator.Chunk, sampled.Length - start);
                 Array.Clear(chunk, 0, n * Row);
                 for (int k = 0; k < n; k++) Patch(x, sampled[start + k], chunk.AsSpan(k * Row, Row));
-                if (Patches is not null)
-                    for (int k = 0; k < n; k++) Patches.Add(chunk.AsSpan(k * Row, Row));
                 gram.AddChunk(chunk, n, sum[0], cross[0]);
             }
         }

@@ -47,26 +47,4 @@ public sealed class DepthwiseMomentsTests
             Assert.AreEqual(0.0, second.Sum() - second[4 * 9 + 4], $"channel {c}: products with padding taps");
         }
     }
-
-    [TestMethod]
-    public void A_position_where_the_channel_clips_weighs_kappa_in_the_moments_of_a_depthwise_layer_before_relu6()
-    {
-        // 1×1 depthwise, weight 1: x = 2 passes ReLU6, x = 10 clips; channel 1 (weight −1) clips at both.
-        var x = new Tensor("x", [1, 2, 1, 2]);
-        var y = new Tensor("y", [1, 2, 1, 2]);
-        var w = new Tensor("w", [1, 1, 1, 2], DataType.Float32, new[] { 1f, -1f });
-        var graph = new ModelGraph("g", [x], [y],
-            [new Node("op", OpType.DepthwiseConv2D, [x, w], [y], new DepthwiseConv2DOptions(Padding.Valid, 1, 1, 1, Activation: FusedActivation.Relu6))]);
-        var moments = new InputMoments(graph);
-
-        moments.Observe(x, new[] { 2f, 2f, 10f, 10f }, batch: 1);
-
-        var m = moments.Of("op")!;
-        double kappa = ActivationAware.DepthwiseKappa;
-        Assert.AreEqual((4 + kappa * 100) / 2, m.Second(0)[0], 1e-6, "E[ω·x²], channel 0");
-        Assert.AreEqual((2 + kappa * 10) / (1 + kappa), m.Mean(0)[0], 1e-6, "Σ ω·x / Σ ω, channel 0");
-        Assert.AreEqual((1 + kappa) / 2, m.WeightShare(0), 1e-9, "channel 0");
-        Assert.AreEqual(kappa * 104 / 2, m.Second(1)[0], 1e-6, "E[ω·x²], channel 1");
-        Assert.AreEqual(kappa, m.WeightShare(1), 1e-9, "channel 1");
-    }
 }
