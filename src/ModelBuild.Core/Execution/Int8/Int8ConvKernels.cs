@@ -69,16 +69,16 @@ internal abstract class Int8WindowedConvKernel : Int8Kernel
 }
 
 /// <summary>
-/// CONV_2D int8 (ConvPerChannel arithmetic; TFLite's x86 build runs it as im2col + ruy GEMM): on <see cref="Int8VnniConv"/>
+/// CONV_2D int8 (ConvPerChannel arithmetic; TFLite's x86 build runs it as im2col + ruy GEMM): on <see cref="Int8PackedGemm"/>
 /// (AVX-VNNI, or its AVX2 emulation), else im2col patch by patch with 4-channel dot products.
 /// </summary>
 internal sealed class Int8Conv2DKernel : Int8WindowedConvKernel
 {
     private readonly int[] wSum; // per output channel: sum of all its weights
-    private readonly Int8VnniConv? vnni;
+    private readonly Int8PackedGemm? vnni;
     private readonly Int8GemmRequant? gemmRequant;
 
-    public Int8Conv2DKernel(Node node) : this(node, Int8VnniConv.Best)
+    public Int8Conv2DKernel(Node node) : this(node, Int8PackedGemm.Best)
     {
     }
 
@@ -93,8 +93,8 @@ internal sealed class Int8Conv2DKernel : Int8WindowedConvKernel
         wSum = new int[oc];
         for (int i = 0; i < oc; i++) wSum[i] = Int8Dot.Sum(weights.AsSpan(i * kh * kw * c, kh * kw * c));
         if (path == Int8ConvPath.Portable) return;
-        vnni = new Int8VnniConv(weights, oc, kh * kw * c, path);
-        gemmRequant = new Int8GemmRequant(requant, wSum.Select(s => Int8VnniConv.SumCorrection(inputOffset, s)).ToArray());
+        vnni = new Int8PackedGemm(weights, oc, kh * kw * c, path);
+        gemmRequant = new Int8GemmRequant(requant, wSum.Select(s => Int8PackedGemm.SumCorrection(inputOffset, s)).ToArray());
     }
 
     public override void Run(Int8TensorStore store)
@@ -147,7 +147,7 @@ internal sealed class Int8Conv2DKernel : Int8WindowedConvKernel
         });
     }
 
-    private void RunVnni(Int8TensorStore store, Int8VnniConv gemm)
+    private void RunVnni(Int8TensorStore store, Int8PackedGemm gemm)
     {
         var x = store.Get(input);
         var y = store.Allocate(output);
@@ -163,7 +163,7 @@ internal sealed class Int8Conv2DKernel : Int8WindowedConvKernel
                     int ix = ox * sw - padL + kx * dw;
                     var dst = row.Slice((ky * kw + kx) * c, c);
                     if ((uint)iy >= (uint)h || (uint)ix >= (uint)w) dst.Fill(outside);
-                    else Int8VnniConv.FlipSigns(x.AsSpan(((b * h + iy) * w + ix) * c, c), dst);
+                    else Int8PackedGemm.FlipSigns(x.AsSpan(((b * h + iy) * w + ix) * c, c), dst);
                 }
             }
         }, (pixel, sums) => gemmRequant!.Apply(sums, y.AsSpan(pixel * oc, oc)));

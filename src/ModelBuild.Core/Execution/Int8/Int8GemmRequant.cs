@@ -13,7 +13,7 @@ internal sealed class Int8GemmRequant
     private readonly int[] offset, multiplier, leftShift, rightShift, nudge, overflowAbove, overflowValue;
     private readonly Int8ChannelRequant requant;
 
-    /// <param name="correction">Added to each channel's raw sum before the bias (<see cref="Int8VnniConv.SumCorrection"/>).</param>
+    /// <param name="correction">Added to each channel's raw sum before the bias (<see cref="Int8PackedGemm.SumCorrection"/>).</param>
     public Int8GemmRequant(Int8ChannelRequant requant, int[] correction)
     {
         this.requant = requant;

@@ -10,13 +10,13 @@ namespace ModelBuild.Core.Tests.Execution.Int8;
 /// bytes on shapes that leave ragged tiles of pixels, channels and taps, and its raw sums against plain dot products.
 /// </summary>
 [TestClass]
-public sealed class Int8VnniConvTests
+public sealed class Int8PackedGemmTests
 {
     /// <summary>The path named (test rows name it: the enum is internal); inconclusive when this CPU cannot run it.</summary>
     private static Int8ConvPath Require(string name)
     {
         var path = Enum.Parse<Int8ConvPath>(name);
-        if (path > Int8VnniConv.Best) Assert.Inconclusive($"this CPU cannot run the {path} path; {Int8VnniConv.Best} runs (Int8ConvKernelsTests)");
+        if (path > Int8PackedGemm.Best) Assert.Inconclusive($"this CPU cannot run the {path} path; {Int8PackedGemm.Best} runs (Int8ConvKernelsTests)");
         return path;
     }
 
@@ -54,9 +54,9 @@ public sealed class Int8VnniConvTests
         const int channels = 21, taps = 30, pixels = 8, inputOffset = -17;
         var weights = RandomInt8(channels * taps, r);
         var x = RandomInt8(pixels * taps, r);
-        var gemm = new Int8VnniConv(weights, channels, taps, path);
+        var gemm = new Int8PackedGemm(weights, channels, taps, path);
         var sums = new int[pixels, channels];
-        gemm.Run(pixels, (p, row) => Int8VnniConv.FlipSigns(x.AsSpan(p * taps, taps), row), (p, s) =>
+        gemm.Run(pixels, (p, row) => Int8PackedGemm.FlipSigns(x.AsSpan(p * taps, taps), row), (p, s) =>
         {
             for (int o = 0; o < channels; o++) sums[p, o] = s[o];
         });
@@ -66,7 +66,7 @@ public sealed class Int8VnniConvTests
             {
                 int dot = 0, weightSum = 0;
                 for (int t = 0; t < taps; t++) (dot, weightSum) = (dot + (x[p * taps + t] + inputOffset) * weights[o * taps + t], weightSum + weights[o * taps + t]);
-                Assert.AreEqual(dot, sums[p, o] + Int8VnniConv.SumCorrection(inputOffset, weightSum), $"pixel {p}, channel {o}");
+                Assert.AreEqual(dot, sums[p, o] + Int8PackedGemm.SumCorrection(inputOffset, weightSum), $"pixel {p}, channel {o}");
             }
         }
     }

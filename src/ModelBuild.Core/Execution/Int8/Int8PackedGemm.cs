@@ -6,9 +6,9 @@ using System.Runtime.Intrinsics.X86;
 namespace ModelBuild.Core.Execution.Int8;
 
 /// <summary>
-/// CONV_2D's int8 GEMM on AVX-VNNI (vpdpbusd: four unsigned × signed byte products summed into each int32 lane), used
-/// by <see cref="Int8Conv2DKernel"/> where the CPU has it, and on CPUs without it with each vpdpbusd emulated exactly on
-/// AVX2 (<see cref="Int8ConvPath.Avx2"/>). The products are exact integers, so the result is the same
+/// CONV_2D's int8 GEMM over packed weights, used by <see cref="Int8Conv2DKernel"/>: on AVX-VNNI (vpdpbusd: four
+/// unsigned × signed byte products summed into each int32 lane) where the CPU has it, and on CPUs without it with each
+/// vpdpbusd emulated exactly on AVX2 (<see cref="Int8ConvPath.Avx2"/>). The products are exact integers, so the result is the same
 /// int32 accumulator as the plain dot products, bit for bit. vpdpbusd wants one unsigned operand: the im2col patches
 /// hold x + 128 (x xor 0x80), and the 128·Σw that adds is taken off again with the input offset (see
 /// <see cref="SumCorrection"/>). The weights are packed once: blocks of 16 output channels, and within a block, for
@@ -16,7 +16,7 @@ namespace ModelBuild.Core.Execution.Int8;
 /// padded with zero weights to a multiple of 4 and the channels to a multiple of 16. A micro-kernel multiplies
 /// 6 patches by one block (12 accumulators in registers) over all taps.
 /// </summary>
-internal sealed class Int8VnniConv
+internal sealed class Int8PackedGemm
 {
     public const int Rows = 6;
     public const int Block = 16;
@@ -41,7 +41,7 @@ internal sealed class Int8VnniConv
 
     /// <param name="weights">[<paramref name="channels"/>, <paramref name="taps"/>] row-major (OHWI).</param>
     /// <param name="path"><see cref="Int8ConvPath.Vnni"/>, or <see cref="Int8ConvPath.Avx2"/>: each vpdpbusd done as two exact vpmaddwd.</param>
-    public Int8VnniConv(sbyte[] weights, int channels, int taps, Int8ConvPath path)
+    public Int8PackedGemm(sbyte[] weights, int channels, int taps, Int8ConvPath path)
     {
         if (path == Int8ConvPath.Portable) throw new ArgumentException("the packed GEMM runs on VNNI or AVX2", nameof(path));
         emulated = path == Int8ConvPath.Avx2;
@@ -256,9 +256,9 @@ internal enum Int8ConvPath
     /// <summary>im2col patch by patch with 4-channel dot products (any CPU).</summary>
     Portable,
 
-    /// <summary><see cref="Int8VnniConv"/>'s packing, each vpdpbusd emulated exactly with two vpmaddwd.</summary>
+    /// <summary><see cref="Int8PackedGemm"/>'s packing, each vpdpbusd emulated exactly with two vpmaddwd.</summary>
     Avx2,
 
-    /// <summary><see cref="Int8VnniConv"/> on AVX-VNNI.</summary>
+    /// <summary><see cref="Int8PackedGemm"/> on AVX-VNNI.</summary>
     Vnni,
 }
