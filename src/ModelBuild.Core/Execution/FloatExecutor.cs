@@ -15,8 +15,12 @@ public sealed class FloatExecutor
     private readonly Dictionary<Node, FloatKernel> _kernels = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<Tensor, int> _lastUse = new(ReferenceEqualityComparer.Instance);
 
-    /// <summary>Chains of nodes run as one when nothing observes the run (<see cref="DepthwiseBandKernel"/>), by their first node.</summary>
-    private readonly Dictionary<Node, (FloatKernel Kernel, int Nodes)> _fused = new(ReferenceEqualityComparer.Instance);
+    /// <summary>
+    /// Chains of nodes run as one when nothing observes the run (<see cref="DepthwiseBandKernel"/>), by their first node;
+    /// made at the first such run, so an executor that is only ever observed (calibration, the accuracy report) does not
+    /// pack those layers' weights a second time.
+    /// </summary>
+    private readonly Lazy<Dictionary<Node, (FloatKernel Kernel, int Nodes)>> _fused;
     private readonly BufferPool _pool = new();
 
     public FloatExecutor(ModelGraph graph)
@@ -30,12 +34,20 @@ public sealed class FloatExecutor
             _kernels[n] = OperatorRegistry.For(n).CreateFloatKernel(n);
         }
 
+        _fused = new(() => FusedChains(graph));
+    }
+
+    private static Dictionary<Node, (FloatKernel Kernel, int Nodes)> FusedChains(ModelGraph graph)
+    {
+        var fused = new Dictionary<Node, (FloatKernel Kernel, int Nodes)>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < graph.Nodes.Count; i++)
         {
             if (DepthwiseBandKernel.TryCreate(graph, i) is not { } chain) continue;
-            _fused[graph.Nodes[i]] = chain;
+            fused[graph.Nodes[i]] = chain;
             i += chain.Nodes - 1;
         }
+
+        return fused;
     }
 
     public ModelGraph Graph => _graph;
@@ -67,7 +79,7 @@ public sealed class FloatExecutor
             var n = _graph.Nodes[i];
             var kernel = _kernels[n];
             int last = i;
-            if (observer is null && _fused.TryGetValue(n, out var chain)) (kernel, last) = (chain.Kernel, i + chain.Nodes - 1);
+            if (observer is null && _fused.Value.TryGetValue(n, out var chain)) (kernel, last) = (chain.Kernel, i + chain.Nodes - 1);
             var output = _graph.Nodes[last].Outputs[0];
             var y = _pool.Rent((int)(output.ElementCount / output.Shape[0] * batch));
             owned.Add(y);
