@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using ModelBuild.Core.Graph;
 using static ModelBuild.Core.Execution.Int8.Int8FixedPoint;
 
@@ -115,19 +116,7 @@ internal sealed class Int8Conv2DKernel : Int8WindowedConvKernel
             var four = new int[4];
             for (int ox = 0; ox < ow; ox++)
             {
-                // im2col: out-of-image taps hold the input zero point, i.e. contribute exactly 0.
-                for (int ky = 0; ky < kh; ky++)
-                {
-                    int iy = oy * sh - padT + ky * dh;
-                    for (int kx = 0; kx < kw; kx++)
-                    {
-                        int ix = ox * sw - padL + kx * dw;
-                        var dst = patch.AsSpan((ky * kw + kx) * c, c);
-                        if ((uint)iy >= (uint)h || (uint)ix >= (uint)w) dst.Fill(zp);
-                        else x.AsSpan(((b * h + iy) * w + ix) * c, c).CopyTo(dst);
-                    }
-                }
-
+                Patch(x, b, oy, ox, MemoryMarshal.AsBytes(patch.AsSpan()), unchecked((byte)zp), flipSigns: false);
                 int outBase = ((b * oh + oy) * ow + ox) * oc;
                 int o = 0;
                 for (; o <= oc - 4; o += 4)
@@ -152,21 +141,29 @@ internal sealed class Int8Conv2DKernel : Int8WindowedConvKernel
         var x = store.Get(input);
         var y = store.Allocate(output);
         var outside = (byte)(-inputOffset ^ 0x80); // an out-of-image tap holds the input zero point
-        gemm.Run(n * oh * ow, (pixel, row) =>
+        gemm.Run(n * oh * ow, (pixel, row) => Patch(x, pixel / (oh * ow), pixel / ow % oh, pixel % ow, row, outside, flipSigns: true),
+            (pixel, sums) => gemmRequant!.Apply(sums, y.AsSpan(pixel * oc, oc)));
+    }
+
+    /// <summary>
+    /// im2col of output pixel (<paramref name="b"/>, <paramref name="oy"/>, <paramref name="ox"/>): each tap's c input
+    /// bytes in [kh, kw, c] order, an out-of-image tap filled with <paramref name="outside"/> (the input zero point, so it
+    /// contributes exactly 0); with <paramref name="flipSigns"/>, each byte xor 0x80 (<see cref="Int8PackedGemm"/>'s unsigned operand).
+    /// </summary>
+    private void Patch(sbyte[] x, int b, int oy, int ox, Span<byte> patch, byte outside, bool flipSigns)
+    {
+        for (int ky = 0; ky < kh; ky++)
         {
-            int b = pixel / (oh * ow), oy = pixel / ow % oh, ox = pixel % ow;
-            for (int ky = 0; ky < kh; ky++)
+            int iy = oy * sh - padT + ky * dh;
+            for (int kx = 0; kx < kw; kx++)
             {
-                int iy = oy * sh - padT + ky * dh;
-                for (int kx = 0; kx < kw; kx++)
-                {
-                    int ix = ox * sw - padL + kx * dw;
-                    var dst = row.Slice((ky * kw + kx) * c, c);
-                    if ((uint)iy >= (uint)h || (uint)ix >= (uint)w) dst.Fill(outside);
-                    else Int8PackedGemm.FlipSigns(x.AsSpan(((b * h + iy) * w + ix) * c, c), dst);
-                }
+                int ix = ox * sw - padL + kx * dw;
+                var dst = patch.Slice((ky * kw + kx) * c, c);
+                if ((uint)iy >= (uint)h || (uint)ix >= (uint)w) dst.Fill(outside);
+                else if (flipSigns) Int8PackedGemm.FlipSigns(x.AsSpan(((b * h + iy) * w + ix) * c, c), dst);
+                else MemoryMarshal.AsBytes(x.AsSpan(((b * h + iy) * w + ix) * c, c)).CopyTo(dst);
             }
-        }, (pixel, sums) => gemmRequant!.Apply(sums, y.AsSpan(pixel * oc, oc)));
+        }
     }
 }
 
