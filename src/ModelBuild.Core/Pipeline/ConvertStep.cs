@@ -39,26 +39,30 @@ public static class ConvertStep
         });
         log.Progress($"{name}: calibrating with up to {options.MaxSamples} samples from {CalibrationDataLoader.Describe(settings.CalibrationData)}");
         // Equalization keeps the float function (per-tensor: on the calibration samples), so the equalized graph is
-        // calibrated and is the float reference too.
+        // calibrated and is the float reference too. When the report may reuse the first calibration samples, their float
+        // values are kept as calibration runs them (if they fit), and the report runs no float model of its own.
+        var kept = sampleSet.ReportMayReuse ? FloatReference.Within(floatGraph, CalibrationSampleSet.MaxEvaluationSamples) : null;
         var (graph, int8) = WeightPreparation.Convert(floatGraph, samples, quantization, log, new CalibrationSettings
         {
             ObserverFactory = RangeEstimators.Factory(settings.RangeEstimator),
             ExpectedSamples = CalibrationDataLoader.ExpectedCount(settings.CalibrationData, options),
             ReleaseMemory = true,
+            Reference = kept,
         });
         floatGraph = null!;
         log.Progress($"{name}: calibrated on {sampleSet.Describe()} and quantized in {clock.Elapsed.TotalSeconds:F1} s");
         cancel.ThrowIfCancellationRequested();
         // Calibration gave its executor's memory back (ReleaseMemory); quantization's copies are garbage now, and the
-        // report below packs a float executor of its own, as large as the model, into the memory they free.
+        // report below packs the int8 model (and, unless kept, a float executor as large as the model) into the memory they free.
         MemoryRelease.FreeGarbage();
         var reportClock = Stopwatch.StartNew();
-        var accuracy = AccuracyEvaluator.Evaluate(graph, int8, sampleSet.Evaluation, sampleSet.EvaluationHeldOut, settings.MinSqnrDb);
+        var accuracy = AccuracyEvaluator.Evaluate(graph, int8, sampleSet.Evaluation, sampleSet.EvaluationHeldOut, settings.MinSqnrDb, kept);
         log.Progress($"{name}: compared int8 with float on {sampleSet.Evaluation.Count} samples in {reportClock.Elapsed.TotalSeconds:F1} s");
         cancel.ThrowIfCancellationRequested();
-        // The float model and the report's float executor (together about twice the .h5) are done with: freed and their
+        // The float model, its kept values and the report's executors (together about twice the .h5) are done with: freed and their
         // memory given back now (a collection that kept it committed left the model store's write buffers on top of it).
         graph = null!;
+        kept?.Release();
         MemoryRelease.ReturnToSystem();
         using var staging = StagingDirectory.For(work.StoreDirectory);
         var models = ModelStore.Write(int8, plan, staging.Path, log, settings.ModelFile, cancel);

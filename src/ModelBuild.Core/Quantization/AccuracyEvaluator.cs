@@ -15,14 +15,18 @@ public static class AccuracyEvaluator
     /// <summary>The report, plus each input's float and int8 outputs (for checking the written chains against them).</summary>
     public sealed record Result(AccuracyReport Report, IReadOnlyList<float[]> FloatOutputs, IReadOnlyList<sbyte[]> Int8Outputs);
 
-    public static Result Evaluate(ModelGraph floatGraph, ModelGraph int8Graph, IReadOnlyList<float[]> inputs, bool heldOut, double minSqnrDb)
+    /// <param name="kept">
+    /// The float values calibration kept of its first samples: when they are of <paramref name="inputs"/>, the int8 model is
+    /// compared with them and no float executor is made; otherwise the float model runs here.
+    /// </param>
+    public static Result Evaluate(ModelGraph floatGraph, ModelGraph int8Graph, IReadOnlyList<float[]> inputs, bool heldOut, double minSqnrDb, FloatReference? kept = null)
     {
-        var floatExec = new FloatExecutor(floatGraph);
         var int8Exec = new Int8Executor(int8Graph);
         var model = new OutputAgreement();
         var tensors = new Dictionary<string, OutputAgreement>(StringComparer.Ordinal);
         var int8Outputs = new List<sbyte[]>();
-        // int8 one input at a time (the executor's batch is 1), keeping every tensor; then float on all inputs as one batch.
+        // int8 one input at a time (the executor's batch is 1), keeping every tensor; then the float values, kept or run
+        // on all inputs as one batch, each tensor's sums computed for every input at once and added in input order.
         var int8Values = new Dictionary<string, (sbyte[] Values, QuantParams Quant)>[inputs.Count];
         for (int b = 0; b < inputs.Count; b++)
         {
@@ -32,10 +36,22 @@ public static class AccuracyEvaluator
                 (t, v) => values[t.Name] = (v, t.Quant!))[int8Graph.Outputs[0]]);
         }
 
-        var batch = inputs.SelectMany(x => x).ToArray();
-        var all = floatExec.Run(new Dictionary<Tensor, float[]> { [floatGraph.Inputs[0]] = batch }, inputs.Count, new Comparer(int8Values, tensors))[floatGraph.Outputs[0]];
-        int per = all.Length / Math.Max(1, inputs.Count);
-        var floatOutputs = Enumerable.Range(0, inputs.Count).Select(b => all.AsSpan(b * per, per).ToArray()).ToList();
+        List<float[]> floatOutputs;
+        var comparer = new Comparer(int8Values, tensors);
+        if (kept is not null && kept.Holds(floatGraph, inputs))
+        {
+            foreach (var t in floatGraph.Inputs.Concat(floatGraph.Nodes.Select(n => n.Outputs[0])).Distinct())
+                if (kept.Value(t.Name, 0) is not null) comparer.Compare(t.Name, b => kept.Value(t.Name, b));
+            floatOutputs = Enumerable.Range(0, inputs.Count).Select(b => kept.Value(floatGraph.Outputs[0].Name, b)!).ToList();
+        }
+        else
+        {
+            var batch = inputs.SelectMany(x => x).ToArray();
+            var all = new FloatExecutor(floatGraph).Run(new Dictionary<Tensor, float[]> { [floatGraph.Inputs[0]] = batch }, inputs.Count, comparer)[floatGraph.Outputs[0]];
+            int per = all.Length / Math.Max(1, inputs.Count);
+            floatOutputs = Enumerable.Range(0, inputs.Count).Select(b => all.AsSpan(b * per, per).ToArray()).ToList();
+        }
+
         for (int b = 0; b < inputs.Count; b++) model.Add(floatOutputs[b], QuantParamMath.DequantizeAffine(int8Outputs[b], int8Graph.Outputs[0].Quant!));
 
         var output = int8Graph.Outputs[0];
@@ -68,29 +84,37 @@ public static class AccuracyEvaluator
     {
         public void Observe(Tensor tensor, ReadOnlySpan<float> values, int batch)
         {
-            // Each input's sums on its own core (the float executor waits for the observer), added in input order.
             int per = values.Length / batch;
-            var sums = new (double Signal, double Noise)?[batch];
             unsafe
             {
                 fixed (float* all = values)
                 {
                     var at = (IntPtr)all;
-                    CoreParallel.For(0, batch, b =>
-                    {
-                        if (!int8Values[b].TryGetValue(tensor.Name, out var q) || q.Values.Length != per) return;
-                        var slice = new ReadOnlySpan<float>((float*)at + (long)b * per, per);
-                        sums[b] = OutputAgreement.Sums(slice, q.Values, q.Quant.Scale[0], q.Quant.ZeroPoint[0]);
-                    });
+                    Compare(tensor.Name, b => new ReadOnlySpan<float>((float*)at + (long)b * per, per));
                 }
             }
+        }
 
-            for (int b = 0; b < batch; b++)
+        /// <summary>One tensor's sums: each input's on its own core, added in input order (the same bits whatever the cores).</summary>
+        public void Compare(string tensor, FloatValues floatOf)
+        {
+            var sums = new (double Signal, double Noise)?[int8Values.Length];
+            CoreParallel.For(0, int8Values.Length, b =>
+            {
+                var f = floatOf(b);
+                if (!int8Values[b].TryGetValue(tensor, out var q) || q.Values.Length != f.Length) return;
+                sums[b] = OutputAgreement.Sums(f, q.Values, q.Quant.Scale[0], q.Quant.ZeroPoint[0]);
+            });
+
+            for (int b = 0; b < sums.Length; b++)
             {
                 if (sums[b] is not { } s) continue;
-                if (!tensors.TryGetValue(tensor.Name, out var a)) tensors[tensor.Name] = a = new OutputAgreement();
+                if (!tensors.TryGetValue(tensor, out var a)) tensors[tensor] = a = new OutputAgreement();
                 a.Accumulate(s);
             }
         }
     }
+
+    /// <summary>Input <c>b</c>'s float values of one tensor.</summary>
+    private delegate ReadOnlySpan<float> FloatValues(int b);
 }

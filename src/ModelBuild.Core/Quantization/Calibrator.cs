@@ -38,6 +38,8 @@ public static class Calibrator
         int batchSize = Math.Max(1, settings.BatchSize);
         var executor = new FloatExecutor(floatGraph);
         var observer = new RangeCollector(settings.ObserverFactory);
+        ITensorObserver[] others = [.. new ITensorObserver?[] { settings.AlsoObserve, settings.Reference }.OfType<ITensorObserver>()];
+        ITensorObserver watchers = others.Length == 0 ? observer : new TensorObserverSet([observer, .. others]);
         var batch = new float[batchSize * sampleSize];
         int inBatch = 0, count = 0;
         var clock = Stopwatch.StartNew();
@@ -49,7 +51,7 @@ public static class Calibrator
         {
             if (inBatch == 0) return;
             var data = inBatch == batchSize ? batch : batch.AsSpan(0, inBatch * sampleSize).ToArray();
-            executor.Run(new Dictionary<Tensor, float[]> { [input] = data }, inBatch, settings.AlsoObserve is { } also ? new TensorObserverSet(observer, also) : observer);
+            executor.Run(new Dictionary<Tensor, float[]> { [input] = data }, inBatch, watchers);
             count += inBatch;
             inBatch = 0;
             garbage?.Check();
@@ -150,6 +152,9 @@ public sealed record CalibrationSettings
 
     /// <summary>Another observer of the same float run (e.g. the channel means bias correction needs).</summary>
     public ITensorObserver? AlsoObserve { get; init; }
+
+    /// <summary>Keeps the float values of the pass's first samples for the accuracy report (a build whose report reuses them).</summary>
+    public FloatReference? Reference { get; init; }
 
     /// <summary>The samples the source will give, when known: progress is then "done/total" at each tenth of it.</summary>
     public int? ExpectedSamples { get; init; }

@@ -38,11 +38,12 @@ public static class CalibrationDataLoader
         {
             // Enough random samples for the held-back ones too; the set stops at MaxSamples calibration samples.
             var synthetic = Load(spec, inputShape, options with { MaxSamples = options.MaxSamples + CalibrationSampleSet.MaxEvaluationSamples }, log, modelFile);
-            return new CalibrationSampleSet(() => synthetic.Select(s => (s, (string?)null)), sampleShape, options);
+            return new CalibrationSampleSet(() => synthetic.Select(s => (s, (string?)null)), sampleShape, options, options.MaxSamples + CalibrationSampleSet.MaxEvaluationSamples);
         }
 
         var files = ResolveFiles(spec);
-        return new CalibrationSampleSet(() => Stream(files, sampleShape, options), sampleShape, options);
+        bool images = files.All(f => ImageSamples.Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()));
+        return new CalibrationSampleSet(() => Stream(files, sampleShape, options), sampleShape, options, images ? files.Count : null);
     }
 
     private static IEnumerable<(float[] Sample, string? Image)> Stream(IReadOnlyList<string> files, int[] sampleShape, CalibrationOptions options)

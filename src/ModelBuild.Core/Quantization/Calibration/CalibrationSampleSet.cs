@@ -21,12 +21,20 @@ public sealed class CalibrationSampleSet
     private readonly List<float[]> firstCalibration = [];
 
     /// <param name="originals">The samples in order, each with the image file it was decoded from (null for tensors and synthetic samples).</param>
-    internal CalibrationSampleSet(Func<IEnumerable<(float[] Sample, string? Image)>> originals, int[] sampleShape, CalibrationOptions options)
+    /// <param name="count">How many originals there are, when known before reading them (not for NumPy files).</param>
+    internal CalibrationSampleSet(Func<IEnumerable<(float[] Sample, string? Image)>> originals, int[] sampleShape, CalibrationOptions options, int? count)
     {
         this.originals = originals;
         this.sampleShape = sampleShape;
         this.options = options;
+        ReportMayReuse = count is not int n || n < HoldBackEvery;
     }
+
+    /// <summary>
+    /// Known before reading: false when there are enough originals for some to be held back, so the accuracy report
+    /// certainly does not reuse the first calibration samples (true when it may).
+    /// </summary>
+    public bool ReportMayReuse { get; }
 
     /// <summary>Samples read from the files (or made by the synthetic fallback) that calibration used.</summary>
     public int Original { get; private set; }
