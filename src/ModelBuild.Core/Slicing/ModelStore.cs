@@ -28,48 +28,81 @@ public static class ModelStore
     public static IReadOnlyList<ModelFileInfo> Write(ModelGraph int8Graph, CutPlan plan, string directory, IBuildLog? log = null, string? sourceFile = null, CancellationToken cancel = default)
     {
         var models = ComboPlan.DistinctModels(ComboPlan.Build(plan));
-        var infos = new List<ModelFileInfo>();
-        var byRange = new Dictionary<(int, int), ModelFileInfo>();
+        var infos = new ModelFileInfo?[models.Count];
+        var byRange = new Dictionary<(int, int), int>();
         Directory.CreateDirectory(directory);
         int done = 0;
-        FlatBufferBuilder? builder = null; // one buffer for every model, as large as the largest
-        foreach (var m in models)
-        {
-            cancel.ThrowIfCancellationRequested();
-            var path = Path.Combine(directory, m.FileName);
-            ModelFileInfo info;
-            if (byRange.TryGetValue((m.FirstSegment, m.LastSegment), out var same))
-            {
-                if (!AtomicFiles.SameContent(path, Path.Combine(directory, same.File)))
-                    AtomicFiles.LinkOrCopy(Path.Combine(directory, same.File), path);
-                info = same with { File = m.FileName, FirstSegment = m.FirstSegment, LastSegment = m.LastSegment };
-            }
-            else
-            {
-                var slice = GraphSlicer.Slice(int8Graph, m.FromTensor, m.ToTensor, shareConstants: true); // only written
-                slice.Name = Path.GetFileNameWithoutExtension(m.FileName);
-                var bytes = TfLiteWriter.Write(slice, ref builder);
-                AtomicFiles.WriteBytesIfChanged(path, bytes);
-                info = new ModelFileInfo(m.FileName, m.FirstSegment, m.LastSegment, bytes.Count, AtomicFiles.Sha256(bytes),
-                    slice.Inputs.Select(TensorInfo.Of).ToList(), slice.Outputs.Select(TensorInfo.Of).ToList());
-                byRange[(m.FirstSegment, m.LastSegment)] = info;
-            }
+        var name = sourceFile is null ? plan.Model : Path.GetFileName(sourceFile);
+        // Two buffers, each as large as the largest model, taking turns: while one model's file is written and hashed on
+        // another core, the next is serialized into the other buffer.
+        var builders = new FlatBufferBuilder?[2];
+        var writing = new (Task<string> Sha, int Model)?[2];
 
-            infos.Add(info);
-            done++;
-            log?.Progress($"{(sourceFile is null ? plan.Model : Path.GetFileName(sourceFile))}: wrote {m.FileName} ({info.Bytes / 1048576.0:F2} MiB), {done}/{models.Count} models");
+        void Finish(int turn)
+        {
+            if (writing[turn] is not var (sha, i)) return;
+            writing[turn] = null;
+            infos[i] = infos[i]! with { Sha256 = sha.GetAwaiter().GetResult() };
+            log?.Progress($"{name}: wrote {models[i].FileName} ({infos[i]!.Bytes / 1048576.0:F2} MiB), {++done}/{models.Count} models");
         }
 
-        foreach (var seg in infos.Where(i => i.Role == "segment" && i.Bytes > plan.BudgetBytes))
+        void FinishAll()
+        {
+            foreach (var turn in new[] { 0, 1 }.OrderBy(t => writing[t]?.Model ?? -1)) Finish(turn);
+        }
+
+        try
+        {
+            for (int i = 0; i < models.Count; i++)
+            {
+                cancel.ThrowIfCancellationRequested();
+                var m = models[i];
+                var path = Path.Combine(directory, m.FileName);
+                if (byRange.TryGetValue((m.FirstSegment, m.LastSegment), out var sameIndex))
+                {
+                    FinishAll();
+                    var same = infos[sameIndex]!;
+                    if (!AtomicFiles.SameContent(path, Path.Combine(directory, same.File)))
+                        AtomicFiles.LinkOrCopy(Path.Combine(directory, same.File), path);
+                    infos[i] = same with { File = m.FileName, FirstSegment = m.FirstSegment, LastSegment = m.LastSegment };
+                    log?.Progress($"{name}: wrote {m.FileName} ({same.Bytes / 1048576.0:F2} MiB), {++done}/{models.Count} models");
+                    continue;
+                }
+
+                int turn = i % 2;
+                Finish(turn);
+                var slice = GraphSlicer.Slice(int8Graph, m.FromTensor, m.ToTensor, shareConstants: true); // only written
+                slice.Name = Path.GetFileNameWithoutExtension(m.FileName);
+                var bytes = TfLiteWriter.Write(slice, ref builders[turn]);
+                infos[i] = new ModelFileInfo(m.FileName, m.FirstSegment, m.LastSegment, bytes.Count, "",
+                    slice.Inputs.Select(TensorInfo.Of).ToList(), slice.Outputs.Select(TensorInfo.Of).ToList());
+                byRange[(m.FirstSegment, m.LastSegment)] = i;
+                writing[turn] = (Task.Run(() =>
+                {
+                    AtomicFiles.WriteBytesIfChanged(path, bytes);
+                    return AtomicFiles.Sha256(bytes);
+                }), i);
+            }
+        }
+        finally
+        {
+            // Nothing is left writing when this returns, even on an error or a cancellation (the first error is thrown).
+            foreach (var w in writing) if (w is var (sha, _)) ((IAsyncResult)sha).AsyncWaitHandle.WaitOne();
+        }
+
+        FinishAll();
+        var written = infos.Select(i => i!).ToList();
+
+        foreach (var seg in written.Where(i => i.Role == "segment" && i.Bytes > plan.BudgetBytes))
         {
             var message = $"{seg.File} is {seg.MiB:F2} MiB ({seg.Bytes} bytes) as written, over the {plan.BudgetMiB} MiB budget " +
                           "(parameters plus file overhead); lower BudgetMiB slightly to leave room.";
             log?.Warning("MB2005", sourceFile, message);
         }
 
-        RemoveStaleModels(directory, infos);
-        AtomicFiles.WriteIfChanged(Path.Combine(directory, ManifestFile), JsonSerializer.Serialize(infos, Json) + "\n");
-        return infos;
+        RemoveStaleModels(directory, written);
+        AtomicFiles.WriteIfChanged(Path.Combine(directory, ManifestFile), JsonSerializer.Serialize(written, Json) + "\n");
+        return written;
     }
 
     public static IReadOnlyList<ModelFileInfo> ReadManifest(string directory)

@@ -29,6 +29,47 @@ public sealed class ModelStoreTests
     }
 
     [TestMethod]
+    public void Each_file_holds_its_own_model_and_the_hash_and_progress_the_store_reports_for_it()
+    {
+        // Files are written on another core while the next model is serialized into a second buffer: a file or a hash
+        // taken from the wrong buffer, or a progress line before its file is written, would show here.
+        var root = RepoPaths.NewScratchDirectory("store-hashes");
+        var store = Path.Combine(root, "models");
+        var log = new RecordingBuildLog();
+        var plan = TinyPlan();
+        var infos = ModelStore.Write(Model.Value.Int8, plan, store, log);
+
+        var models = ComboPlan.DistinctModels(ComboPlan.Build(plan));
+        foreach (var (info, m) in infos.Zip(models))
+        {
+            var bytes = File.ReadAllBytes(Path.Combine(store, info.File));
+            Assert.AreEqual(Core.Files.AtomicFiles.Sha256(bytes), info.Sha256, info.File);
+            Assert.AreEqual(bytes.Length, info.Bytes, info.File);
+            var slice = GraphSlicer.Slice(Model.Value.Int8, m.FromTensor, m.ToTensor);
+            slice.Name = Path.GetFileNameWithoutExtension(m.FileName);
+            CollectionAssert.AreEqual(Core.TfLite.TfLiteWriter.Write(slice), bytes, $"{info.File} is its own slice");
+        }
+
+        var progress = log.ProgressMessages.Where(p => p.Contains(" wrote ", StringComparison.Ordinal)).ToList();
+        CollectionAssert.AreEqual(infos.Select((i, n) => $"{i.File} ({i.Bytes / 1048576.0:F2} MiB), {n + 1}/{infos.Count} models").ToList(),
+            progress.Select(p => p[(p.IndexOf(" wrote ", StringComparison.Ordinal) + 7)..]).ToList(), "one line per model, in order");
+        DeleteScratch(root);
+    }
+
+    [TestMethod]
+    public void A_write_that_fails_is_reported_as_its_own_error_after_every_write_has_stopped()
+    {
+        var root = RepoPaths.NewScratchDirectory("store-failure");
+        var store = Path.Combine(root, "models");
+        Directory.CreateDirectory(Path.Combine(store, "seg2_int8.tflite")); // a folder where a model file goes
+
+        Assert.ThrowsExactly<IOException>(() => ModelStore.Write(Model.Value.Int8, TinyPlan(), store));
+        Assert.IsFalse(File.Exists(Path.Combine(store, ModelStore.ManifestFile)), "no manifest for a store that was not written");
+        Assert.IsEmpty(Directory.GetFiles(store, "*.tmp-*"), "no temporary file left behind");
+        DeleteScratch(root);
+    }
+
+    [TestMethod]
     public void A_store_without_models_json_is_MB5050()
     {
         var e = Assert.ThrowsExactly<ModelBuildException>(() => ModelStore.ReadManifest(RepoPaths.NewScratchDirectory("store-empty")));
