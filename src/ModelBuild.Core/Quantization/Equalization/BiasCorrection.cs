@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ModelBuild.Core.Execution.Float;
 using ModelBuild.Core.Graph;
 using ModelBuild.Core.Operators;
@@ -20,12 +21,13 @@ public static class BiasCorrection
     /// <summary>A copy of <paramref name="graph"/> whose weighted ops have corrected biases (an op without one gets one).</summary>
     public static ModelGraph Apply(ModelGraph graph, InputMeans means, QuantizationOptions options)
     {
-        var nodes = graph.Nodes.Select(n =>
+        var nodes = graph.Nodes.Select(n => new Node(n.Name, n.Op, n.Inputs, n.Outputs, n.Options) { SourceLayer = n.SourceLayer, SourceClass = n.SourceClass }).ToList();
+        // Each layer on its own core (each one's sums in the same order whatever the cores: the same bits).
+        Execution.CoreParallel.For(0, nodes.Count, i =>
         {
-            var copy = new Node(n.Name, n.Op, n.Inputs, n.Outputs, n.Options) { SourceLayer = n.SourceLayer, SourceClass = n.SourceClass };
+            var n = graph.Nodes[i];
             if (IsCorrectable(n) && !graph.Inputs.Contains(n.Inputs[0]!) && means.Of(n.Inputs[0]!) is { } mean)
-                Correct(copy, TapMeans(n, mean), options.PerChannel ? OperatorRegistry.For(n).Quantization!.WeightChannelDim : null);
-            return copy;
+                Correct(nodes[i], TapMeans(n, mean), options.PerChannel ? OperatorRegistry.For(n).Quantization!.WeightChannelDim : null);
         });
         return new ModelGraph(graph.Name, graph.Inputs, graph.Outputs, nodes);
     }
@@ -40,6 +42,7 @@ public static class BiasCorrection
     /// [kh, kw, c] for convolutions (averaged over every output position, 0 where the tap reads padding), [in] for
     /// FULLY_CONNECTED (the flattened input).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // run once per layer over large arrays: no tier-0 loops
     private static float[] TapMeans(Node n, float[] mean)
     {
         if (n.Op == OpType.FullyConnected) return mean;
@@ -79,6 +82,7 @@ public static class BiasCorrection
         return taps;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Correct(Node n, float[] taps, int? channelDim)
     {
         var w = n.Inputs[1]!;
@@ -91,12 +95,27 @@ public static class BiasCorrection
         int outChannels = depthwise ? w.Shape[^1] : w.Shape[0];
         int per = data.Length / outChannels;
         var shift = new double[outChannels];
-        for (int i = 0; i < data.Length; i++)
+        // Each channel's terms added in weight order: o's row for convolutions and FULLY_CONNECTED ([out, …]), every
+        // outChannels-th weight from o for depthwise ([1, kh, kw, channels]).
+        if (depthwise)
         {
-            int o = depthwise ? i % outChannels : i / per;
-            float scale = scales.Length == 1 ? scales[0] : scales[o];
-            double error = qd[i] * (double)scale - data[i];
-            shift[o] += error * taps[depthwise ? i : i % per];
+            for (int at = 0; at < data.Length; at += outChannels)
+                for (int o = 0; o < outChannels; o++)
+                {
+                    double error = qd[at + o] * (double)(scales.Length == 1 ? scales[0] : scales[o]) - data[at + o];
+                    shift[o] += error * taps[at + o];
+                }
+        }
+        else
+        {
+            for (int o = 0; o < outChannels; o++)
+            {
+                double scale = scales.Length == 1 ? scales[0] : scales[o], sum = 0;
+                var row = data.AsSpan(o * per, per);
+                var qrow = qd.AsSpan(o * per, per);
+                for (int j = 0; j < row.Length; j++) sum += (qrow[j] * scale - row[j]) * taps[j];
+                shift[o] = sum;
+            }
         }
 
         var old = n.OptionalInput(2);

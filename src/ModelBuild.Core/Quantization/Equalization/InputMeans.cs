@@ -124,6 +124,13 @@ public sealed class InputMeans : ITensorObserver
     }
 
     /// <summary>The mean of each element of one sample of <paramref name="tensor"/>, or null when it was not observed.</summary>
-    public float[]? Of(Tensor tensor) =>
-        sums.TryGetValue(tensor.Name, out var e) && e.Samples > 0 ? e.Sum.Select(v => (float)(v / e.Samples)).ToArray() : null;
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per layer over large arrays: no tier-0 loop
+    public float[]? Of(Tensor tensor)
+    {
+        if (!sums.TryGetValue(tensor.Name, out var e) || e.Samples == 0) return null;
+        var mean = new float[e.Sum.Length];
+        double samples = e.Samples;
+        for (int i = 0; i < mean.Length; i++) mean[i] = (float)(e.Sum[i] / samples);
+        return mean;
+    }
 }
