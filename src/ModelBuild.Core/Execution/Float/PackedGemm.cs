@@ -28,18 +28,26 @@ internal sealed unsafe class PackedGemm
         (N, K) = (n, k);
         Panels = (n + PanelWidth - 1) / PanelWidth;
         _packed = new float[(long)Panels * k * PanelWidth];
-        // Panel by panel, depth by depth: sequential writes, 16 sequential read streams (one per output column).
-        for (int panel = 0; panel < Panels; panel++)
+        CoreParallel.ForRanges(Panels, (from, to) => Pack(weightsByColumn, n, k, from, to, _packed), (long)k * PanelWidth);
+        _bias = new float[Panels * PanelWidth];
+        if (bias is not null) Array.Copy(bias, _bias, n);
+    }
+
+    /// <summary>
+    /// Panels [from, to) panel by panel, depth by depth: sequential writes, 16 sequential read streams (one per output
+    /// column). Compiled optimized from the first call: it runs once per layer over the whole weight array.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Pack(float[] weightsByColumn, int n, int k, int from, int to, float[] packed)
+    {
+        for (int panel = from; panel < to; panel++)
         {
             int lanes = Math.Min(PanelWidth, n - panel * PanelWidth);
             long dst = (long)panel * k * PanelWidth;
             for (int i = 0; i < k; i++, dst += PanelWidth)
                 for (int lane = 0; lane < lanes; lane++)
-                    _packed[dst + lane] = weightsByColumn[(long)(panel * PanelWidth + lane) * k + i];
+                    packed[dst + lane] = weightsByColumn[(long)(panel * PanelWidth + lane) * k + i];
         }
-
-        _bias = new float[Panels * PanelWidth];
-        if (bias is not null) Array.Copy(bias, _bias, n);
     }
 
     public int N { get; }
