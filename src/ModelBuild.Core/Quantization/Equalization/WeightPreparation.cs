@@ -31,6 +31,27 @@ public static class WeightPreparation
     public static (ModelGraph Equalized, ModelGraph Int8) Convert(
         ModelGraph floatGraph, IEnumerable<float[]> samples, QuantizationOptions options, Diagnostics.IBuildLog log, CalibrationSettings? settings = null)
     {
+        var where = Environment.GetEnvironmentVariable("MB_PT_WHERE");
+        if (!options.PerChannel && !string.IsNullOrEmpty(where))
+        {
+            IEnumerable<float[]> Stream(bool on)
+            {
+                Calibration.CalibrationAugmentation.JitterOn = on;
+                foreach (var x in samples) yield return x;
+                Calibration.CalibrationAugmentation.JitterOn = true;
+            }
+
+            var eq = Equalize(floatGraph, options, Stream(where.Contains('E')));
+            var jm = new InputMeans(eq);
+            var pm = new InputMeans(eq);
+            var jmo = new InputMoments(eq);
+            var pmo = new InputMoments(eq);
+            var s0 = settings ?? new CalibrationSettings();
+            var rj = Calibrator.Calibrate(eq, Stream(true), log, s0 with { AlsoObserve = new TensorObserverSet(jm, jmo) });
+            var rp = Calibrator.Calibrate(eq, Stream(false), log, s0 with { AlsoObserve = new TensorObserverSet(pm, pmo) });
+            return (eq, Quantize(eq, where.Contains('R') ? rj : rp, where.Contains('M') ? jm : pm, options, where.Contains('A') ? jmo : pmo));
+        }
+
         var equalized = Equalize(floatGraph, options, samples);
         var means = new InputMeans(equalized);
         var moments = options.PerChannel ? null : new InputMoments(equalized);
