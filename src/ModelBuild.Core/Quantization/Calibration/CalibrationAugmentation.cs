@@ -64,7 +64,7 @@ public static class CalibrationAugmentation
         int h = sampleShape[0], w = sampleShape[1], c = sampleShape[2];
         int made = 0;
         var jitter = JitterOn ? Jitter.FromEnvironment() : null;
-        var random = new Random(7);
+        var random = new Random(int.TryParse(Environment.GetEnvironmentVariable("MB_PT_SEED"), out var seed) ? seed : 7);
         for (int round = 0; round < (jitter is null ? 1 : 8); round++)
             foreach (var view in Views)
                 foreach (var file in images)
