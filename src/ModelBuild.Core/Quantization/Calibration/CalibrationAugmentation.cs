@@ -63,65 +63,18 @@ public static class CalibrationAugmentation
         if (images.Count == 0 || count <= 0) yield break;
         int h = sampleShape[0], w = sampleShape[1], c = sampleShape[2];
         int made = 0;
-        var jitter = JitterOn ? Jitter.FromEnvironment() : null;
-        var random = new Random(int.TryParse(Environment.GetEnvironmentVariable("MB_PT_SEED"), out var seed) ? seed : 7);
-        for (int round = 0; round < (jitter is null ? 1 : 8); round++)
-            foreach (var view in Views)
-                foreach (var file in images)
-                {
-                    if (made++ == count) yield break;
-                    var image = ImageSamples.Decode(file, c);
-                    float ch = image.Height * view.Side, cw = image.Width * view.Side;
-                    var region = new ImageSamples.Region((image.Height - ch) * view.AnchorY, (image.Width - cw) * view.AnchorX, ch, cw);
-                    var pixels = ImageSamples.Resize(image.Data, image.Width, c, region, h, w, view.Mirror);
-                    if (jitter is { } j && (round > 0 || made > j.Skip)) j.Apply(pixels, c, random);
-                    PreprocessingModes.Apply(pixels, c, mode);
-                    yield return pixels;
-                }
-    }
-
-    internal static volatile bool JitterOn = true;
-
-    /// <summary>EXPERIMENT: photometric jitter, MB_PT_JIT="brightness,contrast,saturation,gain,noise[,skip]".</summary>
-    internal sealed record Jitter(float Brightness, float Contrast, float Saturation, float Gain, float Noise, int Skip)
-    {
-        public static Jitter? FromEnvironment()
-        {
-            var e = Environment.GetEnvironmentVariable("MB_PT_JIT");
-            if (string.IsNullOrEmpty(e)) return null;
-            var v = e.Split(',').Select(x => float.Parse(x, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-            return new Jitter(v[0], v[1], v[2], v[3], v[4], v.Length > 5 ? (int)v[5] : 0);
-        }
-
-        public void Apply(float[] px, int c, Random r)
-        {
-            float U() => (float)(r.NextDouble() * 2 - 1);
-            float b = U() * Brightness * 255, k = 1 + U() * Contrast, s = 1 + U() * Saturation;
-            var g = new float[c];
-            for (int i = 0; i < c; i++) g[i] = 1 + U() * Gain;
-            double mean = 0;
-            for (int i = 0; i < px.Length; i++) mean += px[i];
-            float m = (float)(mean / px.Length);
-            var noise = new Random(r.Next());
-            for (int p = 0; p < px.Length; p += c)
+        foreach (var view in Views)
+            foreach (var file in images)
             {
-                float gray = 0;
-                for (int i = 0; i < c; i++) gray += px[p + i];
-                gray /= c;
-                for (int i = 0; i < c; i++)
-                {
-                    float v = c == 3 ? gray + s * (px[p + i] - gray) : px[p + i];
-                    v = m + k * (v * g[i] - m) + b;
-                    if (Noise > 0)
-                    {
-                        double u1 = 1 - noise.NextDouble(), u2 = noise.NextDouble();
-                        v += (float)(Noise * Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2));
-                    }
-
-                    px[p + i] = Math.Clamp(v, 0, 255);
-                }
+                if (made++ == count) yield break;
+                // Decoding again per view keeps one image in memory at a time; decoding is cheap next to calibration.
+                var image = ImageSamples.Decode(file, c);
+                float ch = image.Height * view.Side, cw = image.Width * view.Side;
+                var region = new ImageSamples.Region((image.Height - ch) * view.AnchorY, (image.Width - cw) * view.AnchorX, ch, cw);
+                var pixels = ImageSamples.Resize(image.Data, image.Width, c, region, h, w, view.Mirror);
+                PreprocessingModes.Apply(pixels, c, mode);
+                yield return pixels;
             }
-        }
     }
 
     /// <summary>How many samples augmentation can derive from <paramref name="imageCount"/> images at most.</summary>

@@ -8,7 +8,7 @@ public sealed record CalibrationOptions
 
     public Preprocessing Preprocessing { get; init; } = Preprocessing.None;
 
-    public int MaxSamples { get; init; } = int.TryParse(Environment.GetEnvironmentVariable("MB_PT_SAMPLES"), out var n) ? n : DefaultMaxSamples;
+    public int MaxSamples { get; init; } = DefaultMaxSamples;
 
     /// <summary>Whether image folders with fewer images than <see cref="MaxSamples"/> are topped up with derived images.</summary>
     public CalibrationAugment Augment { get; init; } = CalibrationAugment.Auto;

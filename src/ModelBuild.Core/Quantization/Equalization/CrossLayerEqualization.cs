@@ -88,8 +88,6 @@ public static class CrossLayerEqualization
             var r2 = MaxAbs(second.Inputs[1]!, i => i % channels, channels);
             var s = new float[channels];
             var dead = new bool[channels];
-            var free = new bool[channels];
-            var lo = new float[channels];
             for (int c = 0; c < channels; c++)
             {
                 s[c] = 1;
@@ -102,68 +100,23 @@ public static class CrossLayerEqualization
 
                 if (r1[c] <= 0 || r2[c] <= 0) continue;
                 float scale = MathF.Sqrt(r1[c] / r2[c]);
-                float least = 0;
                 if (activation == FusedActivation.Relu6)
                 {
                     if (!(upper[c] <= 6)) continue;
-                    least = upper[c] / 6;
+                    scale = Math.Max(scale, upper[c] / 6);
                 }
 
-                least = float.IsFinite(reach[c]) ? widest > 0 ? Math.Max(least, reach[c] / widest) : least : Math.Max(least, 1);
-                scale = Math.Max(scale, least);
+                scale = float.IsFinite(reach[c]) ? widest > 0 ? Math.Max(scale, reach[c] / widest) : scale : Math.Max(scale, 1);
                 if (!float.IsFinite(scale) || scale <= 0) continue;
                 s[c] = scale;
-                free[c] = true;
-                lo[c] = least;
+                moved |= Math.Abs(scale - 1) > 1e-3f;
             }
-
-            if (Pin) PinnedOptimum(r1, r2, s, free, lo, dead);
-            for (int c = 0; c < channels; c++) moved |= Math.Abs(s[c] - 1) > 1e-3f;
 
             Rescale(first, second, s, dead);
             observed?.Rescaled(t, s);
         }
 
         return moved;
-    }
-
-    private static readonly bool Pin = Environment.GetEnvironmentVariable("MB_PT_PIN") == "1";
-
-    /// <summary>EXPERIMENT: with pinned channels, the least R1·R2; free scales clamped into what keeps it.</summary>
-    private static void PinnedOptimum(float[] r1, float[] r2, float[] s, bool[] free, float[] lo, bool[] dead)
-    {
-        double p1 = 0, p2 = 0, sqrtR1 = 0;
-        bool any = false;
-        for (int c = 0; c < s.Length; c++)
-        {
-            if (dead[c]) continue;
-            if (!free[c])
-            {
-                p1 = Math.Max(p1, r1[c]);
-                p2 = Math.Max(p2, r2[c]);
-                any |= r1[c] > 0 && r2[c] > 0;
-            }
-            else sqrtR1 = Math.Max(sqrtR1, r1[c] / s[c]);
-        }
-
-        if (!any) return;
-        double fmin = p1 * p2;
-        for (int c = 0; c < s.Length; c++)
-            if (free[c]) fmin = Math.Max(fmin, r2[c] * Math.Max(lo[c] * p1, r1[c]));
-        double r1max = p2 > 0 ? fmin / p2 : double.PositiveInfinity;
-        for (int c = 0; c < s.Length; c++)
-            if (free[c] && lo[c] > 0) r1max = Math.Min(r1max, fmin / (lo[c] * r2[c]));
-        double big1 = Math.Max(p1, sqrtR1);
-        double rr1 = Math.Clamp(big1, p1, Math.Max(p1, r1max));
-        double rr2 = p2;
-        for (int c = 0; c < s.Length; c++)
-            if (free[c]) rr2 = Math.Max(rr2, r2[c] * Math.Max(lo[c], r1[c] / rr1));
-        for (int c = 0; c < s.Length; c++)
-        {
-            if (!free[c]) continue;
-            double a = Math.Max(lo[c], r1[c] / rr1), b = rr2 / r2[c];
-            s[c] = (float)Math.Clamp(s[c], a, Math.Max(a, b));
-        }
     }
 
     /// <summary>What each channel is taken to reach on inputs like the calibration samples.</summary>
