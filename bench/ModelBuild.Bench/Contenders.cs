@@ -10,10 +10,14 @@ internal sealed record Timing(string Name, double MedianMs, double MinMs, double
 
 /// <summary>
 /// Times contenders interleaved round by round (each run once per round) after warm-up runs, so a machine that gets
-/// busier during the measurement slows them alike; reports medians.
+/// busier during the measurement slows them alike; reports medians. Each timed run starts <see cref="SettleMs"/> after
+/// the previous one ended: TFLite's worker threads (XNNPACK's pthreadpool, the builtin kernels' pool) spin for a while
+/// after an inference, and a run started at once would share the cores with them.
 /// </summary>
 internal static class Contenders
 {
+    public const int SettleMs = 20;
+
     public static IReadOnlyList<Timing> Measure(IReadOnlyList<Contender> contenders, int runs, int warmup = 2)
     {
         for (int i = 0; i < warmup; i++)
@@ -24,6 +28,7 @@ internal static class Contenders
         for (int round = 0; round < runs; round++)
             for (int i = 0; i < contenders.Count; i++)
             {
+                Thread.Sleep(SettleMs);
                 process.Refresh();
                 var cpu0 = process.TotalProcessorTime;
                 var clock = Stopwatch.StartNew();
