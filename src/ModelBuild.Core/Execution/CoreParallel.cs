@@ -38,6 +38,29 @@ internal static class CoreParallel
             RunCapped(fromInclusive, toExclusive, body);
     }
 
+    /// <summary>
+    /// f(0) … f(count − 1) computed in parallel, in index order in the result. When several throw, the lowest index's
+    /// exception reaches the caller (as itself), as a loop in order would have thrown it.
+    /// </summary>
+    public static T[] Map<T>(int count, Func<int, T> f)
+    {
+        var results = new T[count];
+        var errors = new ExceptionDispatchInfo?[count];
+        For(0, count, i =>
+        {
+            try
+            {
+                results[i] = f(i);
+            }
+            catch (Exception e)
+            {
+                errors[i] = ExceptionDispatchInfo.Capture(e);
+            }
+        });
+        foreach (var e in errors) e?.Throw();
+        return results;
+    }
+
     /// <summary>Elements a range should hold at least, so forking costs little next to the work.</summary>
     private const int MinElementsPerRange = 1 << 16;
 

@@ -26,12 +26,14 @@ public sealed class FloatExecutor
     public FloatExecutor(ModelGraph graph)
     {
         _graph = graph;
+        // Each node's weights packed on its own core.
+        var kernels = CoreParallel.Map(graph.Nodes.Count, i => OperatorRegistry.For(graph.Nodes[i]).CreateFloatKernel(graph.Nodes[i]));
         for (int i = 0; i < graph.Nodes.Count; i++)
         {
             var n = graph.Nodes[i];
             foreach (var t in n.Inputs)
                 if (t is { IsConstant: false }) _lastUse[t] = i;
-            _kernels[n] = OperatorRegistry.For(n).CreateFloatKernel(n);
+            _kernels[n] = kernels[i];
         }
 
         _fused = new(() => FusedChains(graph));

@@ -20,7 +20,8 @@ public sealed class Int8Executor
         foreach (var t in graph.Inputs.Concat(graph.Outputs))
             if (t.Type != DataType.Int8)
                 throw new NotSupportedException($"Model '{graph.Name}': tensor '{t.Name}' is {t.Type}; the int8 executor needs int8 model inputs and outputs.");
-        kernels = graph.Nodes.Select(n => (n, Create(n))).ToList();
+        // Each node's weights packed on its own core.
+        kernels = [.. CoreParallel.Map(graph.Nodes.Count, i => (graph.Nodes[i], Create(graph.Nodes[i])))];
         lastUse = new Dictionary<Tensor, int>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < graph.Nodes.Count; i++)
             foreach (var t in graph.Nodes[i].Inputs)

@@ -85,6 +85,36 @@ public sealed class CoreParallelTests
     }
 
     [TestMethod]
+    public void Map_returns_every_result_in_index_order()
+    {
+        for (int round = 0; round < 50; round++)
+        {
+            var squares = CoreParallel.Map(97, i =>
+            {
+                Thread.SpinWait((97 - i) * 10); // later indices finish first
+                return i * i;
+            });
+
+            CollectionAssert.AreEqual(Enumerable.Range(0, 97).Select(i => i * i).ToArray(), squares, $"round {round}");
+        }
+    }
+
+    [TestMethod]
+    public void Map_throws_the_lowest_failing_index_s_exception_as_itself()
+    {
+        for (int round = 0; round < 50; round++)
+        {
+            var e = Assert.ThrowsExactly<NotSupportedException>(() => CoreParallel.Map(40, i =>
+            {
+                Thread.SpinWait((40 - i) * 20); // the higher failing index usually throws first
+                return i is 7 or 31 ? throw new NotSupportedException($"job {i}") : i;
+            }));
+
+            Assert.AreEqual("job 7", e.Message, $"round {round}");
+        }
+    }
+
+    [TestMethod]
     public void Nested_and_concurrent_calls_complete()
     {
         long total = 0;
