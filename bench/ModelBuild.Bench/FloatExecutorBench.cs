@@ -36,7 +36,7 @@ internal static class FloatExecutorBench
             ], runs);
             foreach (var t in timings)
                 Console.WriteLine($"  {t.Name,-15} {t.MedianMs,8:F1} ms/image (min {t.MinMs,7:F1}), {flops / t.MedianMs / 1e6,6:F1} GFLOP/s, CPU {t.MedianCpuMs,7:F1} ms");
-            Console.WriteLine($"  ratio FloatExecutor/XNNPACK time {timings[0].MedianMs / timings[1].MedianMs:F2} (target ≤ 1.00), FloatExecutor/builtin {timings[0].MedianMs / timings[2].MedianMs:F2}");
+            Console.WriteLine($"  ratio FloatExecutor/XNNPACK time {timings[0].MedianMs / timings[1].MedianMs:F2} (target ≤ 0.90), FloatExecutor/builtin {timings[0].MedianMs / timings[2].MedianMs:F2}");
             Console.WriteLine($"  same answer: max |diff| of the outputs vs XNNPACK {MaxDiff(oursOut, xnnOut):G2}, vs builtin {MaxDiff(oursOut, builtinOut):G2}; " +
                               $"argmax {ArgMax(oursOut)} / {ArgMax(xnnOut)} / {ArgMax(builtinOut)}; logits range {logitsOurs.Min():G3}..{logitsOurs.Max():G3}");
 
