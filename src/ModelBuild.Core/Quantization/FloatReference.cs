@@ -31,7 +31,12 @@ public sealed class FloatReference(int capacity) : ITensorObserver
     {
         if (!kept.TryGetValue(tensor.Name, out var list)) kept[tensor.Name] = list = [];
         int per = values.Length / batch;
-        for (int b = 0; b < batch && list.Count < capacity; b++) list.Add(values.Slice(b * per, per).ToArray());
+        for (int b = 0; b < batch && list.Count < capacity; b++)
+        {
+            var copy = GC.AllocateUninitializedArray<float>(per); // written whole just below: no zeroing pass first
+            values.Slice(b * per, per).CopyTo(copy);
+            list.Add(copy);
+        }
     }
 
     /// <summary>
