@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using ModelBuild.Core.Diagnostics;
+using ModelBuild.Core.Files;
 
 namespace ModelBuild.Core.Cache;
 
@@ -118,7 +119,7 @@ public sealed class ModelCache
             {
                 var target = Path.Combine(temp, CacheEntry.FilesFolder, entryPath);
                 System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                var (length, sha) = CopyHashing(source, target);
+                var (length, sha) = Place(source, target);
                 written.Add(new CacheEntryFile(entryPath.Replace('\\', '/'), length, sha));
             }
 
@@ -195,13 +196,31 @@ public sealed class ModelCache
             if (!File.Exists(source)) return $"{f.Path} is missing";
             var target = Path.Combine(targetDirectory, f.Path);
             System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            var (length, sha) = CopyHashing(source, target);
+            var (length, sha) = Place(source, target);
             if (length != f.Bytes) return $"{f.Path} is {length} bytes, {CacheEntry.FileName} says {f.Bytes}";
             if (sha != f.Sha256) return $"{f.Path} does not match its SHA-256 in {CacheEntry.FileName}";
         }
 
         return null;
     }
+
+    /// <summary>Files at least this large are linked rather than copied (see <see cref="Place"/>).</summary>
+    internal const long LinkMinBytes = 1 << 20;
+
+    /// <summary>
+    /// Places <paramref name="source"/> at <paramref name="target"/> and hashes it. A file of <see cref="LinkMinBytes"/> or
+    /// more (the models: 165 MB for ResNet101) becomes a hard link where the file system allows, so an entry and the files
+    /// published into it or restored from it share their bytes and nothing is written. That is safe because every writer
+    /// of those files replaces them (a temporary name, then a move) rather than writing into them, and a file changed in
+    /// place anyway fails its hash at the next restore (MB5020). Smaller files are copied: MSBuild's up-to-date checks
+    /// read the steps' small manifests (plan.json, models.json, edgetpu.json), which must carry the time they were
+    /// restored, not the time the entry's file was published (a link shares that time with every other link).
+    /// Elsewhere (another volume) a copy, hashed as it is read.
+    /// </summary>
+    private static (long Length, string Sha256) Place(string source, string target) =>
+        new FileInfo(source).Length >= LinkMinBytes && AtomicFiles.TryLink(source, target)
+            ? (new FileInfo(target).Length, AtomicFiles.Sha256(target))
+            : CopyHashing(source, target);
 
     /// <summary>Copies a file, hashing what it reads: one pass checks and copies.</summary>
     private static (long Length, string Sha256) CopyHashing(string source, string target)

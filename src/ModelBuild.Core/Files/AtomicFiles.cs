@@ -54,6 +54,17 @@ public static partial class AtomicFiles
         File.Copy(source, target);
     }
 
+    /// <summary>
+    /// Makes <paramref name="target"/> a hard link to <paramref name="source"/> (replacing any file there); false where the
+    /// file system does not allow it (another volume, no link support), with nothing changed but the old target gone.
+    /// </summary>
+    public static bool TryLink(string source, string target)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(target))!);
+        if (File.Exists(target)) File.Delete(target);
+        return TryHardLink(source, target);
+    }
+
     public static string Sha256(string path)
     {
         using var stream = File.OpenRead(path);

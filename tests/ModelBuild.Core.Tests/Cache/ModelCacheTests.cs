@@ -26,6 +26,51 @@ public sealed class ModelCacheTests
     }
 
     [TestMethod]
+    public void A_model_of_a_MiB_or_more_is_restored_as_a_link_to_the_entry_and_a_small_manifest_as_a_fresh_copy()
+    {
+        var cache = NewCache();
+        var outputs = NewOutputs(2, bytes: (int)ModelCache.LinkMinBytes);
+        File.WriteAllText(Path.Combine(outputs, "plan.json"), "{}"); // a small manifest beside the two large files
+        var log = new RecordingBuildLog();
+        cache.Publish(Key("a"), FilesOf(outputs), [], log, "m.h5");
+        var entryFiles = Path.Combine(cache.EntryDirectory(Key("a").Key), CacheEntry.FilesFolder);
+        var old = new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        foreach (var f in Directory.GetFiles(entryFiles, "*", SearchOption.AllDirectories)) File.SetLastWriteTimeUtc(f, old);
+
+        var before = DateTime.UtcNow.AddSeconds(-2);
+        var target = Path.Combine(cache.Directory, "..", "restored");
+        Assert.IsNotNull(cache.TryRestore(Key("a").Key, target, log, "m.h5"));
+
+        AssertSameFiles(outputs, target);
+        Assert.IsGreaterThan(before, File.GetLastWriteTimeUtc(Path.Combine(target, "plan.json")), "MSBuild's up-to-date checks see a manifest restored now");
+        // The model shares its bytes with the entry's file: written to in place, the one shows in the other.
+        using (var entryModel = File.OpenWrite(Path.Combine(entryFiles, "seg1_int8.tflite"))) entryModel.WriteByte(0x5A);
+        Assert.AreEqual(0x5A, File.ReadAllBytes(Path.Combine(target, "seg1_int8.tflite"))[0]);
+        Assert.IsEmpty(log.Warnings);
+    }
+
+    [TestMethod]
+    public void Models_replaced_as_the_store_writes_them_leave_the_entry_they_were_linked_with_intact()
+    {
+        var cache = NewCache();
+        var outputs = NewOutputs(3, bytes: 2 * (int)ModelCache.LinkMinBytes);
+        var original = File.ReadAllBytes(Path.Combine(outputs, "seg1_int8.tflite"));
+        var log = new RecordingBuildLog();
+        cache.Publish(Key("a"), FilesOf(outputs), [], log, "m.h5");
+        var restored = Path.Combine(cache.Directory, "..", "restored");
+        Assert.IsNotNull(cache.TryRestore(Key("a").Key, restored, log, "m.h5"));
+
+        // The published outputs and the restored ones are rewritten as ModelStore writes: a temporary name, then a move.
+        Core.Files.AtomicFiles.WriteAllBytes(Path.Combine(outputs, "seg1_int8.tflite"), new byte[100]);
+        Core.Files.AtomicFiles.WriteAllBytes(Path.Combine(restored, "seg1_int8.tflite"), new byte[200]);
+
+        var again = Path.Combine(cache.Directory, "..", "restored-again");
+        Assert.IsNotNull(cache.TryRestore(Key("a").Key, again, log, "m.h5"), "the entry still restores");
+        CollectionAssert.AreEqual(original, File.ReadAllBytes(Path.Combine(again, "seg1_int8.tflite")));
+        Assert.IsEmpty(log.Warnings, "no entry was found corrupt");
+    }
+
+    [TestMethod]
     public void An_unknown_key_is_a_miss_without_a_warning_or_a_target_folder()
     {
         var cache = NewCache();
