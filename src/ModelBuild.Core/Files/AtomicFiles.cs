@@ -48,10 +48,7 @@ public static partial class AtomicFiles
     /// <summary>Places <paramref name="source"/> at <paramref name="target"/>: a hard link when possible, else a copy.</summary>
     public static void LinkOrCopy(string source, string target)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(target))!);
-        if (File.Exists(target)) File.Delete(target);
-        if (TryHardLink(source, target)) return;
-        File.Copy(source, target);
+        if (!TryLink(source, target)) File.Copy(source, target);
     }
 
     /// <summary>
