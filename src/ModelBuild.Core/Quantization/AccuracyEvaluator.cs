@@ -40,8 +40,7 @@ public static class AccuracyEvaluator
         var comparer = new Comparer(int8Values, tensors);
         if (kept is not null && kept.Holds(floatGraph, inputs))
         {
-            foreach (var t in floatGraph.Inputs.Concat(floatGraph.Nodes.Select(n => n.Outputs[0])).Distinct())
-                if (kept.Value(t.Name, 0) is not null) comparer.Compare(t.Name, b => kept.Value(t.Name, b));
+            foreach (var name in kept.Tensors) comparer.Compare(name, b => kept.Value(name, b));
             floatOutputs = Enumerable.Range(0, inputs.Count).Select(b => kept.Value(floatGraph.Outputs[0].Name, b)!).ToList();
         }
         else

@@ -58,6 +58,9 @@ public sealed class FloatReference(int capacity) : ITensorObserver
     /// <summary>Drops every kept value (whoever still holds this reference, e.g. the settings of the calibration that filled it).</summary>
     public void Release() => kept.Clear();
 
+    /// <summary>The tensors whose values are kept (every one the pass observed).</summary>
+    public IEnumerable<string> Tensors => kept.Keys;
+
     /// <summary>The float model's value of <paramref name="tensor"/> on input <paramref name="input"/>; null when not kept.</summary>
     public float[]? Value(string tensor, int input) => kept.TryGetValue(tensor, out var values) && input < values.Count ? values[input] : null;
 }
