@@ -37,13 +37,13 @@ public static class CalibrationDataLoader
         if (string.IsNullOrWhiteSpace(spec))
         {
             // Enough random samples for the held-back ones too; the set stops at MaxSamples calibration samples.
-            var synthetic = Load(spec, inputShape, options with { MaxSamples = options.MaxSamples + CalibrationSampleSet.MaxEvaluationSamples }, log, modelFile);
-            return new CalibrationSampleSet(() => synthetic.Select(s => (s, (string?)null)), sampleShape, options, options.MaxSamples + CalibrationSampleSet.MaxEvaluationSamples);
+            int count = options.MaxSamples + CalibrationSampleSet.MaxEvaluationSamples;
+            var synthetic = Load(spec, inputShape, options with { MaxSamples = count }, log, modelFile);
+            return new CalibrationSampleSet(() => synthetic.Select(s => (s, (string?)null)), sampleShape, options, count);
         }
 
         var files = ResolveFiles(spec);
-        bool images = files.All(f => ImageSamples.Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()));
-        return new CalibrationSampleSet(() => Stream(files, sampleShape, options), sampleShape, options, images ? files.Count : null);
+        return new CalibrationSampleSet(() => Stream(files, sampleShape, options), sampleShape, options, AllImages(files) ? files.Count : null);
     }
 
     private static IEnumerable<(float[] Sample, string? Image)> Stream(IReadOnlyList<string> files, int[] sampleShape, CalibrationOptions options)
@@ -70,10 +70,12 @@ public static class CalibrationDataLoader
         int max = Math.Max(1, options.MaxSamples);
         if (string.IsNullOrWhiteSpace(spec)) return max;
         var files = ResolveFiles(spec);
-        return files.All(f => ImageSamples.Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
-            ? CalibrationSampleSet.CalibratedFromPhotos(files.Count, options)
-            : null;
+        return AllImages(files) ? CalibrationSampleSet.CalibratedFromPhotos(files.Count, options) : null;
     }
+
+    /// <summary>Whether every file is an image (one sample each; a NumPy file may hold several).</summary>
+    private static bool AllImages(IReadOnlyList<string> files) =>
+        files.All(f => ImageSamples.Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()));
 
     /// <summary>The calibration files a spec names, sorted; errors when there are none.</summary>
     public static IReadOnlyList<string> ResolveFiles(string spec)
