@@ -8,14 +8,18 @@ namespace ModelBuild.Core.Quantization;
 /// Decides the (scale, zero point) of every runtime tensor. Ops whose int8 kernels cannot rescale (their
 /// <see cref="QuantizationRule"/> ties inputs to the output) form one group that shares parameters, computed from the
 /// union of the group's calibrated ranges; ops with a fixed output (SOFTMAX, LOGISTIC, TANH) give their group those.
+/// A tensor read only by a MINIMUM with a constant (a clip) adds nothing to that union: what the clip keeps of it is in
+/// the clip's own range, and int8 saturation above that range is what the clip does anyway. A SOFTMAX input's group is
+/// widened by the given margin (the top logit of the next input is often beyond the calibrated maximum).
 /// </summary>
 internal sealed class ActivationParamSolver
 {
     private readonly Dictionary<Tensor, Tensor> parent = new(ReferenceEqualityComparer.Instance);
 
-    public static Dictionary<Tensor, QuantParams> Solve(ModelGraph graph, CalibrationResult ranges) => new ActivationParamSolver().Run(graph, ranges);
+    public static Dictionary<Tensor, QuantParams> Solve(ModelGraph graph, CalibrationResult ranges, float softmaxInputMargin = 1) =>
+        new ActivationParamSolver().Run(graph, ranges, softmaxInputMargin);
 
-    private Dictionary<Tensor, QuantParams> Run(ModelGraph graph, CalibrationResult ranges)
+    private Dictionary<Tensor, QuantParams> Run(ModelGraph graph, CalibrationResult ranges, float softmaxInputMargin)
     {
         var runtime = graph.Tensors.Where(t => !t.IsConstant).ToList();
         foreach (var t in runtime) parent[t] = t;
@@ -34,6 +38,11 @@ internal sealed class ActivationParamSolver
         }
 
         var groups = runtime.GroupBy(Find, ReferenceEqualityComparer.Instance).ToList();
+        var consumers = graph.Consumers();
+        bool Clipped(Tensor t) =>
+            !graph.Outputs.Contains(t) && consumers.TryGetValue(t, out var readers) && readers is [{ Op: OpType.Minimum } clip]
+            && ReferenceEquals(clip.Inputs[0], t) && clip.Inputs[1] is { IsConstant: true };
+        bool ReadBySoftmax(Tensor t) => consumers.TryGetValue(t, out var readers) && readers.Any(r => r.Op == OpType.Softmax);
         var result = new Dictionary<Tensor, QuantParams>(ReferenceEqualityComparer.Instance);
         foreach (var group in groups)
         {
@@ -55,6 +64,7 @@ internal sealed class ActivationParamSolver
                 float min = float.PositiveInfinity, max = float.NegativeInfinity;
                 foreach (var t in members)
                 {
+                    if (Clipped(t)) continue;
                     if (!ranges.TryGetRange(t.Name, out var r))
                         throw new ModelBuildException("MB3001", null,
                             $"tensor '{t.Name}'{Describe(t, producers)} has no calibration range; calibrate the same float graph that is being quantized.");
@@ -63,6 +73,12 @@ internal sealed class ActivationParamSolver
                             $"tensor '{t.Name}'{Describe(t, producers)} saw non-finite values ({r}) during calibration; check the calibration data and the model's weights.");
                     min = Math.Min(min, r.Min);
                     max = Math.Max(max, r.Max);
+                }
+
+                if (members.Any(ReadBySoftmax))
+                {
+                    min *= softmaxInputMargin;
+                    max *= softmaxInputMargin;
                 }
 
                 p = QuantParamMath.Asymmetric(min, max);

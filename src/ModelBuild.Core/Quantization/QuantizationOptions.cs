@@ -15,4 +15,11 @@ public sealed record QuantizationOptions
     /// <see cref="Equalization.WeightPreparation"/>; per-tensor weights are also cross-layer equalized there.
     /// </summary>
     public bool CorrectBias { get; init; } = true;
+
+    /// <summary>
+    /// How much wider than calibrated a SOFTMAX input's int8 range is taken: 1.5 with per-tensor weights, whose logits
+    /// clipped on inputs the calibration did not see (+1.5-4 dB on the MobileNets over every calibration split,
+    /// docs/ACCURACY.md); 1 (the calibrated min/max, as TFLite's converter does) with per-channel weights.
+    /// </summary>
+    public float SoftmaxInputMargin => PerChannel ? 1 : 1.5f;
 }

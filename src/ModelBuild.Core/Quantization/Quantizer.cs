@@ -26,7 +26,7 @@ public static class Quantizer
                         $"tensor '{t.Name}' of layer '{n.SourceLayer ?? n.Name}' is {t.Type}; the quantizer takes a float graph.");
         }
 
-        var activation = ActivationParamSolver.Solve(floatGraph, ranges);
+        var activation = ActivationParamSolver.Solve(floatGraph, ranges, options.SoftmaxInputMargin);
         var builder = new Int8GraphBuilder(activation, options.PerChannel);
         var nodes = floatGraph.Nodes.Select(builder.Convert).ToList();
         return new ModelGraph(floatGraph.Name, floatGraph.Inputs.Select(builder.Runtime), floatGraph.Outputs.Select(builder.Runtime), nodes);

@@ -37,6 +37,48 @@ public sealed class ActivationParamSolverTests
     }
 
     [TestMethod]
+    public void A_tensor_read_only_by_a_clip_takes_the_clips_range_not_its_own()
+    {
+        // relu → MINIMUM(·, [1, 3]): the ReLU output reached 10, the clipped one 3. Both share parameters (MINIMUM does
+        // not rescale); values above 3 would be clipped anyway, so the shared range is the clip's [0, 3].
+        var x = Runtime("x");
+        var r = Runtime("r");
+        var y = Runtime("y");
+        var levels = new Tensor("levels", [2], DataType.Float32, new float[] { 1f, 3f });
+        var graph = new ModelGraph("g", [x], [y],
+        [
+            new Node("relu", OpType.Relu, [x], [r]),
+            new Node("clip", OpType.Minimum, [r, levels], [y]),
+        ]);
+
+        var p = ActivationParamSolver.Solve(graph, Ranges(("x", -1f, 3f), ("r", 0f, 10f), ("y", 0f, 3f)));
+
+        AssertParams((3f / 255, -128), p[r], "r");
+        AssertParams((3f / 255, -128), p[y], "y");
+    }
+
+    [TestMethod]
+    public void A_softmax_input_is_widened_by_the_margin_and_other_tensors_are_not()
+    {
+        var x = Runtime("x");
+        var logits = Runtime("logits");
+        var y = Runtime("y");
+        var graph = new ModelGraph("g", [x], [y],
+        [
+            new Node("relu", OpType.Relu, [x], [logits]),
+            new Node("softmax", OpType.Softmax, [logits], [y], new SoftmaxOptions()),
+        ]);
+        var ranges = Ranges(("x", -1f, 3f), ("logits", -2f, 4f), ("y", 0f, 1f));
+
+        var plain = ActivationParamSolver.Solve(graph, ranges);
+        var widened = ActivationParamSolver.Solve(graph, ranges, softmaxInputMargin: 1.5f);
+
+        Assert.AreEqual(6f / 255, plain[logits].Scale[0], 1e-9f, "calibrated range [-2, 4]");
+        Assert.AreEqual(9f / 255, widened[logits].Scale[0], 1e-9f, "[-3, 6]");
+        Assert.AreEqual(plain[x].Scale[0], widened[x].Scale[0], "the model input keeps its range");
+    }
+
+    [TestMethod]
     public void Concatenation_inputs_and_output_share_the_union_of_their_ranges()
     {
         var a = Runtime("a");

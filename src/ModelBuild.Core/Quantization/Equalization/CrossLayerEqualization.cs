@@ -16,7 +16,10 @@ namespace ModelBuild.Core.Quantization.Equalization;
 /// same for every input. With them (<see cref="ObservedChannelRanges"/>) u may instead be the channel's observed
 /// maximum × <see cref="Headroom"/> (at least <see cref="Floor"/> of its tensor's widest channel) where that stays
 /// below 6: the function is then the same on the calibration samples and on inputs that keep within that headroom,
-/// which lets most non-saturating ReLU6 channels of a MobileNet be rescaled (sound bounds allow few). A channel whose
+/// which lets most non-saturating ReLU6 channels of a MobileNet be rescaled (sound bounds allow few). Where the
+/// channels that may clip hold the weight ranges far wider than equalizing them would (<see cref="ClipGain"/>), the pair's
+/// ReLU6 is rewritten as ReLU + a per-channel clip (<see cref="ChannelClip"/>), which scales with its channel, and every
+/// channel is rescaled (with calibration samples only: the gain is judged on their ranges). A channel whose
 /// ReLU or ReLU6 provably never passes a positive value (u ≤ 0) always outputs 0: its weights and bias, and the next
 /// op's weights that read it, become 0. The paper's own way — replace ReLU6 by ReLU first — changes the model for
 /// every saturating channel, so it is not done here.
@@ -34,6 +37,13 @@ public static class CrossLayerEqualization
 
     /// <summary>The least a channel is taken to reach, as a fraction of its tensor's widest: a channel near 0 on a few photos can be large on the next.</summary>
     private const float Floor = 0.25f;
+
+    /// <summary>
+    /// How much smaller the product of a pair's two weight ranges must get before its ReLU6 is rewritten with per-channel
+    /// clip levels. Measured on every calibration split (docs/ACCURACY.md): at ×2 the rewrite reaches MobileNetV2's
+    /// expand layers and costs 01 and 06; at ×4 it takes MobileNetV1's stem (37.2 against 0.6) and few others.
+    /// </summary>
+    private const float ClipGain = 4;
 
     /// <summary>A copy of <paramref name="graph"/> with equalized weights (nodes and rescaled constants are new; runtime tensors are shared).</summary>
     public static ModelGraph Apply(ModelGraph graph) => Apply(graph, null);
@@ -64,28 +74,41 @@ public static class CrossLayerEqualization
         var consumers = graph.Consumers();
         var bounds = ChannelBounds.Compute(graph);
         bool moved = false;
-        foreach (var first in graph.Nodes)
+        foreach (var first in graph.Nodes.ToList())
         {
             if (!IsEqualizable(first) || first.Outputs.Count != 1) continue;
             var t = first.Outputs[0];
             var activation = ChannelBounds.ActivationOf(first);
             if (activation is not (FusedActivation.None or FusedActivation.Relu or FusedActivation.Relu6)) continue;
             if (graph.Outputs.Contains(t) || !consumers.TryGetValue(t, out var readers) || readers.Count != 1) continue;
-            var second = readers[0];
-            if (!IsEqualizable(second) || !ReferenceEquals(second.Inputs[0], t) || second.Inputs.Skip(1).Any(i => ReferenceEquals(i, t))) continue;
             int channels = OutputChannels(first);
-            if (InputChannels(second) != channels || t.Shape[^1] != channels) continue;
+            if (t.Shape[^1] != channels) continue;
+            var clip = activation == FusedActivation.Relu ? ChannelClip.Of(readers[0], t, channels, graph, consumers) : null;
+            var between = clip?.Outputs[0] ?? t;
+            var second = clip is null ? readers[0] : consumers[between][0];
+            if (!IsEqualizable(second) || !ReferenceEquals(second.Inputs[0], between) || second.Inputs.Skip(1).Any(i => ReferenceEquals(i, between))) continue;
+            if (InputChannels(second) != channels) continue;
 
             var input = first.Inputs[0] is { } x && bounds.TryGetValue(x, out var b) ? b : Interval.Unbounded(channels);
             var pre = ChannelBounds.PreActivation(first, input);
             var seen = observed?.Of(t);
             var upper = seen is null ? pre.Hi : Likely(seen).Select((v, c) => v < ClipOf(activation) ? Math.Min(pre.Hi[c], v) : pre.Hi[c]).ToArray();
-            // What each channel can reach after the activation (sound bounds: observed ones cost 5 dB on 13), and the
-            // widest finite one: a channel is not scaled beyond that, so equalizing never widens the activation range.
-            var reach = Enumerable.Range(0, channels).Select(c => activation == FusedActivation.None ? Math.Max(-pre.Lo[c], pre.Hi[c]) : Math.Max(pre.Hi[c], 0)).ToArray();
-            float widest = reach.Where(float.IsFinite).DefaultIfEmpty(0).Max();
             var r1 = MaxAbs(first.Inputs[1]!, OutputChannelOf(first), channels);
             var r2 = MaxAbs(second.Inputs[1]!, i => i % channels, channels);
+            bool MayClip(int c) => r1[c] > 0 && r2[c] > 0 && pre.Hi[c] > 0 && !(upper[c] <= 6);
+            if (activation == FusedActivation.Relu6 && seen is not null && ChannelClip.Pays(r1, r2, MayClip, ClipGain))
+            {
+                clip = ChannelClip.Insert(graph, first, second, channels);
+                activation = FusedActivation.Relu;
+            }
+
+            // What each channel can reach after the activation and its clip (sound bounds: observed ones cost 5 dB on
+            // 13), and the widest finite one: a channel is not scaled beyond that, so equalizing never widens the
+            // activation range.
+            var levels = clip?.Inputs[1]!.FloatData;
+            var reach = Enumerable.Range(0, channels).Select(c => activation == FusedActivation.None ? Math.Max(-pre.Lo[c], pre.Hi[c])
+                : Math.Max(levels is null ? pre.Hi[c] : Math.Min(pre.Hi[c], levels[c]), 0)).ToArray();
+            float widest = reach.Where(float.IsFinite).DefaultIfEmpty(0).Max();
             var s = new float[channels];
             var dead = new bool[channels];
             for (int c = 0; c < channels; c++)
@@ -113,6 +136,7 @@ public static class CrossLayerEqualization
             }
 
             Rescale(first, second, s, dead);
+            if (clip is not null) ChannelClip.Rescale(clip, s);
             observed?.Rescaled(t, s);
         }
 
