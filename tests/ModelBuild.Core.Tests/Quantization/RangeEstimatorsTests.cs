@@ -17,7 +17,8 @@ namespace ModelBuild.Core.Tests.Quantization;
 /// fold A calibrates on cat.bmp + face.jpg and evaluates on hot_dog.jpg, marguerite.jpg, bird.rgb; fold B the
 /// reverse. Six evaluation inputs per model, none seen by the calibration that is judged on it. Configurations:
 /// augmentation Off/Auto × range estimator, each quantized as a build does (bias-corrected), and for comparison
-/// without bias correction and with per-tensor weights (equalized); Google's int8 model (01, 13) on the same six inputs.
+/// without bias correction and with per-tensor weights (equalized); Google's int8 model (01, 03, 13) on the same six inputs,
+/// which the default configuration (Auto, MinMax) must match or beat (issue 12).
 /// </summary>
 [TestClass]
 public sealed class RangeEstimatorsTests
@@ -71,6 +72,9 @@ public sealed class RangeEstimatorsTests
         string Cell(OutputAgreement a) => classifier ? $"{a.SqnrDb:F1} ({a.Top1Agree}/{a.Inputs})" : $"{a.SqnrDb:F1}";
         Console.WriteLine($"| {model} | {string.Join(" | ", results.Select(Cell))} | {(google is null ? "—" : Cell(google))} |");
         Assert.IsGreaterThan(5.0, results.Max(r => r.SqnrDb), $"{model}: every configuration quantized to noise");
+        var asBuilt = results[Array.FindIndex(configs, c => c.Name == "Auto, MinMax")];
+        if (google is not null)
+            Assert.IsGreaterThanOrEqualTo(google.SqnrDb, asBuilt.SqnrDb, $"{model}: the default build against Google's int8 model, held-out photos ({asBuilt} against {google})");
     }
 
     /// <summary>
@@ -96,6 +100,7 @@ public sealed class RangeEstimatorsTests
     private static string? GoogleModel(string model) => model[..2] switch
     {
         "01" => "01_mobilenet_v2_0.35_224_food101_int8.tflite",
+        "03" => "03_pretrainedResnet_quant_int8.tflite",
         "13" => "13_mnist_int8.tflite",
         _ => null,
     };
