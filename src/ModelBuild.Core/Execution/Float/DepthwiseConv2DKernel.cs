@@ -109,7 +109,7 @@ internal sealed unsafe class DepthwiseConv2DKernel(
             long s0 = r0 == zero ? 0 : pix, s1 = r1 == zero ? 0 : pix, s2 = r2 == zero ? 0 : pix;
             if (WideDepthwiseRow.Supported && c >= 16)
             {
-                WideDepthwiseRow.Row3x3(r0, r1, r2, s0, s1, s2, c, count, wBase, biasBase, dst, lo, hi);
+                WideDepthwiseRow.Row3x3(r0, r1, r2, s0, s1, s2, sw, c, count, wBase, biasBase, dst, lo, hi);
                 return;
             }
 

@@ -120,9 +120,10 @@ internal sealed unsafe class PackedGemm
     }
 
     /// <summary>
-    /// Whole 7-row tiles of a pair whose second panel is ragged (24 outputs: 16 + 8) or of a lone whole panel (16
-    /// outputs, the odd one of 9) at the 512-bit rate; false for anything else. A ragged pair runs whole in
-    /// <paramref name="edge"/> (7 × 32), with C copied in first when it accumulates a later depth block.
+    /// Whole 7-row tiles of a pair whose second panel is ragged or of a lone whole panel (16 outputs, the odd one of 9)
+    /// at the 512-bit rate; false for anything else. A pair of 16 + 8 columns (24 outputs) runs in place
+    /// (<see cref="WideMicrokernels.Block7Tail8"/>); other ragged pairs run whole in <paramref name="edge"/> (7 × 32),
+    /// with C copied in first when it accumulates a later depth block.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool TallTiles(float* packed, float* bias, int n, int k, float* a, int lda, int k0, int kc, float* c, int p, int pEnd, int r, bool first, bool last, float lo, float hi, float* edge)
@@ -138,6 +139,12 @@ internal sealed unsafe class PackedGemm
         }
 
         if (pEnd - p != 2) return false;
+        if (width == PanelWidth + PanelWidth / 2)
+        {
+            WideMicrokernels.Block7Tail8(ar, lda, w0, w0 + (long)k * PanelWidth, kc, cr, n, b, last, lo, hi);
+            return true;
+        }
+
         const int ldEdge = 2 * PanelWidth;
         if (!first) CopyRows(cr, n, edge, ldEdge, TallRowBlock, width);
         WideMicrokernels.Block7(ar, lda, w0, w0 + (long)k * PanelWidth, kc, edge, ldEdge, b, last, lo, hi);
