@@ -83,27 +83,30 @@ internal sealed unsafe class Conv2DKernel
         });
     }
 
-    /// <summary>Whether <see cref="RunRows"/> applies: a 1×1 stride-1 convolution without dilation (its output row r is input row r).</summary>
+    /// <summary>A 1×1 stride-1 convolution without dilation (its output row r is input row r).</summary>
     public bool IsPointwise => _kh == 1 && _kw == 1 && _sh == 1 && _sw == 1;
+
+    /// <summary>Whether <see cref="RunRows"/> applies: a pointwise layer, or a shallow one run directly (MobileNet's stem).</summary>
+    public bool RunsRows => IsPointwise || _shallow is not null;
 
     /// <summary>Output channels.</summary>
     public int OutputChannels => _gemm.N;
 
     /// <summary>
-    /// A pointwise layer (<see cref="IsPointwise"/>) on image rows [<paramref name="rowFrom"/>, <paramref name="rowTo"/>)
-    /// of NHWC <paramref name="input"/> (rows counted over the whole batch, <paramref name="w"/> pixels each), on this
-    /// thread, into <paramref name="dst"/> (the first row's output). The same products in the same order as <see cref="Run"/>.
+    /// Output rows [<paramref name="rowFrom"/>, <paramref name="rowTo"/>) (counted over the whole batch, <paramref name="ow"/>
+    /// pixels each) of a layer <see cref="RunsRows"/> applies to, from NHWC <paramref name="input"/> [batch, h, w, cin],
+    /// on this thread, into <paramref name="dst"/> (the first row's output). The same products in the same order as <see cref="Run"/>.
     /// </summary>
-    public void RunRows(float* input, int h, int w, int rowFrom, int rowTo, float* dst)
+    public void RunRows(float* input, int h, int w, int oh, int ow, int rowFrom, int rowTo, float* dst)
     {
         if (_shallow is not null)
         {
-            _shallow.RunRows(input, h, w, rowFrom, rowTo, dst);
+            _shallow.RunRows(input, h, w, oh, ow, rowFrom, rowTo, dst);
             return;
         }
 
         var (lo, hi) = Activations.Range(_activation);
-        DirectRows(input, rowFrom * w, rowTo * w, dst - (long)rowFrom * w * _gemm.N, 0, _gemm.Panels, lo, hi);
+        DirectRows(input, rowFrom * ow, rowTo * ow, dst - (long)rowFrom * ow * _gemm.N, 0, _gemm.Panels, lo, hi);
     }
 
     /// <summary>

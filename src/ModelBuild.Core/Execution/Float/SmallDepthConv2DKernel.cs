@@ -58,12 +58,12 @@ internal sealed unsafe class SmallDepthConv2DKernel
         }, (long)ow * _cout * _kh * _kw * _cin);
     }
 
-    /// <summary>Output rows [<paramref name="rowFrom"/>, <paramref name="rowTo"/>) of a stride-1 layer whose output is as large as its input (1×1), on this thread, into <paramref name="dst"/> (the first row's output).</summary>
-    public void RunRows(float* input, int h, int w, int rowFrom, int rowTo, float* dst)
+    /// <summary>Output rows [<paramref name="rowFrom"/>, <paramref name="rowTo"/>) (image·oh + oy) of input [batch, h, w, cin], on this thread, into <paramref name="dst"/> (the first row's output).</summary>
+    public void RunRows(float* input, int h, int w, int oh, int ow, int rowFrom, int rowTo, float* dst)
     {
-        var g = Conv2DKernel.Geometry.Of(h, w, h, w, _kh, _kw, _sh, _sw, _dh, _dw);
+        var g = Conv2DKernel.Geometry.Of(h, w, oh, ow, _kh, _kw, _sh, _sw, _dh, _dw);
         for (int row = rowFrom; row < rowTo; row++)
-            Row(input, g, row, dst + (long)(row - rowFrom) * w * _cout);
+            Row(input, g, row, dst + (long)(row - rowFrom) * ow * _cout);
     }
 
     /// <summary>Output row <paramref name="row"/> (image row·oh + oy) into <paramref name="dst"/>.</summary>
