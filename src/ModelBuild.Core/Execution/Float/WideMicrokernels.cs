@@ -65,18 +65,18 @@ internal static unsafe class WideMicrokernels
         {
             var vlo = Vector512.Create(lo);
             var vhi = Vector512.Create(hi);
-            c00 = Vector512.Min(Vector512.Max(c00, vlo), vhi);
-            c01 = Vector512.Min(Vector512.Max(c01, vlo), vhi);
-            c10 = Vector512.Min(Vector512.Max(c10, vlo), vhi);
-            c11 = Vector512.Min(Vector512.Max(c11, vlo), vhi);
-            c20 = Vector512.Min(Vector512.Max(c20, vlo), vhi);
-            c21 = Vector512.Min(Vector512.Max(c21, vlo), vhi);
-            c30 = Vector512.Min(Vector512.Max(c30, vlo), vhi);
-            c31 = Vector512.Min(Vector512.Max(c31, vlo), vhi);
-            c40 = Vector512.Min(Vector512.Max(c40, vlo), vhi);
-            c41 = Vector512.Min(Vector512.Max(c41, vlo), vhi);
-            c50 = Vector512.Min(Vector512.Max(c50, vlo), vhi);
-            c51 = Vector512.Min(Vector512.Max(c51, vlo), vhi);
+            c00 = Vector512.MinNative(Vector512.MaxNative(c00, vlo), vhi);
+            c01 = Vector512.MinNative(Vector512.MaxNative(c01, vlo), vhi);
+            c10 = Vector512.MinNative(Vector512.MaxNative(c10, vlo), vhi);
+            c11 = Vector512.MinNative(Vector512.MaxNative(c11, vlo), vhi);
+            c20 = Vector512.MinNative(Vector512.MaxNative(c20, vlo), vhi);
+            c21 = Vector512.MinNative(Vector512.MaxNative(c21, vlo), vhi);
+            c30 = Vector512.MinNative(Vector512.MaxNative(c30, vlo), vhi);
+            c31 = Vector512.MinNative(Vector512.MaxNative(c31, vlo), vhi);
+            c40 = Vector512.MinNative(Vector512.MaxNative(c40, vlo), vhi);
+            c41 = Vector512.MinNative(Vector512.MaxNative(c41, vlo), vhi);
+            c50 = Vector512.MinNative(Vector512.MaxNative(c50, vlo), vhi);
+            c51 = Vector512.MinNative(Vector512.MaxNative(c51, vlo), vhi);
         }
 
         c00.Store(c);
@@ -146,20 +146,20 @@ internal static unsafe class WideMicrokernels
         {
             var vlo = Vector512.Create(lo);
             var vhi = Vector512.Create(hi);
-            c00 = Vector512.Min(Vector512.Max(c00, vlo), vhi);
-            c01 = Vector512.Min(Vector512.Max(c01, vlo), vhi);
-            c10 = Vector512.Min(Vector512.Max(c10, vlo), vhi);
-            c11 = Vector512.Min(Vector512.Max(c11, vlo), vhi);
-            c20 = Vector512.Min(Vector512.Max(c20, vlo), vhi);
-            c21 = Vector512.Min(Vector512.Max(c21, vlo), vhi);
-            c30 = Vector512.Min(Vector512.Max(c30, vlo), vhi);
-            c31 = Vector512.Min(Vector512.Max(c31, vlo), vhi);
-            c40 = Vector512.Min(Vector512.Max(c40, vlo), vhi);
-            c41 = Vector512.Min(Vector512.Max(c41, vlo), vhi);
-            c50 = Vector512.Min(Vector512.Max(c50, vlo), vhi);
-            c51 = Vector512.Min(Vector512.Max(c51, vlo), vhi);
-            c60 = Vector512.Min(Vector512.Max(c60, vlo), vhi);
-            c61 = Vector512.Min(Vector512.Max(c61, vlo), vhi);
+            c00 = Vector512.MinNative(Vector512.MaxNative(c00, vlo), vhi);
+            c01 = Vector512.MinNative(Vector512.MaxNative(c01, vlo), vhi);
+            c10 = Vector512.MinNative(Vector512.MaxNative(c10, vlo), vhi);
+            c11 = Vector512.MinNative(Vector512.MaxNative(c11, vlo), vhi);
+            c20 = Vector512.MinNative(Vector512.MaxNative(c20, vlo), vhi);
+            c21 = Vector512.MinNative(Vector512.MaxNative(c21, vlo), vhi);
+            c30 = Vector512.MinNative(Vector512.MaxNative(c30, vlo), vhi);
+            c31 = Vector512.MinNative(Vector512.MaxNative(c31, vlo), vhi);
+            c40 = Vector512.MinNative(Vector512.MaxNative(c40, vlo), vhi);
+            c41 = Vector512.MinNative(Vector512.MaxNative(c41, vlo), vhi);
+            c50 = Vector512.MinNative(Vector512.MaxNative(c50, vlo), vhi);
+            c51 = Vector512.MinNative(Vector512.MaxNative(c51, vlo), vhi);
+            c60 = Vector512.MinNative(Vector512.MaxNative(c60, vlo), vhi);
+            c61 = Vector512.MinNative(Vector512.MaxNative(c61, vlo), vhi);
         }
 
         c00.Store(c);
@@ -235,22 +235,22 @@ internal static unsafe class WideMicrokernels
         {
             var vlo = Vector512.Create(lo);
             var vhi = Vector512.Create(hi);
-            c00 = Vector512.Min(Vector512.Max(c00, vlo), vhi);
-            c10 = Vector512.Min(Vector512.Max(c10, vlo), vhi);
-            c20 = Vector512.Min(Vector512.Max(c20, vlo), vhi);
-            c30 = Vector512.Min(Vector512.Max(c30, vlo), vhi);
-            c40 = Vector512.Min(Vector512.Max(c40, vlo), vhi);
-            c50 = Vector512.Min(Vector512.Max(c50, vlo), vhi);
-            c60 = Vector512.Min(Vector512.Max(c60, vlo), vhi);
+            c00 = Vector512.MinNative(Vector512.MaxNative(c00, vlo), vhi);
+            c10 = Vector512.MinNative(Vector512.MaxNative(c10, vlo), vhi);
+            c20 = Vector512.MinNative(Vector512.MaxNative(c20, vlo), vhi);
+            c30 = Vector512.MinNative(Vector512.MaxNative(c30, vlo), vhi);
+            c40 = Vector512.MinNative(Vector512.MaxNative(c40, vlo), vhi);
+            c50 = Vector512.MinNative(Vector512.MaxNative(c50, vlo), vhi);
+            c60 = Vector512.MinNative(Vector512.MaxNative(c60, vlo), vhi);
             var lo8 = vlo.GetLower();
             var hi8 = vhi.GetLower();
-            c01 = Vector256.Min(Vector256.Max(c01, lo8), hi8);
-            c11 = Vector256.Min(Vector256.Max(c11, lo8), hi8);
-            c21 = Vector256.Min(Vector256.Max(c21, lo8), hi8);
-            c31 = Vector256.Min(Vector256.Max(c31, lo8), hi8);
-            c41 = Vector256.Min(Vector256.Max(c41, lo8), hi8);
-            c51 = Vector256.Min(Vector256.Max(c51, lo8), hi8);
-            c61 = Vector256.Min(Vector256.Max(c61, lo8), hi8);
+            c01 = Vector256.MinNative(Vector256.MaxNative(c01, lo8), hi8);
+            c11 = Vector256.MinNative(Vector256.MaxNative(c11, lo8), hi8);
+            c21 = Vector256.MinNative(Vector256.MaxNative(c21, lo8), hi8);
+            c31 = Vector256.MinNative(Vector256.MaxNative(c31, lo8), hi8);
+            c41 = Vector256.MinNative(Vector256.MaxNative(c41, lo8), hi8);
+            c51 = Vector256.MinNative(Vector256.MaxNative(c51, lo8), hi8);
+            c61 = Vector256.MinNative(Vector256.MaxNative(c61, lo8), hi8);
         }
 
         c00.Store(c);
@@ -309,13 +309,13 @@ internal static unsafe class WideMicrokernels
         {
             var vlo = Vector512.Create(lo);
             var vhi = Vector512.Create(hi);
-            c0 = Vector512.Min(Vector512.Max(c0, vlo), vhi);
-            c1 = Vector512.Min(Vector512.Max(c1, vlo), vhi);
-            c2 = Vector512.Min(Vector512.Max(c2, vlo), vhi);
-            c3 = Vector512.Min(Vector512.Max(c3, vlo), vhi);
-            c4 = Vector512.Min(Vector512.Max(c4, vlo), vhi);
-            c5 = Vector512.Min(Vector512.Max(c5, vlo), vhi);
-            c6 = Vector512.Min(Vector512.Max(c6, vlo), vhi);
+            c0 = Vector512.MinNative(Vector512.MaxNative(c0, vlo), vhi);
+            c1 = Vector512.MinNative(Vector512.MaxNative(c1, vlo), vhi);
+            c2 = Vector512.MinNative(Vector512.MaxNative(c2, vlo), vhi);
+            c3 = Vector512.MinNative(Vector512.MaxNative(c3, vlo), vhi);
+            c4 = Vector512.MinNative(Vector512.MaxNative(c4, vlo), vhi);
+            c5 = Vector512.MinNative(Vector512.MaxNative(c5, vlo), vhi);
+            c6 = Vector512.MinNative(Vector512.MaxNative(c6, vlo), vhi);
         }
 
         c0.Store(c);
