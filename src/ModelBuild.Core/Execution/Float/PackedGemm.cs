@@ -19,7 +19,8 @@ internal sealed unsafe class PackedGemm
     public static int RowsPadded(int rows) => (rows + RowBlock - 1) / RowBlock * RowBlock;
     public const int DepthBlock = 256;
 
-    private readonly float[] _packed;
+    /// <summary>The panels, in <see cref="WeightMemory"/> (huge pages where the OS gives them).</summary>
+    private readonly WeightMemory _packed;
     private readonly float[] _bias;
 
     /// <param name="weightsByColumn">[n][k]: column j of B is row j here (OHWI conv weights, FC weights [out, in]).</param>
@@ -27,8 +28,9 @@ internal sealed unsafe class PackedGemm
     {
         (N, K) = (n, k);
         Panels = (n + PanelWidth - 1) / PanelWidth;
-        _packed = new float[(long)Panels * k * PanelWidth];
-        CoreParallel.ForRanges(Panels, (from, to) => Pack(weightsByColumn, n, k, from, to, _packed), (long)k * PanelWidth);
+        _packed = WeightMemory.Allocate((long)Panels * k * PanelWidth);
+        var packed = _packed;
+        CoreParallel.ForRanges(Panels, (from, to) => Pack(weightsByColumn, n, k, from, to, packed.Pointer), (long)k * PanelWidth);
         _bias = new float[Panels * PanelWidth];
         if (bias is not null) Array.Copy(bias, _bias, n);
     }
@@ -38,15 +40,18 @@ internal sealed unsafe class PackedGemm
     /// column). Compiled optimized from the first call: it runs once per layer over the whole weight array.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Pack(float[] weightsByColumn, int n, int k, int from, int to, float[] packed)
+    private static void Pack(float[] weightsByColumn, int n, int k, int from, int to, float* packed)
     {
         for (int panel = from; panel < to; panel++)
         {
             int lanes = Math.Min(PanelWidth, n - panel * PanelWidth);
             long dst = (long)panel * k * PanelWidth;
             for (int i = 0; i < k; i++, dst += PanelWidth)
+            {
                 for (int lane = 0; lane < lanes; lane++)
                     packed[dst + lane] = weightsByColumn[(long)(panel * PanelWidth + lane) * k + i];
+                for (int lane = lanes; lane < PanelWidth; lane++) packed[dst + lane] = 0f; // native memory is not zeroed
+            }
         }
     }
 
@@ -64,9 +69,9 @@ internal sealed unsafe class PackedGemm
     /// </summary>
     public void RunBlock(float* a, int lda, int rows, int k0, int kc, float* c, int p0, int p1, float lo, float hi)
     {
-        fixed (float* packed = _packed)
         fixed (float* bias = _bias)
-            RunPacked(packed, bias, N, K, a, lda, rows, k0, kc, c, p0, p1, lo, hi);
+            RunPacked(_packed.Pointer, bias, N, K, a, lda, rows, k0, kc, c, p0, p1, lo, hi);
+        _packed.KeepAlive();
     }
 
     /// <summary>
