@@ -21,11 +21,11 @@ internal sealed unsafe class DepthwiseBandKernel(Conv2DKernel? expand, Depthwise
     /// </summary>
     public const long MinFusedBytes = 1 << 18;
 
-    /// <summary>Expanded rows a band keeps at most (floats): 384 KiB, with the band's other rows within L2.</summary>
+    /// <summary>Expanded rows a band keeps at most (floats): 384 KiB, with the band's other rows within L2. Both band buffers are per thread, in <see cref="HugePageMemory"/>.</summary>
     private const int BandFloats = 96 * 1024;
 
-    [ThreadStatic] private static float[]? s_expanded;
-    [ThreadStatic] private static float[]? s_depthwise;
+    [ThreadStatic] private static HugePageMemory? s_expanded;
+    [ThreadStatic] private static HugePageMemory? s_depthwise;
 
     /// <summary>
     /// The fused kernel of the chain starting at node <paramref name="first"/> and how many nodes it covers, or null:
@@ -94,13 +94,12 @@ internal sealed unsafe class DepthwiseBandKernel(Conv2DKernel? expand, Depthwise
         {
             int b = job / parts, part = job % parts;
             int from = (int)((long)oh * part / parts), to = (int)((long)oh * (part + 1) / parts);
-            var expanded = expand is null ? [] : Buffer(ref s_expanded, depthwise.InputRowsSpanned(band) * rowFloats);
-            var dwBand = project is null ? [] : Buffer(ref s_depthwise, band * outRowFloats);
+            var expanded = expand is null ? null : Buffer(ref s_expanded, depthwise.InputRowsSpanned(band) * rowFloats);
+            var dwBand = project is null ? null : Buffer(ref s_depthwise, band * outRowFloats);
             fixed (float* x = input)
             fixed (float* y = output)
-            fixed (float* rows = expanded)
-            fixed (float* dwRows = dwBand)
             {
+                float* rows = expanded is null ? null : expanded.Pointer, dwRows = dwBand is null ? null : dwBand.Pointer;
                 int have0 = 0, have1 = 0; // expanded rows [have0, have1) of image b are at rows + (r − have0)·rowFloats
                 for (int oy = from; oy < to; oy += band)
                 {
@@ -132,9 +131,9 @@ internal sealed unsafe class DepthwiseBandKernel(Conv2DKernel? expand, Depthwise
         });
     }
 
-    private static float[] Buffer(ref float[]? cached, long length)
+    private static HugePageMemory Buffer(ref HugePageMemory? cached, long length)
     {
-        if (cached is null || cached.Length < length) cached = new float[length];
+        if (cached is null || cached.Length < length) cached = HugePageMemory.Allocate(length);
         return cached;
     }
 }

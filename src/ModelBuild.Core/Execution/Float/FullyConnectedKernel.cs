@@ -14,8 +14,8 @@ namespace ModelBuild.Core.Execution.Float;
 /// </summary>
 internal sealed unsafe class FullyConnectedKernel(float[] weights, float[]? bias, int units, int inputs, FusedActivation activation)
 {
-    /// <summary>A copy of the weights in <see cref="WeightMemory"/>, shared by executors alive at the same time (<see cref="PreparedWeights"/>).</summary>
-    private readonly WeightMemory _weights = PreparedWeights.Get($"fully connected {units}x{inputs}", weights, bias, () => WeightMemory.Copy(weights));
+    /// <summary>A copy of the weights in <see cref="HugePageMemory"/>, shared by executors alive at the same time (<see cref="PreparedWeights"/>).</summary>
+    private readonly HugePageMemory _weights = PreparedWeights.Get($"fully connected {units}x{inputs}", weights, bias, () => HugePageMemory.Copy(weights));
 
     public void Run(float[] input, int rows, float[] output)
     {

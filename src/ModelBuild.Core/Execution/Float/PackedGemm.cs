@@ -19,8 +19,8 @@ internal sealed unsafe class PackedGemm
     public static int RowsPadded(int rows) => (rows + RowBlock - 1) / RowBlock * RowBlock;
     public const int DepthBlock = 256;
 
-    /// <summary>The panels, in <see cref="WeightMemory"/> (huge pages where the OS gives them).</summary>
-    private readonly WeightMemory _packed;
+    /// <summary>The panels, in <see cref="HugePageMemory"/> (huge pages where the OS gives them).</summary>
+    private readonly HugePageMemory _packed;
     private readonly float[] _bias;
 
     /// <param name="weightsByColumn">[n][k]: column j of B is row j here (OHWI conv weights, FC weights [out, in]).</param>
@@ -28,7 +28,7 @@ internal sealed unsafe class PackedGemm
     {
         (N, K) = (n, k);
         Panels = (n + PanelWidth - 1) / PanelWidth;
-        _packed = WeightMemory.Allocate((long)Panels * k * PanelWidth);
+        _packed = HugePageMemory.Allocate((long)Panels * k * PanelWidth);
         var packed = _packed;
         CoreParallel.ForRanges(Panels, (from, to) => Pack(weightsByColumn, n, k, from, to, packed.Pointer), (long)k * PanelWidth);
         _bias = new float[Panels * PanelWidth];

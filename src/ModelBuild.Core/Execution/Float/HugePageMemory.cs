@@ -3,16 +3,17 @@ using System.Runtime.InteropServices;
 namespace ModelBuild.Core.Execution.Float;
 
 /// <summary>
-/// Native memory for weights the float kernels stream (packed GEMM panels, fully connected rows): 64-byte aligned
-/// blocks carved from 16 MiB chunks that start on a 2 MiB boundary and that Linux is asked to back with transparent
+/// Native memory for what the float kernels stream every run (packed GEMM panels, fully connected rows, the fused
+/// blocks' band buffers): 64-byte aligned blocks carved from 16 MiB chunks that start on a 2 MiB boundary and that Linux is asked to back with transparent
 /// huge pages (<c>madvise(MADV_HUGEPAGE)</c>; this machine's default is "madvise", so .NET arrays never get them).
 /// A model's weights then span a few dozen TLB entries instead of thousands of 4 KiB pages, whose misses (each a
 /// page walk, two-dimensional in a VM) every run paid again after other work had flushed the TLB: MobileNetV2 at one
-/// core, interleaved with TFLite, 1.00-1.02 → 0.93-0.97 of XNNPACK's time (docs/PERFORMANCE.md). Elsewhere the
+/// core, interleaved with TFLite, 0.99 → 0.935 of XNNPACK's time for the weights, 0.88 → 0.85 for the band buffers
+/// (docs/PERFORMANCE.md). Elsewhere the
 /// advice is skipped and the blocks are plain aligned memory. A chunk is freed when no block in it is referenced;
 /// its space is not reused before then (blocks die together with their executors).
 /// </summary>
-internal sealed unsafe partial class WeightMemory
+internal sealed unsafe partial class HugePageMemory
 {
     private const long ChunkBytes = 16L << 20;
     private const long HugePageBytes = 2L << 20;
@@ -23,7 +24,7 @@ internal sealed unsafe partial class WeightMemory
 
     private readonly Chunk _chunk;
 
-    private WeightMemory(Chunk chunk, float* pointer, long length)
+    private HugePageMemory(Chunk chunk, float* pointer, long length)
     {
         _chunk = chunk;
         Pointer = pointer;
@@ -39,26 +40,26 @@ internal sealed unsafe partial class WeightMemory
     /// <summary>Chunks not yet freed (for tests).</summary>
     internal static int LiveChunks => Chunk.Live;
 
-    /// <summary>A block of <paramref name="floats"/> floats, uninitialized.</summary>
-    public static WeightMemory Allocate(long floats)
+    /// <summary>A block of <paramref name="floats"/> floats, uninitialized (not zeroed).</summary>
+    public static HugePageMemory Allocate(long floats)
     {
         long bytes = Math.Max(Alignment, (floats * sizeof(float) + Alignment - 1) / Alignment * Alignment);
         if (bytes > ChunkBytes / 2)
         {
             var own = new Chunk(bytes);
-            return new WeightMemory(own, own.Take(bytes), floats);
+            return new HugePageMemory(own, own.Take(bytes), floats);
         }
 
         lock (Gate)
         {
             if (s_current is null || !s_current.TryGetTarget(out var chunk) || chunk.Free < bytes)
                 s_current = new WeakReference<Chunk>(chunk = new Chunk(ChunkBytes));
-            return new WeightMemory(chunk, chunk.Take(bytes), floats);
+            return new HugePageMemory(chunk, chunk.Take(bytes), floats);
         }
     }
 
     /// <summary>A block holding a copy of <paramref name="source"/>.</summary>
-    public static WeightMemory Copy(float[] source)
+    public static HugePageMemory Copy(float[] source)
     {
         var block = Allocate(source.Length);
         source.AsSpan().CopyTo(new Span<float>(block.Pointer, source.Length));

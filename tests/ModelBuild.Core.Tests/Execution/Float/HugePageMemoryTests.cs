@@ -3,14 +3,14 @@ using ModelBuild.Core.Execution.Float;
 
 namespace ModelBuild.Core.Tests.Execution.Float;
 
-/// <summary>Native weight blocks: aligned, separate from one another, holding what was written, freed with their last user.</summary>
+/// <summary>Native blocks: aligned, separate from one another, holding what was written, freed with their last user.</summary>
 [TestClass]
-public sealed unsafe class WeightMemoryTests
+public sealed unsafe class HugePageMemoryTests
 {
     [TestMethod]
     public void Blocks_are_64_byte_aligned_and_do_not_overlap()
     {
-        var blocks = new[] { 1, 17, 1000, 3, 100_000 }.Select(n => WeightMemory.Allocate(n)).ToArray();
+        var blocks = new[] { 1, 17, 1000, 3, 100_000 }.Select(n => HugePageMemory.Allocate(n)).ToArray();
         foreach (var b in blocks) Assert.AreEqual(0L, (long)b.Pointer % 64, "a block starts on a cache line");
         for (int i = 0; i < blocks.Length; i++)
             for (int j = 0; j < blocks.Length; j++)
@@ -27,7 +27,7 @@ public sealed unsafe class WeightMemoryTests
         foreach (int n in new[] { 5, 3_000_000 })
         {
             var source = Enumerable.Range(0, n).Select(i => i * 0.5f - 7f).ToArray();
-            var block = WeightMemory.Copy(source);
+            var block = HugePageMemory.Copy(source);
             Assert.AreEqual(n, block.Length);
             CollectionAssert.AreEqual(source, new Span<float>(block.Pointer, n).ToArray(), $"{n} floats");
         }
@@ -38,17 +38,17 @@ public sealed unsafe class WeightMemoryTests
     public void A_chunk_is_freed_once_no_block_in_it_is_referenced()
     {
         Collect();
-        int before = WeightMemory.LiveChunks;
+        int before = HugePageMemory.LiveChunks;
         AllocateAndDrop(before); // a block larger than half a chunk gets a chunk of its own
         Collect();
-        Assert.AreEqual(before, WeightMemory.LiveChunks, "the dropped block's chunk was not freed");
+        Assert.AreEqual(before, HugePageMemory.LiveChunks, "the dropped block's chunk was not freed");
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void AllocateAndDrop(int before)
     {
-        var block = WeightMemory.Allocate(3_000_000);
-        Assert.AreEqual(before + 1, WeightMemory.LiveChunks, "the large block did not get a chunk of its own");
+        var block = HugePageMemory.Allocate(3_000_000);
+        Assert.AreEqual(before + 1, HugePageMemory.LiveChunks, "the large block did not get a chunk of its own");
         block.KeepAlive();
     }
 
