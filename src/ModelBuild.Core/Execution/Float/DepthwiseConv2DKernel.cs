@@ -14,7 +14,16 @@ namespace ModelBuild.Core.Execution.Float;
 internal sealed unsafe class DepthwiseConv2DKernel(
     float[] weights, float[]? bias, int kh, int kw, int cin, int multiplier, int sh, int sw, int dh, int dw, FusedActivation activation)
 {
-    private readonly float[] _bias = bias ?? new float[cin * multiplier];
+    /// <summary>The weights [kh·kw][cout] and the bias (zeros for none) in one <see cref="HugePageMemory"/> block.</summary>
+    private readonly HugePageMemory _parameters = Parameters(weights, bias ?? new float[cin * multiplier]);
+
+    private static HugePageMemory Parameters(float[] weights, float[] bias)
+    {
+        var block = HugePageMemory.Allocate(weights.Length + bias.Length);
+        weights.AsSpan().CopyTo(new Span<float>(block.Pointer, weights.Length));
+        bias.AsSpan().CopyTo(new Span<float>(block.Pointer + weights.Length, bias.Length));
+        return block;
+    }
 
     public void Run(float[] input, int batch, int h, int w, float[] output, int oh, int ow)
     {
@@ -63,29 +72,28 @@ internal sealed unsafe class DepthwiseConv2DKernel(
     public void Rows(RowPlan plan, float* img, int oy0, int oy1, float* dstImage)
     {
         int cout = cin * multiplier;
-        fixed (float* wBase = weights)
-        fixed (float* biasBase = _bias)
+        float* wBase = _parameters.Pointer, biasBase = wBase + (long)kh * kw * cin * multiplier;
+        for (int oy = oy0; oy < oy1; oy++)
         {
-            for (int oy = oy0; oy < oy1; oy++)
+            float* dstRow = dstImage + (long)oy * plan.OW * cout;
+            int iy0 = oy * sh - plan.PadTop;
+            for (int ox = 0; ox < plan.OW; ox++)
             {
-                float* dstRow = dstImage + (long)oy * plan.OW * cout;
-                int iy0 = oy * sh - plan.PadTop;
-                for (int ox = 0; ox < plan.OW; ox++)
+                if (ox == plan.InteriorFrom && plan.InteriorTo > plan.InteriorFrom)
                 {
-                    if (ox == plan.InteriorFrom && plan.InteriorTo > plan.InteriorFrom)
-                    {
-                        Row3x3(img, plan.H, plan.W, iy0, plan.InteriorFrom * sw - plan.PadLeft, plan.InteriorTo - plan.InteriorFrom, wBase, biasBase, dstRow + (long)ox * cout, plan.Lo, plan.Hi);
-                        ox = plan.InteriorTo - 1;
-                        continue;
-                    }
-
-                    float* dst = dstRow + (long)ox * cout;
-                    int ix0 = ox * sw - plan.PadLeft;
-                    if (multiplier == 1) Pixel(img, plan.H, plan.W, iy0, ix0, wBase, biasBase, dst, plan.Lo, plan.Hi);
-                    else PixelWithMultiplier(img, plan.H, plan.W, iy0, ix0, wBase, biasBase, dst, plan.Lo, plan.Hi);
+                    Row3x3(img, plan.H, plan.W, iy0, plan.InteriorFrom * sw - plan.PadLeft, plan.InteriorTo - plan.InteriorFrom, wBase, biasBase, dstRow + (long)ox * cout, plan.Lo, plan.Hi);
+                    ox = plan.InteriorTo - 1;
+                    continue;
                 }
+
+                float* dst = dstRow + (long)ox * cout;
+                int ix0 = ox * sw - plan.PadLeft;
+                if (multiplier == 1) Pixel(img, plan.H, plan.W, iy0, ix0, wBase, biasBase, dst, plan.Lo, plan.Hi);
+                else PixelWithMultiplier(img, plan.H, plan.W, iy0, ix0, wBase, biasBase, dst, plan.Lo, plan.Hi);
             }
         }
+
+        _parameters.KeepAlive();
     }
 
     /// <summary>
