@@ -3,15 +3,15 @@ using System.Runtime.InteropServices;
 namespace ModelBuild.Core.Execution.Float;
 
 /// <summary>
-/// Native memory for what the float kernels stream every run (packed GEMM panels, fully connected rows, the fused
-/// blocks' band buffers): 64-byte aligned blocks carved from 16 MiB chunks that start on a 2 MiB boundary and that Linux is asked to back with transparent
-/// huge pages (<c>madvise(MADV_HUGEPAGE)</c>; this machine's default is "madvise", so .NET arrays never get them).
-/// A model's weights then span a few dozen TLB entries instead of thousands of 4 KiB pages, whose misses (each a
-/// page walk, two-dimensional in a VM) every run paid again after other work had flushed the TLB: MobileNetV2 at one
-/// core, interleaved with TFLite, 0.99 → 0.935 of XNNPACK's time for the weights, 0.88 → 0.85 for the band buffers
-/// (docs/PERFORMANCE.md). Elsewhere the
-/// advice is skipped and the blocks are plain aligned memory. A chunk is freed when no block in it is referenced;
-/// its space is not reused before then (blocks die together with their executors).
+/// Native memory for what the float kernels stream every run (packed GEMM panels, fully connected rows, depthwise
+/// weights, the fused blocks' band buffers): 64-byte aligned blocks carved from 16 MiB chunks that start on a 2 MiB
+/// boundary and that Linux is asked to back with transparent huge pages (<c>madvise(MADV_HUGEPAGE)</c>; this
+/// machine's default is "madvise", so .NET arrays never get them). A model's weights then span a few dozen TLB
+/// entries instead of thousands of 4 KiB pages, whose misses (each a page walk, two-dimensional in a VM) every run
+/// paid again after other work had flushed the TLB: MobileNetV2 at one core, interleaved with TFLite, 0.99 → 0.935
+/// of XNNPACK's time for the weights, 0.88 → 0.85 for the band buffers (docs/PERFORMANCE.md). Elsewhere the advice
+/// is skipped and the blocks are plain aligned memory. A chunk is freed when no block in it is referenced; its space
+/// is not reused before then (blocks die together with their executors).
 /// </summary>
 internal sealed unsafe partial class HugePageMemory
 {
