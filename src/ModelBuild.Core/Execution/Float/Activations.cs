@@ -27,7 +27,7 @@ internal static class Activations
         var vlo = Vector256.Create(lo);
         var vhi = Vector256.Create(hi);
         for (; i <= x.Length - 8; i += 8)
-            Vector256.Min(Vector256.Max(Vector256.Create(x.Slice(i, 8)), vlo), vhi).CopyTo(x.Slice(i, 8));
+            Vector256.MinNative(Vector256.MaxNative(Vector256.Create(x.Slice(i, 8)), vlo), vhi).CopyTo(x.Slice(i, 8));
         for (; i < x.Length; i++) x[i] = Math.Clamp(x[i], lo, hi);
     }
 }

@@ -83,49 +83,56 @@ internal sealed unsafe class Conv2DKernel
         });
     }
 
-    /// <summary>Whether <see cref="RunRows"/> applies: a 1×1 stride-1 convolution without dilation (its output row r is input row r).</summary>
+    /// <summary>A 1×1 stride-1 convolution without dilation (its output row r is input row r).</summary>
     public bool IsPointwise => _kh == 1 && _kw == 1 && _sh == 1 && _sw == 1;
+
+    /// <summary>Whether <see cref="RunRows"/> applies: a pointwise layer, or a shallow one run directly (MobileNet's stem).</summary>
+    public bool RunsRows => IsPointwise || _shallow is not null;
 
     /// <summary>Output channels.</summary>
     public int OutputChannels => _gemm.N;
 
     /// <summary>
-    /// A pointwise layer (<see cref="IsPointwise"/>) on image rows [<paramref name="rowFrom"/>, <paramref name="rowTo"/>)
-    /// of NHWC <paramref name="input"/> (rows counted over the whole batch, <paramref name="w"/> pixels each), on this
-    /// thread, into <paramref name="dst"/> (the first row's output). The same products in the same order as <see cref="Run"/>.
+    /// Output rows [<paramref name="rowFrom"/>, <paramref name="rowTo"/>) (counted over the whole batch, <paramref name="ow"/>
+    /// pixels each) of a layer <see cref="RunsRows"/> applies to, from NHWC <paramref name="input"/> [batch, h, w, cin],
+    /// on this thread, into <paramref name="dst"/> (the first row's output). The same products in the same order as <see cref="Run"/>.
     /// </summary>
-    public void RunRows(float* input, int h, int w, int rowFrom, int rowTo, float* dst)
+    public void RunRows(float* input, int h, int w, int oh, int ow, int rowFrom, int rowTo, float* dst)
     {
         if (_shallow is not null)
         {
-            _shallow.RunRows(input, h, w, rowFrom, rowTo, dst);
+            _shallow.RunRows(input, h, w, oh, ow, rowFrom, rowTo, dst);
             return;
         }
 
         var (lo, hi) = Activations.Range(_activation);
-        DirectRows(input, rowFrom * w, rowTo * w, dst - (long)rowFrom * w * _gemm.N, 0, _gemm.Panels, lo, hi);
+        DirectRows(input, rowFrom * ow, rowTo * ow, dst - (long)rowFrom * ow * _gemm.N, 0, _gemm.Panels, lo, hi);
     }
 
-    /// <summary>1×1 stride 1: GEMM rows (pixels) [r0, r1) into c + row·N, panels [p0, p1); A is the input itself, read in place.</summary>
+    /// <summary>
+    /// 1×1 stride 1: GEMM rows (pixels) [r0, r1) into c + row·N, panels [p0, p1); A is the input itself, read in place.
+    /// Whole tiles of rows run over the whole depth at once, as XNNPACK does: with no depth blocks, C is written once
+    /// per tile rather than stored and reloaded per block (MobileNetV2's 7×7 layers of depth 320-960, one core:
+    /// 960→320 0.17 → 0.14 ms, 960→160 0.085 → 0.070 ms). A last partial tile is copied in depth blocks into
+    /// zero-padded scratch. The depth blocks do not change any output's order of additions, so the bits are the same.
+    /// </summary>
     private void DirectRows(float* x, int r0, int r1, float* c, int p0, int p1, float lo, float hi)
     {
-        fixed (float* a = Scratch(BlockRows * PackedGemm.DepthBlock))
+        for (int rb = r0; rb < r1; rb += BlockRows)
         {
-            for (int rb = r0; rb < r1; rb += BlockRows)
+            int mc = Math.Min(BlockRows, r1 - rb);
+            // Only a last partial row block (past it there may be no input to read) is copied into zero-padded scratch.
+            int whole = PackedGemm.UsesTallBlocks(mc) ? mc : mc / PackedGemm.RowBlock * PackedGemm.RowBlock;
+            if (whole > 0)
+                _gemm.RunBlock(x + (long)rb * _cin, _cin, whole, 0, _gemm.K, c + (long)rb * _gemm.N, p0, p1, lo, hi);
+            if (whole == mc) continue;
+            fixed (float* a = Scratch(BlockRows * PackedGemm.DepthBlock))
             {
-                int mc = Math.Min(BlockRows, r1 - rb);
                 for (int k0 = 0; k0 < _gemm.K; k0 += PackedGemm.DepthBlock)
                 {
                     int kc = Math.Min(PackedGemm.DepthBlock, _gemm.K - k0);
-                    // Only a last partial row block (past it there may be no input to read) is copied into zero-padded scratch.
-                    int whole = PackedGemm.UsesTallBlocks(mc) ? mc : mc / PackedGemm.RowBlock * PackedGemm.RowBlock;
-                    if (whole > 0)
-                        _gemm.RunBlock(x + (long)rb * _cin + k0, _cin, whole, k0, kc, c + (long)rb * _gemm.N, p0, p1, lo, hi);
-                    if (whole < mc)
-                    {
-                        PackDirect(x, rb + whole, mc - whole, k0, kc, a);
-                        _gemm.RunBlock(a, kc, mc - whole, k0, kc, c + (long)(rb + whole) * _gemm.N, p0, p1, lo, hi);
-                    }
+                    PackDirect(x, rb + whole, mc - whole, k0, kc, a);
+                    _gemm.RunBlock(a, kc, mc - whole, k0, kc, c + (long)(rb + whole) * _gemm.N, p0, p1, lo, hi);
                 }
             }
         }

@@ -14,7 +14,16 @@ namespace ModelBuild.Core.Execution.Float;
 internal sealed unsafe class DepthwiseConv2DKernel(
     float[] weights, float[]? bias, int kh, int kw, int cin, int multiplier, int sh, int sw, int dh, int dw, FusedActivation activation)
 {
-    private readonly float[] _bias = bias ?? new float[cin * multiplier];
+    /// <summary>The weights [kh·kw][cout] and the bias (zeros for none) in one <see cref="HugePageMemory"/> block.</summary>
+    private readonly HugePageMemory _parameters = Parameters(weights, bias ?? new float[cin * multiplier]);
+
+    private static HugePageMemory Parameters(float[] weights, float[] bias)
+    {
+        var block = HugePageMemory.Allocate(weights.Length + bias.Length);
+        weights.AsSpan().CopyTo(new Span<float>(block.Pointer, weights.Length));
+        bias.AsSpan().CopyTo(new Span<float>(block.Pointer + weights.Length, bias.Length));
+        return block;
+    }
 
     public void Run(float[] input, int batch, int h, int w, float[] output, int oh, int ow)
     {
@@ -63,29 +72,28 @@ internal sealed unsafe class DepthwiseConv2DKernel(
     public void Rows(RowPlan plan, float* img, int oy0, int oy1, float* dstImage)
     {
         int cout = cin * multiplier;
-        fixed (float* wBase = weights)
-        fixed (float* biasBase = _bias)
+        float* wBase = _parameters.Pointer, biasBase = wBase + (long)kh * kw * cin * multiplier;
+        for (int oy = oy0; oy < oy1; oy++)
         {
-            for (int oy = oy0; oy < oy1; oy++)
+            float* dstRow = dstImage + (long)oy * plan.OW * cout;
+            int iy0 = oy * sh - plan.PadTop;
+            for (int ox = 0; ox < plan.OW; ox++)
             {
-                float* dstRow = dstImage + (long)oy * plan.OW * cout;
-                int iy0 = oy * sh - plan.PadTop;
-                for (int ox = 0; ox < plan.OW; ox++)
+                if (ox == plan.InteriorFrom && plan.InteriorTo > plan.InteriorFrom)
                 {
-                    if (ox == plan.InteriorFrom && plan.InteriorTo > plan.InteriorFrom)
-                    {
-                        Row3x3(img, plan.H, plan.W, iy0, plan.InteriorFrom * sw - plan.PadLeft, plan.InteriorTo - plan.InteriorFrom, wBase, biasBase, dstRow + (long)ox * cout, plan.Lo, plan.Hi);
-                        ox = plan.InteriorTo - 1;
-                        continue;
-                    }
-
-                    float* dst = dstRow + (long)ox * cout;
-                    int ix0 = ox * sw - plan.PadLeft;
-                    if (multiplier == 1) Pixel(img, plan.H, plan.W, iy0, ix0, wBase, biasBase, dst, plan.Lo, plan.Hi);
-                    else PixelWithMultiplier(img, plan.H, plan.W, iy0, ix0, wBase, biasBase, dst, plan.Lo, plan.Hi);
+                    Row3x3(img, plan.H, plan.W, iy0, plan.InteriorFrom * sw - plan.PadLeft, plan.InteriorTo - plan.InteriorFrom, wBase, biasBase, dstRow + (long)ox * cout, plan.Lo, plan.Hi);
+                    ox = plan.InteriorTo - 1;
+                    continue;
                 }
+
+                float* dst = dstRow + (long)ox * cout;
+                int ix0 = ox * sw - plan.PadLeft;
+                if (multiplier == 1) Pixel(img, plan.H, plan.W, iy0, ix0, wBase, biasBase, dst, plan.Lo, plan.Hi);
+                else PixelWithMultiplier(img, plan.H, plan.W, iy0, ix0, wBase, biasBase, dst, plan.Lo, plan.Hi);
             }
         }
+
+        _parameters.KeepAlive();
     }
 
     /// <summary>
@@ -109,7 +117,7 @@ internal sealed unsafe class DepthwiseConv2DKernel(
             long s0 = r0 == zero ? 0 : pix, s1 = r1 == zero ? 0 : pix, s2 = r2 == zero ? 0 : pix;
             if (WideDepthwiseRow.Supported && c >= 16)
             {
-                WideDepthwiseRow.Row3x3(r0, r1, r2, s0, s1, s2, c, count, wBase, biasBase, dst, lo, hi);
+                WideDepthwiseRow.Row3x3(r0, r1, r2, s0, s1, s2, sw, c, count, wBase, biasBase, dst, lo, hi);
                 return;
             }
 
@@ -140,10 +148,10 @@ internal sealed unsafe class DepthwiseConv2DKernel(
                     a1 = Tap3(p0 + s0, c, w00, w01, w02, a1); b1 = Tap3(p1 + s1, c, w10, w11, w12, b1); a1 = Tap3(p2 + s2, c, w20, w21, w22, a1);
                     a2 = Tap3(p0 + 2 * s0, c, w00, w01, w02, a2); b2 = Tap3(p1 + 2 * s1, c, w10, w11, w12, b2); a2 = Tap3(p2 + 2 * s2, c, w20, w21, w22, a2);
                     a3 = Tap3(p0 + 3 * s0, c, w00, w01, w02, a3); b3 = Tap3(p1 + 3 * s1, c, w10, w11, w12, b3); a3 = Tap3(p2 + 3 * s2, c, w20, w21, w22, a3);
-                    Vector256.Min(Vector256.Max(a0 + b0, vlo), vhi).Store(d);
-                    Vector256.Min(Vector256.Max(a1 + b1, vlo), vhi).Store(d + c);
-                    Vector256.Min(Vector256.Max(a2 + b2, vlo), vhi).Store(d + 2 * c);
-                    Vector256.Min(Vector256.Max(a3 + b3, vlo), vhi).Store(d + 3 * c);
+                    Vector256.MinNative(Vector256.MaxNative(a0 + b0, vlo), vhi).Store(d);
+                    Vector256.MinNative(Vector256.MaxNative(a1 + b1, vlo), vhi).Store(d + c);
+                    Vector256.MinNative(Vector256.MaxNative(a2 + b2, vlo), vhi).Store(d + 2 * c);
+                    Vector256.MinNative(Vector256.MaxNative(a3 + b3, vlo), vhi).Store(d + 3 * c);
                 }
 
                 for (; x < count; x++, p0 += s0, p1 += s1, p2 += s2, d += c)
@@ -151,7 +159,7 @@ internal sealed unsafe class DepthwiseConv2DKernel(
                     var a = Tap3(p0, c, w00, w01, w02, bias);
                     var bb = Tap3(p1, c, w10, w11, w12, Vector256<float>.Zero);
                     a = Tap3(p2, c, w20, w21, w22, a);
-                    Vector256.Min(Vector256.Max(a + bb, vlo), vhi).Store(d);
+                    Vector256.MinNative(Vector256.MaxNative(a + bb, vlo), vhi).Store(d);
                 }
             }
         }
@@ -205,10 +213,10 @@ internal sealed unsafe class DepthwiseConv2DKernel(
                 }
             }
 
-            Vector256.Min(Vector256.Max(a0, vlo), vhi).Store(dst + ch);
-            Vector256.Min(Vector256.Max(a1, vlo), vhi).Store(dst + ch + 8);
-            Vector256.Min(Vector256.Max(a2, vlo), vhi).Store(dst + ch + 16);
-            Vector256.Min(Vector256.Max(a3, vlo), vhi).Store(dst + ch + 24);
+            Vector256.MinNative(Vector256.MaxNative(a0, vlo), vhi).Store(dst + ch);
+            Vector256.MinNative(Vector256.MaxNative(a1, vlo), vhi).Store(dst + ch + 8);
+            Vector256.MinNative(Vector256.MaxNative(a2, vlo), vhi).Store(dst + ch + 16);
+            Vector256.MinNative(Vector256.MaxNative(a3, vlo), vhi).Store(dst + ch + 24);
         }
 
         for (; ch + 8 <= c; ch += 8)
@@ -226,7 +234,7 @@ internal sealed unsafe class DepthwiseConv2DKernel(
                 }
             }
 
-            Vector256.Min(Vector256.Max(a0, vlo), vhi).Store(dst + ch);
+            Vector256.MinNative(Vector256.MaxNative(a0, vlo), vhi).Store(dst + ch);
         }
 
         for (; ch < c; ch++)

@@ -19,7 +19,8 @@ internal sealed unsafe class PackedGemm
     public static int RowsPadded(int rows) => (rows + RowBlock - 1) / RowBlock * RowBlock;
     public const int DepthBlock = 256;
 
-    private readonly float[] _packed;
+    /// <summary>The panels, in <see cref="HugePageMemory"/> (huge pages where the OS gives them).</summary>
+    private readonly HugePageMemory _packed;
     private readonly float[] _bias;
 
     /// <param name="weightsByColumn">[n][k]: column j of B is row j here (OHWI conv weights, FC weights [out, in]).</param>
@@ -27,8 +28,9 @@ internal sealed unsafe class PackedGemm
     {
         (N, K) = (n, k);
         Panels = (n + PanelWidth - 1) / PanelWidth;
-        _packed = new float[(long)Panels * k * PanelWidth];
-        CoreParallel.ForRanges(Panels, (from, to) => Pack(weightsByColumn, n, k, from, to, _packed), (long)k * PanelWidth);
+        _packed = HugePageMemory.Allocate((long)Panels * k * PanelWidth);
+        var packed = _packed;
+        CoreParallel.ForRanges(Panels, (from, to) => Pack(weightsByColumn, n, k, from, to, packed.Pointer), (long)k * PanelWidth);
         _bias = new float[Panels * PanelWidth];
         if (bias is not null) Array.Copy(bias, _bias, n);
     }
@@ -38,15 +40,18 @@ internal sealed unsafe class PackedGemm
     /// column). Compiled optimized from the first call: it runs once per layer over the whole weight array.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Pack(float[] weightsByColumn, int n, int k, int from, int to, float[] packed)
+    private static void Pack(float[] weightsByColumn, int n, int k, int from, int to, float* packed)
     {
         for (int panel = from; panel < to; panel++)
         {
             int lanes = Math.Min(PanelWidth, n - panel * PanelWidth);
             long dst = (long)panel * k * PanelWidth;
             for (int i = 0; i < k; i++, dst += PanelWidth)
+            {
                 for (int lane = 0; lane < lanes; lane++)
                     packed[dst + lane] = weightsByColumn[(long)(panel * PanelWidth + lane) * k + i];
+                for (int lane = lanes; lane < PanelWidth; lane++) packed[dst + lane] = 0f; // native memory is not zeroed
+            }
         }
     }
 
@@ -64,9 +69,9 @@ internal sealed unsafe class PackedGemm
     /// </summary>
     public void RunBlock(float* a, int lda, int rows, int k0, int kc, float* c, int p0, int p1, float lo, float hi)
     {
-        fixed (float* packed = _packed)
         fixed (float* bias = _bias)
-            RunPacked(packed, bias, N, K, a, lda, rows, k0, kc, c, p0, p1, lo, hi);
+            RunPacked(_packed.Pointer, bias, N, K, a, lda, rows, k0, kc, c, p0, p1, lo, hi);
+        _packed.KeepAlive();
     }
 
     /// <summary>
@@ -120,9 +125,10 @@ internal sealed unsafe class PackedGemm
     }
 
     /// <summary>
-    /// Whole 7-row tiles of a pair whose second panel is ragged (24 outputs: 16 + 8) or of a lone whole panel (16
-    /// outputs, the odd one of 9) at the 512-bit rate; false for anything else. A ragged pair runs whole in
-    /// <paramref name="edge"/> (7 × 32), with C copied in first when it accumulates a later depth block.
+    /// Whole 7-row tiles of a pair whose second panel is ragged or of a lone whole panel (16 outputs, the odd one of 9)
+    /// at the 512-bit rate; false for anything else. A pair of 16 + 8 columns (24 outputs) runs in place
+    /// (<see cref="WideMicrokernels.Block7Tail8"/>); other ragged pairs run whole in <paramref name="edge"/> (7 × 32),
+    /// with C copied in first when it accumulates a later depth block.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool TallTiles(float* packed, float* bias, int n, int k, float* a, int lda, int k0, int kc, float* c, int p, int pEnd, int r, bool first, bool last, float lo, float hi, float* edge)
@@ -138,6 +144,12 @@ internal sealed unsafe class PackedGemm
         }
 
         if (pEnd - p != 2) return false;
+        if (width == PanelWidth + PanelWidth / 2)
+        {
+            WideMicrokernels.Block7Tail8(ar, lda, w0, w0 + (long)k * PanelWidth, kc, cr, n, b, last, lo, hi);
+            return true;
+        }
+
         const int ldEdge = 2 * PanelWidth;
         if (!first) CopyRows(cr, n, edge, ldEdge, TallRowBlock, width);
         WideMicrokernels.Block7(ar, lda, w0, w0 + (long)k * PanelWidth, kc, edge, ldEdge, b, last, lo, hi);
@@ -250,20 +262,20 @@ internal sealed unsafe class PackedGemm
         {
             var vlo = Vector256.Create(lo);
             var vhi = Vector256.Create(hi);
-            c00 = Vector256.Min(Vector256.Max(c00, vlo), vhi);
-            c01 = Vector256.Min(Vector256.Max(c01, vlo), vhi);
-            c10 = Vector256.Min(Vector256.Max(c10, vlo), vhi);
-            c11 = Vector256.Min(Vector256.Max(c11, vlo), vhi);
-            c20 = Vector256.Min(Vector256.Max(c20, vlo), vhi);
-            c21 = Vector256.Min(Vector256.Max(c21, vlo), vhi);
-            c30 = Vector256.Min(Vector256.Max(c30, vlo), vhi);
-            c31 = Vector256.Min(Vector256.Max(c31, vlo), vhi);
-            c40 = Vector256.Min(Vector256.Max(c40, vlo), vhi);
-            c41 = Vector256.Min(Vector256.Max(c41, vlo), vhi);
-            c50 = Vector256.Min(Vector256.Max(c50, vlo), vhi);
-            c51 = Vector256.Min(Vector256.Max(c51, vlo), vhi);
-            c60 = Vector256.Min(Vector256.Max(c60, vlo), vhi);
-            c61 = Vector256.Min(Vector256.Max(c61, vlo), vhi);
+            c00 = Vector256.MinNative(Vector256.MaxNative(c00, vlo), vhi);
+            c01 = Vector256.MinNative(Vector256.MaxNative(c01, vlo), vhi);
+            c10 = Vector256.MinNative(Vector256.MaxNative(c10, vlo), vhi);
+            c11 = Vector256.MinNative(Vector256.MaxNative(c11, vlo), vhi);
+            c20 = Vector256.MinNative(Vector256.MaxNative(c20, vlo), vhi);
+            c21 = Vector256.MinNative(Vector256.MaxNative(c21, vlo), vhi);
+            c30 = Vector256.MinNative(Vector256.MaxNative(c30, vlo), vhi);
+            c31 = Vector256.MinNative(Vector256.MaxNative(c31, vlo), vhi);
+            c40 = Vector256.MinNative(Vector256.MaxNative(c40, vlo), vhi);
+            c41 = Vector256.MinNative(Vector256.MaxNative(c41, vlo), vhi);
+            c50 = Vector256.MinNative(Vector256.MaxNative(c50, vlo), vhi);
+            c51 = Vector256.MinNative(Vector256.MaxNative(c51, vlo), vhi);
+            c60 = Vector256.MinNative(Vector256.MaxNative(c60, vlo), vhi);
+            c61 = Vector256.MinNative(Vector256.MaxNative(c61, vlo), vhi);
         }
 
         c00.Store(c);
@@ -334,18 +346,18 @@ internal sealed unsafe class PackedGemm
         {
             var vlo = Vector256.Create(lo);
             var vhi = Vector256.Create(hi);
-            c00 = Vector256.Min(Vector256.Max(c00, vlo), vhi);
-            c01 = Vector256.Min(Vector256.Max(c01, vlo), vhi);
-            c10 = Vector256.Min(Vector256.Max(c10, vlo), vhi);
-            c11 = Vector256.Min(Vector256.Max(c11, vlo), vhi);
-            c20 = Vector256.Min(Vector256.Max(c20, vlo), vhi);
-            c21 = Vector256.Min(Vector256.Max(c21, vlo), vhi);
-            c30 = Vector256.Min(Vector256.Max(c30, vlo), vhi);
-            c31 = Vector256.Min(Vector256.Max(c31, vlo), vhi);
-            c40 = Vector256.Min(Vector256.Max(c40, vlo), vhi);
-            c41 = Vector256.Min(Vector256.Max(c41, vlo), vhi);
-            c50 = Vector256.Min(Vector256.Max(c50, vlo), vhi);
-            c51 = Vector256.Min(Vector256.Max(c51, vlo), vhi);
+            c00 = Vector256.MinNative(Vector256.MaxNative(c00, vlo), vhi);
+            c01 = Vector256.MinNative(Vector256.MaxNative(c01, vlo), vhi);
+            c10 = Vector256.MinNative(Vector256.MaxNative(c10, vlo), vhi);
+            c11 = Vector256.MinNative(Vector256.MaxNative(c11, vlo), vhi);
+            c20 = Vector256.MinNative(Vector256.MaxNative(c20, vlo), vhi);
+            c21 = Vector256.MinNative(Vector256.MaxNative(c21, vlo), vhi);
+            c30 = Vector256.MinNative(Vector256.MaxNative(c30, vlo), vhi);
+            c31 = Vector256.MinNative(Vector256.MaxNative(c31, vlo), vhi);
+            c40 = Vector256.MinNative(Vector256.MaxNative(c40, vlo), vhi);
+            c41 = Vector256.MinNative(Vector256.MaxNative(c41, vlo), vhi);
+            c50 = Vector256.MinNative(Vector256.MaxNative(c50, vlo), vhi);
+            c51 = Vector256.MinNative(Vector256.MaxNative(c51, vlo), vhi);
         }
 
         c00.Store(c);

@@ -11,7 +11,8 @@ namespace ModelBuild.Core.Execution.Float;
 /// depth 27, so the packing of 27-float rows and the per-tile overhead cost more than the multiplications.
 /// Each output sums bias + taps in the order (ky, kx, ci) as the GEMM of <see cref="Conv2DKernel"/> does (taps
 /// outside the image are skipped rather than multiplied by zero), so the results are the same. With 512-bit vectors
-/// accelerated, four interior pixels run at once (<see cref="Pixels4"/>).
+/// accelerated, eight or four interior pixels run at once (<see cref="Pixels8"/>, <see cref="Pixels4"/>).
+/// (Over 300 lines: the pixel-group kernels are written out register by register, one per group size.)
 /// </summary>
 [SkipLocalsInit]
 internal sealed unsafe class SmallDepthConv2DKernel
@@ -58,12 +59,12 @@ internal sealed unsafe class SmallDepthConv2DKernel
         }, (long)ow * _cout * _kh * _kw * _cin);
     }
 
-    /// <summary>Output rows [<paramref name="rowFrom"/>, <paramref name="rowTo"/>) of a stride-1 layer whose output is as large as its input (1×1), on this thread, into <paramref name="dst"/> (the first row's output).</summary>
-    public void RunRows(float* input, int h, int w, int rowFrom, int rowTo, float* dst)
+    /// <summary>Output rows [<paramref name="rowFrom"/>, <paramref name="rowTo"/>) (image·oh + oy) of input [batch, h, w, cin], on this thread, into <paramref name="dst"/> (the first row's output).</summary>
+    public void RunRows(float* input, int h, int w, int oh, int ow, int rowFrom, int rowTo, float* dst)
     {
-        var g = Conv2DKernel.Geometry.Of(h, w, h, w, _kh, _kw, _sh, _sw, _dh, _dw);
+        var g = Conv2DKernel.Geometry.Of(h, w, oh, ow, _kh, _kw, _sh, _sw, _dh, _dw);
         for (int row = rowFrom; row < rowTo; row++)
-            Row(input, g, row, dst + (long)(row - rowFrom) * w * _cout);
+            Row(input, g, row, dst + (long)(row - rowFrom) * ow * _cout);
     }
 
     /// <summary>Output row <paramref name="row"/> (image row·oh + oy) into <paramref name="dst"/>.</summary>
@@ -79,6 +80,14 @@ internal sealed unsafe class SmallDepthConv2DKernel
             int ix0 = ox * _sw - g.PadLeft;
             var (kx0, kx1) = Valid(ix0, _kw, _dw, g.W);
             bool pair = ox + 1 < g.OW && kx0 == 0 && kx1 == _kw && ix0 + _sw + (_kw - 1) * _dw < g.W;
+            if (Wide && pair && ox + 7 < g.OW && ix0 + 7 * _sw + (_kw - 1) * _dw < g.W)
+            {
+                for (int cb = 0; cb < _cout; cb += Block)
+                    Pixels8(img, g.W, iy0, ix0, ky0, ky1, cb, dst + (long)ox * _cout + cb, lo, hi);
+                ox += 8;
+                continue;
+            }
+
             if (Wide && pair && ox + 3 < g.OW && ix0 + 3 * _sw + (_kw - 1) * _dw < g.W)
             {
                 for (int cb = 0; cb < _cout; cb += Block)
@@ -237,14 +246,79 @@ internal sealed unsafe class SmallDepthConv2DKernel
         }
     }
 
+    /// <summary>
+    /// <see cref="Pixels4"/> for eight neighbouring pixels (16 independent FMA chains; each tap's two weight vectors
+    /// loaded once for eight pixels): the same products in the same order for each pixel.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Pixels8(float* img, int w, int iy0, int ix0, int ky0, int ky1, int cb, float* dst, float lo, float hi)
+    {
+        int depth = _kh * _kw * _cin, step = _sw * _cin;
+        fixed (float* weights = _weights)
+        fixed (float* bias = _bias)
+        {
+            float* wb = weights + (long)cb / Block * depth * Block;
+            var a0 = Vector512.Load(bias + cb);
+            var a1 = Vector512.Load(bias + cb + 16);
+            Vector512<float> b0 = a0, b1 = a1, c0 = a0, c1 = a1, d0 = a0, d1 = a1, e0 = a0, e1 = a1, f0 = a0, f1 = a1, g0 = a0, g1 = a1, h0 = a0, h1 = a1;
+            for (int ky = ky0; ky < ky1; ky++)
+            {
+                float* line = img + ((long)(iy0 + ky * _dh) * w + ix0) * _cin;
+                float* wt = wb + ky * _kw * _cin * Block;
+                for (int kx = 0; kx < _kw; kx++)
+                {
+                    float* px = line + kx * _dw * _cin;
+                    for (int ci = 0; ci < _cin; ci++, wt += Block, px++)
+                    {
+                        var w0 = Vector512.Load(wt);
+                        var w1 = Vector512.Load(wt + 16);
+                        var u = Vector512.Create(px[0]);
+                        a0 = Vector512.FusedMultiplyAdd(u, w0, a0);
+                        a1 = Vector512.FusedMultiplyAdd(u, w1, a1);
+                        u = Vector512.Create(px[step]);
+                        b0 = Vector512.FusedMultiplyAdd(u, w0, b0);
+                        b1 = Vector512.FusedMultiplyAdd(u, w1, b1);
+                        u = Vector512.Create(px[2 * step]);
+                        c0 = Vector512.FusedMultiplyAdd(u, w0, c0);
+                        c1 = Vector512.FusedMultiplyAdd(u, w1, c1);
+                        u = Vector512.Create(px[3 * step]);
+                        d0 = Vector512.FusedMultiplyAdd(u, w0, d0);
+                        d1 = Vector512.FusedMultiplyAdd(u, w1, d1);
+                        u = Vector512.Create(px[4 * step]);
+                        e0 = Vector512.FusedMultiplyAdd(u, w0, e0);
+                        e1 = Vector512.FusedMultiplyAdd(u, w1, e1);
+                        u = Vector512.Create(px[5 * step]);
+                        f0 = Vector512.FusedMultiplyAdd(u, w0, f0);
+                        f1 = Vector512.FusedMultiplyAdd(u, w1, f1);
+                        u = Vector512.Create(px[6 * step]);
+                        g0 = Vector512.FusedMultiplyAdd(u, w0, g0);
+                        g1 = Vector512.FusedMultiplyAdd(u, w1, g1);
+                        u = Vector512.Create(px[7 * step]);
+                        h0 = Vector512.FusedMultiplyAdd(u, w0, h0);
+                        h1 = Vector512.FusedMultiplyAdd(u, w1, h1);
+                    }
+                }
+            }
+
+            Store(a0, a1, dst, lo, hi);
+            Store(b0, b1, dst + _cout, lo, hi);
+            Store(c0, c1, dst + 2 * _cout, lo, hi);
+            Store(d0, d1, dst + 3 * _cout, lo, hi);
+            Store(e0, e1, dst + 4 * _cout, lo, hi);
+            Store(f0, f1, dst + 5 * _cout, lo, hi);
+            Store(g0, g1, dst + 6 * _cout, lo, hi);
+            Store(h0, h1, dst + 7 * _cout, lo, hi);
+        }
+    }
+
     /// <summary>One pixel's 32 outputs from two 512-bit registers, clamped (<see cref="Pixels4"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store(Vector512<float> c0, Vector512<float> c1, float* dst, float lo, float hi)
     {
         var vlo = Vector512.Create(lo);
         var vhi = Vector512.Create(hi);
-        Vector512.Min(Vector512.Max(c0, vlo), vhi).Store(dst);
-        Vector512.Min(Vector512.Max(c1, vlo), vhi).Store(dst + 16);
+        Vector512.MinNative(Vector512.MaxNative(c0, vlo), vhi).Store(dst);
+        Vector512.MinNative(Vector512.MaxNative(c1, vlo), vhi).Store(dst + 16);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -252,9 +326,9 @@ internal sealed unsafe class SmallDepthConv2DKernel
     {
         var vlo = Vector256.Create(lo);
         var vhi = Vector256.Create(hi);
-        Vector256.Min(Vector256.Max(c0, vlo), vhi).Store(dst);
-        Vector256.Min(Vector256.Max(c1, vlo), vhi).Store(dst + 8);
-        Vector256.Min(Vector256.Max(c2, vlo), vhi).Store(dst + 16);
-        Vector256.Min(Vector256.Max(c3, vlo), vhi).Store(dst + 24);
+        Vector256.MinNative(Vector256.MaxNative(c0, vlo), vhi).Store(dst);
+        Vector256.MinNative(Vector256.MaxNative(c1, vlo), vhi).Store(dst + 8);
+        Vector256.MinNative(Vector256.MaxNative(c2, vlo), vhi).Store(dst + 16);
+        Vector256.MinNative(Vector256.MaxNative(c3, vlo), vhi).Store(dst + 24);
     }
 }

@@ -65,18 +65,18 @@ internal static unsafe class WideMicrokernels
         {
             var vlo = Vector512.Create(lo);
             var vhi = Vector512.Create(hi);
-            c00 = Vector512.Min(Vector512.Max(c00, vlo), vhi);
-            c01 = Vector512.Min(Vector512.Max(c01, vlo), vhi);
-            c10 = Vector512.Min(Vector512.Max(c10, vlo), vhi);
-            c11 = Vector512.Min(Vector512.Max(c11, vlo), vhi);
-            c20 = Vector512.Min(Vector512.Max(c20, vlo), vhi);
-            c21 = Vector512.Min(Vector512.Max(c21, vlo), vhi);
-            c30 = Vector512.Min(Vector512.Max(c30, vlo), vhi);
-            c31 = Vector512.Min(Vector512.Max(c31, vlo), vhi);
-            c40 = Vector512.Min(Vector512.Max(c40, vlo), vhi);
-            c41 = Vector512.Min(Vector512.Max(c41, vlo), vhi);
-            c50 = Vector512.Min(Vector512.Max(c50, vlo), vhi);
-            c51 = Vector512.Min(Vector512.Max(c51, vlo), vhi);
+            c00 = Vector512.MinNative(Vector512.MaxNative(c00, vlo), vhi);
+            c01 = Vector512.MinNative(Vector512.MaxNative(c01, vlo), vhi);
+            c10 = Vector512.MinNative(Vector512.MaxNative(c10, vlo), vhi);
+            c11 = Vector512.MinNative(Vector512.MaxNative(c11, vlo), vhi);
+            c20 = Vector512.MinNative(Vector512.MaxNative(c20, vlo), vhi);
+            c21 = Vector512.MinNative(Vector512.MaxNative(c21, vlo), vhi);
+            c30 = Vector512.MinNative(Vector512.MaxNative(c30, vlo), vhi);
+            c31 = Vector512.MinNative(Vector512.MaxNative(c31, vlo), vhi);
+            c40 = Vector512.MinNative(Vector512.MaxNative(c40, vlo), vhi);
+            c41 = Vector512.MinNative(Vector512.MaxNative(c41, vlo), vhi);
+            c50 = Vector512.MinNative(Vector512.MaxNative(c50, vlo), vhi);
+            c51 = Vector512.MinNative(Vector512.MaxNative(c51, vlo), vhi);
         }
 
         c00.Store(c);
@@ -146,20 +146,111 @@ internal static unsafe class WideMicrokernels
         {
             var vlo = Vector512.Create(lo);
             var vhi = Vector512.Create(hi);
-            c00 = Vector512.Min(Vector512.Max(c00, vlo), vhi);
-            c01 = Vector512.Min(Vector512.Max(c01, vlo), vhi);
-            c10 = Vector512.Min(Vector512.Max(c10, vlo), vhi);
-            c11 = Vector512.Min(Vector512.Max(c11, vlo), vhi);
-            c20 = Vector512.Min(Vector512.Max(c20, vlo), vhi);
-            c21 = Vector512.Min(Vector512.Max(c21, vlo), vhi);
-            c30 = Vector512.Min(Vector512.Max(c30, vlo), vhi);
-            c31 = Vector512.Min(Vector512.Max(c31, vlo), vhi);
-            c40 = Vector512.Min(Vector512.Max(c40, vlo), vhi);
-            c41 = Vector512.Min(Vector512.Max(c41, vlo), vhi);
-            c50 = Vector512.Min(Vector512.Max(c50, vlo), vhi);
-            c51 = Vector512.Min(Vector512.Max(c51, vlo), vhi);
-            c60 = Vector512.Min(Vector512.Max(c60, vlo), vhi);
-            c61 = Vector512.Min(Vector512.Max(c61, vlo), vhi);
+            c00 = Vector512.MinNative(Vector512.MaxNative(c00, vlo), vhi);
+            c01 = Vector512.MinNative(Vector512.MaxNative(c01, vlo), vhi);
+            c10 = Vector512.MinNative(Vector512.MaxNative(c10, vlo), vhi);
+            c11 = Vector512.MinNative(Vector512.MaxNative(c11, vlo), vhi);
+            c20 = Vector512.MinNative(Vector512.MaxNative(c20, vlo), vhi);
+            c21 = Vector512.MinNative(Vector512.MaxNative(c21, vlo), vhi);
+            c30 = Vector512.MinNative(Vector512.MaxNative(c30, vlo), vhi);
+            c31 = Vector512.MinNative(Vector512.MaxNative(c31, vlo), vhi);
+            c40 = Vector512.MinNative(Vector512.MaxNative(c40, vlo), vhi);
+            c41 = Vector512.MinNative(Vector512.MaxNative(c41, vlo), vhi);
+            c50 = Vector512.MinNative(Vector512.MaxNative(c50, vlo), vhi);
+            c51 = Vector512.MinNative(Vector512.MaxNative(c51, vlo), vhi);
+            c60 = Vector512.MinNative(Vector512.MaxNative(c60, vlo), vhi);
+            c61 = Vector512.MinNative(Vector512.MaxNative(c61, vlo), vhi);
+        }
+
+        c00.Store(c);
+        c01.Store(c + 16);
+        c10.Store(c + ldc);
+        c11.Store(c + ldc + 16);
+        c20.Store(c + 2 * ldc);
+        c21.Store(c + 2 * ldc + 16);
+        c30.Store(c + 3 * ldc);
+        c31.Store(c + 3 * ldc + 16);
+        c40.Store(c + 4 * ldc);
+        c41.Store(c + 4 * ldc + 16);
+        c50.Store(c + 5 * ldc);
+        c51.Store(c + 5 * ldc + 16);
+        c60.Store(c + 6 * ldc);
+        c61.Store(c + 6 * ldc + 16);
+    }
+
+    /// <summary>
+    /// <see cref="Block7"/> for a pair whose second panel has 8 columns (24 outputs: 16 + 8, MobileNetV2's projections
+    /// to 24 channels): the second panel's accumulators are 256-bit, so C is read and written in place with no edge tile.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Block7Tail8(float* a, int lda, float* w0, float* w1, int kc, float* c, int ldc, float* bias, bool last, float lo, float hi)
+    {
+        Vector512<float> c00, c10, c20, c30, c40, c50, c60;
+        Vector256<float> c01, c11, c21, c31, c41, c51, c61;
+        if (bias is not null)
+        {
+            c00 = c10 = c20 = c30 = c40 = c50 = c60 = Vector512.Load(bias);
+            c01 = c11 = c21 = c31 = c41 = c51 = c61 = Vector256.Load(bias + 16);
+        }
+        else
+        {
+            c00 = Vector512.Load(c);
+            c01 = Vector256.Load(c + 16);
+            c10 = Vector512.Load(c + ldc);
+            c11 = Vector256.Load(c + ldc + 16);
+            c20 = Vector512.Load(c + 2 * ldc);
+            c21 = Vector256.Load(c + 2 * ldc + 16);
+            c30 = Vector512.Load(c + 3 * ldc);
+            c31 = Vector256.Load(c + 3 * ldc + 16);
+            c40 = Vector512.Load(c + 4 * ldc);
+            c41 = Vector256.Load(c + 4 * ldc + 16);
+            c50 = Vector512.Load(c + 5 * ldc);
+            c51 = Vector256.Load(c + 5 * ldc + 16);
+            c60 = Vector512.Load(c + 6 * ldc);
+            c61 = Vector256.Load(c + 6 * ldc + 16);
+        }
+
+        float* a0 = a, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda, a6 = a5 + lda;
+        for (int i = 0; i < kc; i++, w0 += PackedGemm.PanelWidth, w1 += PackedGemm.PanelWidth)
+        {
+            var u0 = Vector512.Load(w0);
+            var u1 = Vector256.Load(w1);
+            var x = Vector512.Create(a0[i]);
+            c00 = Avx512F.FusedMultiplyAdd(x, u0, c00); c01 = Fma.MultiplyAdd(x.GetLower(), u1, c01);
+            x = Vector512.Create(a1[i]);
+            c10 = Avx512F.FusedMultiplyAdd(x, u0, c10); c11 = Fma.MultiplyAdd(x.GetLower(), u1, c11);
+            x = Vector512.Create(a2[i]);
+            c20 = Avx512F.FusedMultiplyAdd(x, u0, c20); c21 = Fma.MultiplyAdd(x.GetLower(), u1, c21);
+            x = Vector512.Create(a3[i]);
+            c30 = Avx512F.FusedMultiplyAdd(x, u0, c30); c31 = Fma.MultiplyAdd(x.GetLower(), u1, c31);
+            x = Vector512.Create(a4[i]);
+            c40 = Avx512F.FusedMultiplyAdd(x, u0, c40); c41 = Fma.MultiplyAdd(x.GetLower(), u1, c41);
+            x = Vector512.Create(a5[i]);
+            c50 = Avx512F.FusedMultiplyAdd(x, u0, c50); c51 = Fma.MultiplyAdd(x.GetLower(), u1, c51);
+            x = Vector512.Create(a6[i]);
+            c60 = Avx512F.FusedMultiplyAdd(x, u0, c60); c61 = Fma.MultiplyAdd(x.GetLower(), u1, c61);
+        }
+
+        if (last)
+        {
+            var vlo = Vector512.Create(lo);
+            var vhi = Vector512.Create(hi);
+            c00 = Vector512.MinNative(Vector512.MaxNative(c00, vlo), vhi);
+            c10 = Vector512.MinNative(Vector512.MaxNative(c10, vlo), vhi);
+            c20 = Vector512.MinNative(Vector512.MaxNative(c20, vlo), vhi);
+            c30 = Vector512.MinNative(Vector512.MaxNative(c30, vlo), vhi);
+            c40 = Vector512.MinNative(Vector512.MaxNative(c40, vlo), vhi);
+            c50 = Vector512.MinNative(Vector512.MaxNative(c50, vlo), vhi);
+            c60 = Vector512.MinNative(Vector512.MaxNative(c60, vlo), vhi);
+            var lo8 = vlo.GetLower();
+            var hi8 = vhi.GetLower();
+            c01 = Vector256.MinNative(Vector256.MaxNative(c01, lo8), hi8);
+            c11 = Vector256.MinNative(Vector256.MaxNative(c11, lo8), hi8);
+            c21 = Vector256.MinNative(Vector256.MaxNative(c21, lo8), hi8);
+            c31 = Vector256.MinNative(Vector256.MaxNative(c31, lo8), hi8);
+            c41 = Vector256.MinNative(Vector256.MaxNative(c41, lo8), hi8);
+            c51 = Vector256.MinNative(Vector256.MaxNative(c51, lo8), hi8);
+            c61 = Vector256.MinNative(Vector256.MaxNative(c61, lo8), hi8);
         }
 
         c00.Store(c);
@@ -218,13 +309,13 @@ internal static unsafe class WideMicrokernels
         {
             var vlo = Vector512.Create(lo);
             var vhi = Vector512.Create(hi);
-            c0 = Vector512.Min(Vector512.Max(c0, vlo), vhi);
-            c1 = Vector512.Min(Vector512.Max(c1, vlo), vhi);
-            c2 = Vector512.Min(Vector512.Max(c2, vlo), vhi);
-            c3 = Vector512.Min(Vector512.Max(c3, vlo), vhi);
-            c4 = Vector512.Min(Vector512.Max(c4, vlo), vhi);
-            c5 = Vector512.Min(Vector512.Max(c5, vlo), vhi);
-            c6 = Vector512.Min(Vector512.Max(c6, vlo), vhi);
+            c0 = Vector512.MinNative(Vector512.MaxNative(c0, vlo), vhi);
+            c1 = Vector512.MinNative(Vector512.MaxNative(c1, vlo), vhi);
+            c2 = Vector512.MinNative(Vector512.MaxNative(c2, vlo), vhi);
+            c3 = Vector512.MinNative(Vector512.MaxNative(c3, vlo), vhi);
+            c4 = Vector512.MinNative(Vector512.MaxNative(c4, vlo), vhi);
+            c5 = Vector512.MinNative(Vector512.MaxNative(c5, vlo), vhi);
+            c6 = Vector512.MinNative(Vector512.MaxNative(c6, vlo), vhi);
         }
 
         c0.Store(c);

@@ -26,6 +26,7 @@ public sealed class Conv2DKernelTests
     [DataRow(17, 15, 3, 32, 3, 3, 2, 2, 1, 1, Padding.Same, FusedActivation.Relu6, true, 1, DisplayName = "3x3 s2 stem, 3 channels (short filter rows copied by vectors)")]
     [DataRow(23, 21, 40, 35, 3, 3, 1, 1, 1, 1, Padding.Same, FusedActivation.Relu, true, 2, DisplayName = "3x3, depth 360 (two depth blocks), 966 rows (several row blocks and jobs)")]
     [DataRow(7, 7, 300, 70, 1, 1, 1, 1, 1, 1, Padding.Same, FusedActivation.None, true, 1, DisplayName = "1x1 at 7x7, depth 300, 49 rows split over panel groups")]
+    [DataRow(13, 10, 600, 40, 1, 1, 1, 1, 1, 1, Padding.Same, FusedActivation.Relu6, true, 1, DisplayName = "1x1, depth 600, 130 rows: whole tiles over the whole depth, the last 4 rows in depth blocks")]
     [DataRow(9, 9, 30, 20, 3, 3, 1, 1, 2, 2, Padding.Same, FusedActivation.Relu6, true, 1, DisplayName = "3x3 dilation 2, depth 270 cut inside a filter row")]
     [DataRow(7, 7, 64, 70, 3, 3, 1, 1, 1, 1, Padding.Same, FusedActivation.Relu, true, 1, DisplayName = "3x3 at 7x7, depth 576, im2col packed once for the panel groups")]
     [DataRow(14, 14, 64, 48, 3, 3, 1, 1, 1, 1, Padding.Same, FusedActivation.Relu, true, 1, DisplayName = "3x3 s1 Winograd, 14x14 (partial tiles)")]

@@ -41,10 +41,67 @@ public sealed class DepthwiseBandKernelTests
         if (project is not null) project.Run(dwOut, batch, oh, ow, separate = new float[naive.Data.Length], oh, ow);
         else separate = dwOut;
         var fused = new float[naive.Data.Length];
-        new DepthwiseBandKernel(expand, depthwise, project).Run(x.Data, batch, h, w, fused, oh, ow);
+        new DepthwiseBandKernel(expand, depthwise, project).Run(x.Data, batch, h, w, h, w, fused, oh, ow);
 
         AssertClose(naive.Data, fused, "fused vs naive loops");
         CollectionAssert.AreEqual(separate, fused, "fused vs the kernels one after the other");
+    }
+
+    [TestMethod]
+    [DataRow(67, 45, 1, DisplayName = "odd input, one image")]
+    [DataRow(224, 40, 2, DisplayName = "MobileNet's height, several bands, batch 2")]
+    public void A_shallow_stem_before_the_depthwise_layer_gives_the_same_bits_as_the_layers_one_after_the_other(int h, int w, int batch)
+    {
+        // MobileNet's start: CONV_2D 3×3/2 3→32 (run directly, not as a GEMM), depthwise 3×3 s1, projection 32→16.
+        var r = new Random(h + w);
+        var x = RandomNd(r, [batch, h, w, 3]);
+        var ws = RandomNd(r, [32, 3, 3, 3], 0.5f);
+        var bs = Random(r, 32, 0.3f);
+        var wd = RandomNd(r, [1, 3, 3, 32], 0.6f);
+        var bd = Random(r, 32, 0.3f);
+        var wp = RandomNd(r, [16, 1, 1, 32], 0.4f);
+        var bp = Random(r, 16, 0.2f);
+        var stem = new Conv2DKernel(ws.Data, bs, 32, 3, 3, 3, 2, 2, 1, 1, Padding.Same, FusedActivation.Relu6);
+        var depthwise = new DepthwiseConv2DKernel(wd.Data, bd, 3, 3, 32, 1, 1, 1, 1, 1, FusedActivation.Relu6);
+        var project = new Conv2DKernel(wp.Data, bp, 16, 1, 1, 32, 1, 1, 1, 1, Padding.Same, FusedActivation.None);
+        Assert.IsTrue(stem.RunsRows, "the stem runs row by row");
+
+        var mid = FloatNaiveReference.Conv2D(x, ws, bs, 2, 2, 1, 1, Padding.Same, FusedActivation.Relu6);
+        int mh = mid.Shape[1], mw = mid.Shape[2];
+        var naive = FloatNaiveReference.Conv2D(FloatNaiveReference.Depthwise(mid, wd, bd, 1, 1, 1, 1, 1, Padding.Same, FusedActivation.Relu6), wp, bp, 1, 1, 1, 1, Padding.Same, FusedActivation.None);
+
+        var stemOut = new float[mid.Data.Length];
+        stem.Run(x.Data, batch, h, w, stemOut, mh, mw);
+        var dwOut = new float[stemOut.Length];
+        depthwise.Run(stemOut, batch, mh, mw, dwOut, mh, mw);
+        var separate = new float[naive.Data.Length];
+        project.Run(dwOut, batch, mh, mw, separate, mh, mw);
+        var fused = new float[naive.Data.Length];
+        new DepthwiseBandKernel(stem, depthwise, project).Run(x.Data, batch, h, w, mh, mw, fused, mh, mw);
+
+        AssertClose(naive.Data, fused, "fused vs naive loops");
+        CollectionAssert.AreEqual(separate, fused, "fused vs the kernels one after the other");
+    }
+
+    [TestMethod]
+    public void A_shallow_stem_its_depthwise_layer_and_projection_are_fused_as_one_chain()
+    {
+        var r = new Random(4);
+        var x = new Tensor("x", [1, 224, 224, 3]);
+        var mid = new Tensor("mid", [1, 112, 112, 32]);
+        var y = new Tensor("y", [1, 112, 112, 32]);
+        var z = new Tensor("z", [1, 112, 112, 16]);
+        var g = new ModelGraph("stem", [x], [z],
+        [
+            new("stem", OpType.Conv2D, [x, Constant("ws", [32, 3, 3, 3], Random(r, 32 * 27, 0.5f)), Constant("bs", [32], Random(r, 32, 0.3f))],
+                [mid], new Conv2DOptions(Padding.Same, 2, 2, Activation: FusedActivation.Relu6)),
+            new("depthwise", OpType.DepthwiseConv2D, [mid, Constant("wd", [1, 3, 3, 32], Random(r, 9 * 32, 0.6f)), Constant("bd", [32], Random(r, 32, 0.3f))],
+                [y], new DepthwiseConv2DOptions(Padding.Same, 1, 1, 1, Activation: FusedActivation.Relu6)),
+            new("project", OpType.Conv2D, [y, Constant("wp", [16, 1, 1, 32], Random(r, 16 * 32, 0.4f)), Constant("bp", [16], Random(r, 16, 0.2f))],
+                [z], new Conv2DOptions(Padding.Same, 1, 1)),
+        ]);
+
+        Assert.AreEqual(3, DepthwiseBandKernel.TryCreate(g, 0)?.Nodes);
     }
 
     [TestMethod]

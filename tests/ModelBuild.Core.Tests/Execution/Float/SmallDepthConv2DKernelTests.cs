@@ -15,7 +15,8 @@ public sealed class SmallDepthConv2DKernelTests
     [DataRow(12, 13, 2, 32, 3, 3, 1, 1, 2, 2, Padding.Same, FusedActivation.None, true, 1, DisplayName = "3x3 dilation 2, taps past both edges")]
     [DataRow(10, 9, 1, 32, 5, 5, 1, 2, 1, 1, Padding.Valid, FusedActivation.ReluN1To1, true, 1, DisplayName = "5x5 valid, strides 1x2, one channel")]
     [DataRow(4, 3, 3, 32, 3, 3, 2, 2, 1, 1, Padding.Same, FusedActivation.None, true, 1, DisplayName = "tiny image: no pixel pair inside")]
-    [DataRow(5, 19, 3, 64, 3, 3, 1, 1, 1, 1, Padding.Same, FusedActivation.Relu6, true, 2, DisplayName = "19 columns s1: quads, a pair and edge pixels, two blocks, batch 2")]
+    [DataRow(5, 19, 3, 64, 3, 3, 1, 1, 1, 1, Padding.Same, FusedActivation.Relu6, true, 2, DisplayName = "19 columns s1: two groups of 8 and edge pixels, two blocks, batch 2")]
+    [DataRow(7, 45, 3, 32, 3, 3, 2, 2, 1, 1, Padding.Same, FusedActivation.Relu6, true, 1, DisplayName = "23 columns s2: two groups of 8, a quad, edge pixels")]
     [DataRow(6, 23, 3, 32, 3, 3, 1, 2, 1, 1, Padding.Valid, FusedActivation.None, true, 1, DisplayName = "11 columns s2 valid: two quads, a pair, a single")]
     public void Shallow_conv_matches_naive_loops(int h, int w, int cin, int cout, int kh, int kw, int sh, int sw, int dh, int dw, Padding padding, FusedActivation act, bool withBias, int batch)
     {

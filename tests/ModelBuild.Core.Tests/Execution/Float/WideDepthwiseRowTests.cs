@@ -13,6 +13,7 @@ public sealed unsafe class WideDepthwiseRowTests
     [DataRow(40, 9, 1, 0, DisplayName = "40 channels, 9 pixels, top row outside the image")]
     [DataRow(144, 3, 2, 2, DisplayName = "144 channels, 3 pixels, stride 2, bottom row outside the image")]
     [DataRow(33, 1, 1, 1, DisplayName = "33 channels, 1 pixel, middle row outside the image")]
+    [DataRow(24, 10, 1, 1, DisplayName = "24 channels, 10 pixels (two groups of 4 and a tail), stride 1, middle row outside the image")]
     public void Row3x3_matches_a_per_pixel_loop(int c, int count, int stride, int zeroRow)
     {
         if (!WideDepthwiseRow.Supported) Assert.Inconclusive("512-bit vectors are not accelerated on this machine.");
@@ -37,7 +38,7 @@ public sealed unsafe class WideDepthwiseRowTests
         long[] steps = [.. Enumerable.Range(0, 3).Select(i => i == zeroRow ? 0L : (long)stride * c)];
         if (zeroRow >= 0) rows[zeroRow] = new float[3 * c]; // a zero row is a 3-pixel row read with step 0
         fixed (float* p0 = rows[0], p1 = rows[1], p2 = rows[2], w = weights, b = bias, d = actual)
-            WideDepthwiseRow.Row3x3(p0, p1, p2, steps[0], steps[1], steps[2], c, count, w, b, d, -0.5f, 0.75f);
+            WideDepthwiseRow.Row3x3(p0, p1, p2, steps[0], steps[1], steps[2], stride, c, count, w, b, d, -0.5f, 0.75f);
 
         AssertClose(expected, actual, "wide depthwise row");
     }

@@ -70,6 +70,43 @@ public sealed unsafe class WideMicrokernelsTests
     }
 
     [TestMethod]
+    [DataRow(true, DisplayName = "from the bias, clamped")]
+    [DataRow(false, DisplayName = "accumulating onto C")]
+    public void Sixteen_plus_eight_columns_match_the_naive_product_and_leave_the_columns_past_them_alone(bool fromBias)
+    {
+        if (!WideMicrokernels.Supported) Assert.Inconclusive("no AVX-512 on this machine");
+        var r = new Random(fromBias ? 5 : 6);
+        const int rows = 7, kc = 31, ldc = 30;
+        var a = Random(r, rows * kc);
+        var w0 = Random(r, kc * 16);
+        var w1 = Random(r, kc * 16);
+        var bias = Random(r, 32);
+        var c = Random(r, rows * ldc);
+        var before = (float[])c.Clone();
+        float lo = fromBias ? -0.5f : float.NegativeInfinity, hi = fromBias ? 0.5f : float.PositiveInfinity;
+        fixed (float* pa = a)
+        fixed (float* p0 = w0)
+        fixed (float* p1 = w1)
+        fixed (float* pb = bias)
+        fixed (float* pc = c)
+            WideMicrokernels.Block7Tail8(pa, kc, p0, p1, kc, pc, ldc, fromBias ? pb : null, true, lo, hi);
+
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < ldc; j++)
+            {
+                if (j >= 24)
+                {
+                    Assert.AreEqual(before[i * ldc + j], c[i * ldc + j], $"row {i}, column {j} past the 24 is left alone");
+                    continue;
+                }
+
+                double s = fromBias ? bias[j] : before[i * ldc + j];
+                for (int d = 0; d < kc; d++) s += (double)a[i * kc + d] * (j < 16 ? w0[d * 16 + j] : w1[d * 16 + j - 16]);
+                Assert.AreEqual(Math.Clamp(s, lo, hi), c[i * ldc + j], 1e-5, $"row {i}, column {j}");
+            }
+    }
+
+    [TestMethod]
     public void Accumulating_over_depth_blocks_gives_the_same_bits_as_the_256_bit_kernels()
     {
         // The same GEMM once through PackedGemm (two panels at a time) and once panel by panel, each output from the
