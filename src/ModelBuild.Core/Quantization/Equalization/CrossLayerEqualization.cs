@@ -126,7 +126,7 @@ public static class CrossLayerEqualization
                 float scale = MathF.Sqrt(r1[c] / r2[c]);
                 if (activation == FusedActivation.Relu6)
                 {
-                    if (!(upper[c] <= 6)) continue;
+                    if (MayClip(c)) continue;
                     scale = Math.Max(scale, upper[c] / 6);
                 }
 
