@@ -22,14 +22,7 @@ public static class ActivationFusion
             };
             if (fused is null || act.Inputs[0] is not { } x) continue;
             if (!producers.TryGetValue(x, out var p) || !GraphRewrites.HasSingleInternalConsumer(graph, x, consumers)) continue;
-            OpOptions? options = p.Options switch
-            {
-                Conv2DOptions o when o.Activation == FusedActivation.None => o with { Activation = fused.Value },
-                DepthwiseConv2DOptions o when o.Activation == FusedActivation.None => o with { Activation = fused.Value },
-                FullyConnectedOptions o when o.Activation == FusedActivation.None => o with { Activation = fused.Value },
-                ElementwiseOptions o when p.Op is OpType.Add or OpType.Sub or OpType.Mul && o.Activation == FusedActivation.None => o with { Activation = fused.Value },
-                _ => null,
-            };
+            var options = FusedActivationOptions.Replace(p, FusedActivation.None, fused.Value);
             if (options is null) continue;
             p.Options = options;
             p.Outputs[0] = act.Outputs[0];

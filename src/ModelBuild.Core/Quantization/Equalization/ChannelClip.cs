@@ -29,13 +29,8 @@ internal static class ChannelClip
             SourceLayer = first.SourceLayer,
             SourceClass = first.SourceClass,
         };
-        first.Options = first.Options switch
-        {
-            Conv2DOptions o => o with { Activation = FusedActivation.Relu },
-            DepthwiseConv2DOptions o => o with { Activation = FusedActivation.Relu },
-            FullyConnectedOptions o => o with { Activation = FusedActivation.Relu },
-            var o => throw new InvalidOperationException($"Node '{first.Name}' has no fused activation to rewrite ({o})."),
-        };
+        first.Options = FusedActivationOptions.Replace(first, FusedActivation.Relu6, FusedActivation.Relu)
+            ?? throw new InvalidOperationException($"Node '{first.Name}' has no fused ReLU6 to rewrite ({first.Options}).");
         second.Inputs[0] = clipped;
         graph.Nodes.Insert(graph.Nodes.IndexOf(first) + 1, clip);
         return clip;
