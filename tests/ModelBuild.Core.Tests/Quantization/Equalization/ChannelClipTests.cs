@@ -13,36 +13,42 @@ public sealed class ChannelClipTests
     {
         // conv(1×1, 2 channels, ReLU6) → conv(1×1): channel 0 (10·x) clips for x > 0.6. Dividing it by 4 (weights, bias,
         // level) and multiplying the next layer's weight by 4 is exact only because the level moved to 1.5.
-        var x = new Tensor("x", [1, 1, 1, 1]);
-        var y = new Tensor("y", [1, 1, 1, 2]);
-        var z = new Tensor("z", [1, 1, 1, 1]);
-        var w1 = new Tensor("w1", [2, 1, 1, 1], DataType.Float32, new float[] { 10f, 0.5f });
-        var b1 = new Tensor("b1", [2], DataType.Float32, new float[] { 0.2f, 0f });
-        var w2 = new Tensor("w2", [1, 1, 1, 2], DataType.Float32, new float[] { 1f, 2f });
-        var first = new Node("first", OpType.Conv2D, [x, w1, b1], [y], new Conv2DOptions(Padding.Valid, 1, 1, Activation: FusedActivation.Relu6));
-        var second = new Node("second", OpType.Conv2D, [y, w2], [z], new Conv2DOptions(Padding.Valid, 1, 1));
-        var original = new ModelGraph("t", [x], [z], [first, second]);
+        var original = EqualizationTestGraphs.ConvRelu6ThenConv([10f, 0.5f], [0.2f, 0f], [1f, 2f]);
         var before = new FloatExecutor(original);
         var expected = new[] { -3f, 0.1f, 0.5f, 1f, 20f }.Select(v => before.Run([v])[0]).ToArray();
 
-        var rewritten = new ModelGraph("t", [x], [z],
-        [
-            new Node("first", OpType.Conv2D, [x, w1, b1], [y], first.Options),
-            new Node("second", OpType.Conv2D, [y, w2], [z], second.Options),
-        ]);
+        var rewritten = EqualizationTestGraphs.ConvRelu6ThenConv([10f, 0.5f], [0.2f, 0f], [1f, 2f]);
         var clip = ChannelClip.Insert(rewritten, rewritten.Nodes[0], rewritten.Nodes[1], 2);
         Assert.AreEqual(FusedActivation.Relu, rewritten.Nodes[0].OptionsAs<Conv2DOptions>().Activation);
         CollectionAssert.AreEqual(new[] { "first", "first/clip", "second" }, rewritten.Nodes.Select(n => n.Name).ToArray());
         var s = new[] { 4f, 1f };
-        rewritten.Nodes[0].Inputs[1] = new Tensor("w1", w1.Shape, DataType.Float32, new float[] { 10f / 4, 0.5f });
-        rewritten.Nodes[0].Inputs[2] = new Tensor("b1", b1.Shape, DataType.Float32, new float[] { 0.2f / 4, 0f });
-        rewritten.Nodes[2].Inputs[1] = new Tensor("w2", w2.Shape, DataType.Float32, new float[] { 4f, 2f });
+        rewritten.Nodes[0].Inputs[1] = new Tensor("w1", [2, 1, 1, 1], DataType.Float32, new float[] { 10f / 4, 0.5f });
+        rewritten.Nodes[0].Inputs[2] = new Tensor("b1", [2], DataType.Float32, new float[] { 0.2f / 4, 0f });
+        rewritten.Nodes[2].Inputs[1] = new Tensor("w2", [1, 1, 1, 2], DataType.Float32, new float[] { 4f, 2f });
         ChannelClip.Rescale(clip, s);
 
         CollectionAssert.AreEqual(new[] { 1.5f, 6f }, clip.Inputs[1]!.FloatData);
         var after = new FloatExecutor(rewritten);
         var actual = new[] { -3f, 0.1f, 0.5f, 1f, 20f }.Select(v => after.Run([v])[0]).ToArray();
         for (int i = 0; i < expected.Length; i++) Assert.AreEqual(expected[i], actual[i], 1e-5f, $"input {i}");
+    }
+
+    [TestMethod]
+    public void Rewriting_an_op_that_cannot_fuse_an_activation_is_refused_and_leaves_the_graph_as_it_was()
+    {
+        // A pool's options have an activation field, but no pass fuses one into it.
+        var graph = EqualizationTestGraphs.ConvRelu6ThenConv([10f, 0.5f], [0.2f, 0f], [1f, 2f]);
+        var first = graph.Nodes[0];
+        first.Op = OpType.MaxPool2D;
+        first.Options = new Pool2DOptions(Padding.Valid, 1, 1, 1, 1, FusedActivation.Relu6);
+        var y = first.Outputs[0];
+
+        var e = Assert.ThrowsExactly<InvalidOperationException>(() => ChannelClip.Insert(graph, first, graph.Nodes[1], 2));
+
+        StringAssert.Contains(e.Message, "'first'");
+        CollectionAssert.AreEqual(new[] { "first", "second" }, graph.Nodes.Select(n => n.Name).ToArray());
+        Assert.AreSame(y, graph.Nodes[1].Inputs[0]);
+        Assert.AreEqual(FusedActivation.Relu6, first.OptionsAs<Pool2DOptions>().Activation);
     }
 
     [TestMethod]

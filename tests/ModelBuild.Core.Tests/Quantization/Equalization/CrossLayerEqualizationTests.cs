@@ -43,19 +43,7 @@ public sealed class CrossLayerEqualizationTests
         // conv(1×1, 2 channels, ReLU6) → conv(1×1): channel 0 reaches 10·x (clips for x > 0.6), channel 1 at most
         // 0.01·x + 0.5 ≤ 0.51 for x in [0, 1] — but the input is unbounded, so only a bounded input proves anything:
         // feed the first conv from a ReLU6 and channel 1's bound is 0.56, channel 0's 60.
-        var x = new Tensor("x", [1, 1, 1, 1]);
-        var r = new Tensor("r", [1, 1, 1, 1]);
-        var y = new Tensor("y", [1, 1, 1, 2]);
-        var z = new Tensor("z", [1, 1, 1, 1]);
-        var w1 = new Tensor("w1", [2, 1, 1, 1], DataType.Float32, new float[] { 10f, 0.01f });
-        var b1 = new Tensor("b1", [2], DataType.Float32, new float[] { 0f, 0.5f });
-        var w2 = new Tensor("w2", [1, 1, 1, 2], DataType.Float32, new float[] { 1f, 3f });
-        var graph = new ModelGraph("t", [x], [z],
-        [
-            new Node("relu", OpType.Relu6, [x], [r]),
-            new Node("first", OpType.Conv2D, [r, w1, b1], [y], new Conv2DOptions(Padding.Valid, 1, 1, Activation: FusedActivation.Relu6)),
-            new Node("second", OpType.Conv2D, [y, w2], [z], new Conv2DOptions(Padding.Valid, 1, 1)),
-        ]);
+        var graph = EqualizationTestGraphs.ConvRelu6ThenConv([10f, 0.01f], [0f, 0.5f], [1f, 3f], boundedInput: true);
         var equalized = CrossLayerEqualization.Apply(graph);
         var e1 = equalized.Nodes[1].Inputs[1]!.FloatData;
         var e2 = equalized.Nodes[2].Inputs[1]!.FloatData;
@@ -76,17 +64,7 @@ public sealed class CrossLayerEqualizationTests
         // samples nothing moves. On the samples channel 0 (10·x) clips at 6 and channel 1 (0.5·x) stays at 1 or under:
         // channel 1 is rescaled (its weights 50 times the next layer's: s = √50), channel 0 is not, and the samples give
         // the same outputs.
-        var x = new Tensor("x", [1, 1, 1, 1]);
-        var y = new Tensor("y", [1, 1, 1, 2]);
-        var z = new Tensor("z", [1, 1, 1, 1]);
-        var w1 = new Tensor("w1", [2, 1, 1, 1], DataType.Float32, new float[] { 10f, 0.5f });
-        var b1 = new Tensor("b1", [2], DataType.Float32, new float[] { 0f, 0f });
-        var w2 = new Tensor("w2", [1, 1, 1, 2], DataType.Float32, new float[] { 1f, 0.01f });
-        var graph = new ModelGraph("t", [x], [z],
-        [
-            new Node("first", OpType.Conv2D, [x, w1, b1], [y], new Conv2DOptions(Padding.Valid, 1, 1, Activation: FusedActivation.Relu6)),
-            new Node("second", OpType.Conv2D, [y, w2], [z], new Conv2DOptions(Padding.Valid, 1, 1)),
-        ]);
+        var graph = EqualizationTestGraphs.ConvRelu6ThenConv([10f, 0.5f], [0f, 0f], [1f, 0.01f]);
         float[][] samples = [[-1f], [0.2f], [1f], [2f]];
         Assert.AreEqual(0.5f, CrossLayerEqualization.Apply(graph).Nodes[0].Inputs[1]!.FloatData[1], "without samples the input is unbounded");
 
