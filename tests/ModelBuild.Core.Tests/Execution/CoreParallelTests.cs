@@ -223,7 +223,7 @@ public sealed class CoreParallelTests
 
     /// <summary>"0-2,5" → 0, 1, 2, 5.</summary>
     private static int[] Cpus(string list) =>
-        [.. list.Split(',').SelectMany(r => r.Split('-') is [var a] ? [int.Parse(a)] : Enumerable.Range(int.Parse(r.Split('-')[0]), int.Parse(r.Split('-')[1]) - int.Parse(r.Split('-')[0]) + 1))];
+        [.. list.Split(',').SelectMany(r => r.Split('-') is [var a, var b] ? Enumerable.Range(int.Parse(a), int.Parse(b) - int.Parse(a) + 1) : [int.Parse(r)])];
 
     /// <summary>Time on a CPU of the team's threads (their names start "ModelBuild kern"), from /proc, in ms.</summary>
     private static double TeamThreadsCpuMs()
