@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 
 namespace ModelBuild.Core.Execution;
@@ -10,6 +11,9 @@ namespace ModelBuild.Core.Execution;
 /// threads per core), and idle pool threads spin between the hundreds of short parallel layers of a calibration
 /// batch — in an MSBuild node, a third of the CPU time went to that spinning. When the team is busy (another
 /// thread, or a nested call) the work runs on Parallel.For capped at the core count instead.
+/// A model run opens a <see cref="BeginBurst">burst</see>: its calls come microseconds apart, so the team's threads
+/// poll for the next call instead of blocking (a wake-up costs 20-50 µs on the VM where this was measured, as much as a
+/// short layer), and the caller and the team are bound to different CPUs for the run (see <see cref="CpuPlacement"/>).
 /// </summary>
 internal static class CoreParallel
 {
@@ -93,6 +97,46 @@ internal static class CoreParallel
         }
     }
 
+    /// <summary>How long an idle team thread (or a caller waiting for a helper's jobs) polls inside a burst before it blocks.</summary>
+    public const double PollMilliseconds = 1;
+
+    private static readonly long PollTicks = (long)(Stopwatch.Frequency * PollMilliseconds / 1000);
+
+    /// <summary>
+    /// Opens a burst until <see cref="Burst.Dispose"/>: the calls in between come close together (a model run). Idle
+    /// team threads poll for them rather than block, and the first burst binds the calling thread to its current CPU
+    /// and the team to the others until it ends. Bursts may overlap (runs on several threads); polling lasts while any
+    /// is open. On one core it does nothing.
+    /// </summary>
+    public static Burst BeginBurst()
+    {
+        var team = SharedTeam.Value;
+        return team is null ? default : team.EnterBurst();
+    }
+
+    /// <summary>An open burst; disposing it ends it (and undoes its CPU binding, if it made one).</summary>
+    public readonly struct Burst : IDisposable
+    {
+        private readonly Team? _team;
+        private readonly ulong[]? _callerMask;
+
+        internal Burst(Team team, ulong[]? callerMask) => (_team, _callerMask) = (team, callerMask);
+
+        public void Dispose() => _team?.LeaveBurst(_callerMask);
+    }
+
+    /// <summary>
+    /// Polls (plain reads: no pause instruction, no yield) while <paramref name="waiting"/> holds, for at most
+    /// <see cref="PollMilliseconds"/>; true when it stopped holding.
+    /// </summary>
+    private static bool Poll<T>(T state, Func<T, bool> waiting)
+    {
+        long until = Stopwatch.GetTimestamp() + PollTicks;
+        for (int polls = 1; waiting(state); polls++)
+            if ((polls & 255) == 0 && Stopwatch.GetTimestamp() > until) return false;
+        return true;
+    }
+
     /// <summary>With per-thread state (e.g. a scratch buffer), made once per worker.</summary>
     public static void For<TLocal>(int fromInclusive, int toExclusive, Func<TLocal> init, Func<int, ParallelLoopState, TLocal, TLocal> body)
     {
@@ -102,22 +146,81 @@ internal static class CoreParallel
     /// <summary>
     /// The team: each call is published as a <see cref="Call"/> whose jobs the caller and the helpers claim through
     /// one counter. The caller waits only for jobs a helper has claimed, never for a helper still waking up (a late
-    /// helper finds the call's jobs gone, or joins the next call). Between calls the helpers block. (Helpers that spun
-    /// up to 200 µs for the next call, guarded against an oversubscribed machine, were measured and not kept: see
-    /// docs/PERFORMANCE.md, "MobileNetV2 round 2".)
+    /// helper finds the call's jobs gone, or joins the next call). Between calls the helpers block, except inside a
+    /// burst, where they poll for up to <see cref="PollMilliseconds"/> and run on other CPUs than the caller. (Polling
+    /// without that binding was measured and not kept: the scheduler then often kept helper and caller on one CPU,
+    /// and the polling helper took half of it; docs/PERFORMANCE.md, "MobileNetV2 round 2" and "Two threads: binding the
+    /// team to its own CPU".)
     /// </summary>
-    private sealed class Team
+    internal sealed class Team
     {
         private readonly SemaphoreSlim _wake = new(0);
         private readonly int _helpers;
-        private int _busy, _sleeping;
+        private readonly int[] _helperThreadIds;
+        private int _busy, _sleeping, _bursts, _bound;
         private Call _call = new(0, _ => { }, 0, 0);
 
         public Team(int helpers)
         {
             _helpers = helpers;
+            _helperThreadIds = new int[helpers];
             for (int i = 0; i < helpers; i++)
-                new Thread(HelperLoop) { IsBackground = true, Name = $"ModelBuild kernel {i + 1}" }.Start();
+            {
+                int index = i;
+                new Thread(() => HelperLoop(index)) { IsBackground = true, Name = $"ModelBuild kernel {i + 1}" }.Start();
+            }
+        }
+
+        private bool InBurst => Volatile.Read(ref _bursts) > 0;
+
+        /// <summary>
+        /// Opens a burst. Unless another burst holds the binding, the caller is bound to the CPU it runs on and the
+        /// helpers to the other CPUs, so the scheduler cannot wake one beside the other; then the sleeping helpers are
+        /// woken, so they are polling by the first call.
+        /// </summary>
+        public Burst EnterBurst()
+        {
+            Interlocked.Increment(ref _bursts);
+            ulong[]? callerMask = null;
+            if (CpuPlacement.Supported && Interlocked.CompareExchange(ref _bound, 1, 0) == 0)
+            {
+                int cpu = CpuPlacement.CurrentCpu;
+                var others = CpuPlacement.Mask(cpu, only: false);
+                callerMask = others is null ? null : CpuPlacement.Get(0);
+                if (callerMask is null)
+                {
+                    Volatile.Write(ref _bound, 0);
+                }
+                else
+                {
+                    CpuPlacement.Set(0, CpuPlacement.Mask(cpu, only: true));
+                    foreach (int id in _helperThreadIds)
+                        if (id != 0) CpuPlacement.Set(id, others);
+                }
+            }
+
+            WakeSleepers();
+            return new Burst(this, callerMask);
+        }
+
+        /// <summary>Ends a burst; the one that bound the CPUs gives the caller its own mask back and the helpers every CPU.</summary>
+        public void LeaveBurst(ulong[]? callerMask)
+        {
+            if (callerMask is not null)
+            {
+                CpuPlacement.Set(0, callerMask);
+                foreach (int id in _helperThreadIds)
+                    if (id != 0) CpuPlacement.Set(id, null);
+                Volatile.Write(ref _bound, 0);
+            }
+
+            Interlocked.Decrement(ref _bursts);
+        }
+
+        private void WakeSleepers()
+        {
+            int sleeping = Volatile.Read(ref _sleeping);
+            if (sleeping > 0) _wake.Release(Math.Min(sleeping, _helpers));
         }
 
         /// <summary>Runs body(from … from+count−1) on the team and the caller; false when the team is already in use.</summary>
@@ -128,10 +231,9 @@ internal static class CoreParallel
             {
                 var call = new Call(_call.Id + 1, body, from, count);
                 Interlocked.Exchange(ref _call, call);
-                int sleeping = Volatile.Read(ref _sleeping);
-                if (sleeping > 0) _wake.Release(Math.Min(sleeping, _helpers));
+                WakeSleepers();
                 call.Work();
-                call.WaitForClaimedJobs();
+                call.WaitForClaimedJobs(InBurst);
                 call.Forget();
                 call.Error?.Throw();
                 return true;
@@ -142,8 +244,9 @@ internal static class CoreParallel
             }
         }
 
-        private void HelperLoop()
+        private void HelperLoop(int index)
         {
+            Volatile.Write(ref _helperThreadIds[index], CpuPlacement.CurrentThreadId);
             long seen = 0;
             while (true)
             {
@@ -154,6 +257,9 @@ internal static class CoreParallel
                     call.Work();
                     continue;
                 }
+
+                // Inside a burst the next call is microseconds away: poll for it (or for the burst's end) before sleeping.
+                if (InBurst && Poll((team: this, seen), static s => s.team.InBurst && Volatile.Read(ref s.team._call).Id == s.seen)) continue;
 
                 // Announce the sleep, then look once more: a call published in between is either seen here or wakes us.
                 Interlocked.Increment(ref _sleeping);
@@ -203,10 +309,16 @@ internal static class CoreParallel
 
         private static readonly Action<int> NoJob = _ => { };
 
-        /// <summary>Returns when every job claimed by a helper has finished (the caller's own are done already).</summary>
-        public void WaitForClaimedJobs()
+        private bool Pending => Volatile.Read(ref _done) != count;
+
+        /// <summary>
+        /// Returns when every job claimed by a helper has finished (the caller's own are done already); polls first
+        /// when <paramref name="poll"/> (inside a burst).
+        /// </summary>
+        public void WaitForClaimedJobs(bool poll)
         {
-            if (Volatile.Read(ref _done) != count) _finished.Wait();
+            if (!Pending || poll && Poll(this, static c => c.Pending)) return;
+            _finished.Wait();
         }
     }
 }

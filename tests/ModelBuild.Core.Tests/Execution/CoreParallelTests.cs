@@ -125,4 +125,123 @@ public sealed class CoreParallelTests
                 CoreParallel.For(0, 10, j => Interlocked.Add(ref total, i * 10 + j))));
         Assert.AreEqual(8L * 4950, total);
     }
+
+    [TestMethod]
+    public void Calls_inside_bursts_run_each_job_exactly_once_and_errors_still_surface()
+    {
+        // Two threads open overlapping bursts and call back to back: the team polls between calls, one thread at a time
+        // holds it, the other runs on the fallback.
+        var hits = new int[2, 2000, 8];
+        Parallel.For(0, 2, t =>
+        {
+            for (int call = 0; call < 2000; call++)
+            {
+                using var burst = CoreParallel.BeginBurst();
+                int c = call;
+                CoreParallel.For(0, 2 + call % 7, i => Interlocked.Increment(ref hits[t, c, i]));
+            }
+        });
+        for (int t = 0; t < 2; t++)
+            for (int call = 0; call < 2000; call++)
+                for (int i = 0; i < 8; i++)
+                    Assert.AreEqual(i < 2 + call % 7 ? 1 : 0, hits[t, call, i], $"thread {t} call {call} job {i}");
+
+        using (CoreParallel.BeginBurst())
+        {
+            var e = Assert.ThrowsExactly<InvalidOperationException>(() => CoreParallel.For(0, 16, i =>
+            {
+                if (i == 9) throw new InvalidOperationException("job 9");
+            }));
+            Assert.AreEqual("job 9", e.Message);
+            int sum = 0;
+            CoreParallel.For(0, 100, i => Interlocked.Add(ref sum, i));
+            Assert.AreEqual(4950, sum);
+        }
+    }
+
+    [TestMethod]
+    [DoNotParallelize] // reads the team threads' CPU time, which another class's calls would add to
+    public void An_idle_team_thread_polls_for_at_most_the_poll_time_inside_a_burst_then_blocks()
+    {
+        if (Environment.ProcessorCount < 2) return; // one core: no team thread exists (nothing polls)
+        using var burst = CoreParallel.BeginBurst();
+        for (int i = 0; i < 10; i++) CoreParallel.For(0, 8, _ => Thread.SpinWait(1000)); // the helpers are awake
+        double before = TeamThreadsCpuMs();
+        Thread.Sleep(300); // a long gap inside the burst: polling all of it would cost 300 ms of CPU per helper
+        double spent = TeamThreadsCpuMs() - before;
+        Assert.IsLessThan(30 * (Environment.ProcessorCount - 1), spent,
+            $"team threads used {spent:F0} ms of CPU during a 300 ms gap (poll time {CoreParallel.PollMilliseconds} ms)");
+    }
+
+    [TestMethod]
+    [DoNotParallelize] // reads the team threads' CPU time, which another class's calls would add to
+    public void Team_threads_do_not_poll_outside_a_burst()
+    {
+        if (Environment.ProcessorCount < 2) return; // one core: no team thread exists (nothing polls)
+        for (int i = 0; i < 10; i++) CoreParallel.For(0, 8, _ => Thread.SpinWait(1000));
+        double before = TeamThreadsCpuMs();
+        for (int i = 0; i < 20; i++)
+        {
+            CoreParallel.For(0, 8, _ => Thread.SpinWait(1000));
+            Thread.Sleep(10);
+        }
+
+        double spent = TeamThreadsCpuMs() - before;
+        // The 20 calls' jobs take about 2 ms; polling for the poll time after each would add 20 ms per helper.
+        Assert.IsLessThan(10 * CoreParallel.PollMilliseconds * (Environment.ProcessorCount - 1), spent,
+            $"team threads used {spent:F0} ms of CPU over 20 calls 10 ms apart");
+    }
+
+    [TestMethod]
+    [DoNotParallelize] // another class's burst could hold the binding
+    public void A_burst_binds_the_caller_to_its_cpu_and_the_team_to_the_others_and_undoes_it_at_the_end()
+    {
+        if (Environment.ProcessorCount < 2) return; // one core: no team thread exists, nothing is bound
+        CoreParallel.For(0, 8, _ => Thread.SpinWait(100)); // the team exists
+        string callerBefore = AllowedCpus("thread-self"), teamBefore = AllowedCpus(TeamThread());
+        string callerInside, teamInside;
+        using (CoreParallel.BeginBurst())
+        {
+            CoreParallel.For(0, 8, _ => Thread.SpinWait(100));
+            callerInside = AllowedCpus("thread-self");
+            teamInside = AllowedCpus(TeamThread());
+        }
+
+        var all = Cpus(callerBefore);
+        Assert.HasCount(1, Cpus(callerInside), $"the caller inside a burst may use {callerInside}");
+        CollectionAssert.AreEquivalent(all.Except(Cpus(callerInside)).ToArray(), Cpus(teamInside), $"caller {callerInside}, team {teamInside}");
+        Assert.AreEqual(callerBefore, AllowedCpus("thread-self"), "the caller's CPUs after the burst");
+        Assert.AreEqual(teamBefore, AllowedCpus(TeamThread()), "the team's CPUs after the burst");
+    }
+
+    /// <summary>The first team thread's directory under /proc ("self/task/    /// <summary>"thread-self" or "task/&lt;tid&gt;" of the first team thread.</summary>lt;tid    /// <summary>"thread-self" or "task/&lt;tid&gt;" of the first team thread.</summary>gt;").</summary>
+    private static string TeamThread() =>
+        "self/task/" + Path.GetFileName(Directory.GetDirectories("/proc/self/task").First(t => File.ReadAllText(Path.Combine(t, "comm")).StartsWith("ModelBuild kern", StringComparison.Ordinal)));
+
+    private static string AllowedCpus(string thread) =>
+        File.ReadAllLines($"/proc/{thread}/status").Single(l => l.StartsWith("Cpus_allowed_list:", StringComparison.Ordinal)).Split(':')[1].Trim();
+
+    /// <summary>"0-2,5" → 0, 1, 2, 5.</summary>
+    private static int[] Cpus(string list) =>
+        [.. list.Split(',').SelectMany(r => r.Split('-') is [var a, var b] ? Enumerable.Range(int.Parse(a), int.Parse(b) - int.Parse(a) + 1) : [int.Parse(r)])];
+
+    /// <summary>Time on a CPU of the team's threads (their names start "ModelBuild kern"), from /proc, in ms.</summary>
+    private static double TeamThreadsCpuMs()
+    {
+        long ns = 0;
+        foreach (var task in Directory.GetDirectories("/proc/self/task"))
+        {
+            try
+            {
+                if (File.ReadAllText(Path.Combine(task, "comm")).StartsWith("ModelBuild kern", StringComparison.Ordinal))
+                    ns += long.Parse(File.ReadAllText(Path.Combine(task, "schedstat")).Split(' ')[0]);
+            }
+            catch (IOException)
+            {
+                // the thread ended in between
+            }
+        }
+
+        return ns / 1e6;
+    }
 }
