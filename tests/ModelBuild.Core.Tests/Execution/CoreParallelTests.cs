@@ -1,4 +1,5 @@
 using ModelBuild.Core.Execution;
+using ModelBuild.TestSupport;
 
 namespace ModelBuild.Core.Tests.Execution;
 
@@ -57,13 +58,15 @@ public sealed class CoreParallelTests
     }
 
     [TestMethod]
-    public void An_exception_in_a_job_reaches_the_caller_and_the_team_keeps_working()
+    public void An_exception_in_a_job_reaches_the_caller_and_the_team_keeps_working() => AssertJobErrorSurfacesAndTeamKeepsWorking(64, 40);
+
+    private static void AssertJobErrorSurfacesAndTeamKeepsWorking(int jobs, int failing)
     {
-        var e = Assert.ThrowsExactly<InvalidOperationException>(() => CoreParallel.For(0, 64, i =>
+        var e = Assert.ThrowsExactly<InvalidOperationException>(() => CoreParallel.For(0, jobs, i =>
         {
-            if (i == 40) throw new InvalidOperationException("job 40");
+            if (i == failing) throw new InvalidOperationException($"job {i}");
         }));
-        Assert.AreEqual("job 40", e.Message);
+        Assert.AreEqual($"job {failing}", e.Message);
         int sum = 0;
         CoreParallel.For(0, 100, i => Interlocked.Add(ref sum, i));
         Assert.AreEqual(4950, sum);
@@ -146,17 +149,7 @@ public sealed class CoreParallelTests
                 for (int i = 0; i < 8; i++)
                     Assert.AreEqual(i < 2 + call % 7 ? 1 : 0, hits[t, call, i], $"thread {t} call {call} job {i}");
 
-        using (CoreParallel.BeginBurst())
-        {
-            var e = Assert.ThrowsExactly<InvalidOperationException>(() => CoreParallel.For(0, 16, i =>
-            {
-                if (i == 9) throw new InvalidOperationException("job 9");
-            }));
-            Assert.AreEqual("job 9", e.Message);
-            int sum = 0;
-            CoreParallel.For(0, 100, i => Interlocked.Add(ref sum, i));
-            Assert.AreEqual(4950, sum);
-        }
+        using (CoreParallel.BeginBurst()) AssertJobErrorSurfacesAndTeamKeepsWorking(16, 9);
     }
 
     [TestMethod]
@@ -166,9 +159,9 @@ public sealed class CoreParallelTests
         if (Environment.ProcessorCount < 2) return; // one core: no team thread exists (nothing polls)
         using var burst = CoreParallel.BeginBurst();
         for (int i = 0; i < 10; i++) CoreParallel.For(0, 8, _ => Thread.SpinWait(1000)); // the helpers are awake
-        double before = TeamThreadsCpuMs();
+        double before = ThreadTable.CpuMilliseconds(ThreadTable.Named(TeamThreadName));
         Thread.Sleep(300); // a long gap inside the burst: polling all of it would cost 300 ms of CPU per helper
-        double spent = TeamThreadsCpuMs() - before;
+        double spent = ThreadTable.CpuMilliseconds(ThreadTable.Named(TeamThreadName)) - before;
         Assert.IsLessThan(30 * (Environment.ProcessorCount - 1), spent,
             $"team threads used {spent:F0} ms of CPU during a 300 ms gap (poll time {CoreParallel.PollMilliseconds} ms)");
     }
@@ -179,14 +172,14 @@ public sealed class CoreParallelTests
     {
         if (Environment.ProcessorCount < 2) return; // one core: no team thread exists (nothing polls)
         for (int i = 0; i < 10; i++) CoreParallel.For(0, 8, _ => Thread.SpinWait(1000));
-        double before = TeamThreadsCpuMs();
+        double before = ThreadTable.CpuMilliseconds(ThreadTable.Named(TeamThreadName));
         for (int i = 0; i < 20; i++)
         {
             CoreParallel.For(0, 8, _ => Thread.SpinWait(1000));
             Thread.Sleep(10);
         }
 
-        double spent = TeamThreadsCpuMs() - before;
+        double spent = ThreadTable.CpuMilliseconds(ThreadTable.Named(TeamThreadName)) - before;
         // The 20 calls' jobs take about 2 ms; polling for the poll time after each would add 20 ms per helper.
         Assert.IsLessThan(10 * CoreParallel.PollMilliseconds * (Environment.ProcessorCount - 1), spent,
             $"team threads used {spent:F0} ms of CPU over 20 calls 10 ms apart");
@@ -198,50 +191,22 @@ public sealed class CoreParallelTests
     {
         if (Environment.ProcessorCount < 2) return; // one core: no team thread exists, nothing is bound
         CoreParallel.For(0, 8, _ => Thread.SpinWait(100)); // the team exists
-        string callerBefore = AllowedCpus("thread-self"), teamBefore = AllowedCpus(TeamThread());
-        string callerInside, teamInside;
+        int caller = ThreadTable.Current, helper = ThreadTable.Named(TeamThreadName)[0];
+        int[] callerBefore = ThreadTable.AllowedCpus(caller), teamBefore = ThreadTable.AllowedCpus(helper);
+        int[] callerInside, teamInside;
         using (CoreParallel.BeginBurst())
         {
             CoreParallel.For(0, 8, _ => Thread.SpinWait(100));
-            callerInside = AllowedCpus("thread-self");
-            teamInside = AllowedCpus(TeamThread());
+            callerInside = ThreadTable.AllowedCpus(caller);
+            teamInside = ThreadTable.AllowedCpus(helper);
         }
 
-        var all = Cpus(callerBefore);
-        Assert.HasCount(1, Cpus(callerInside), $"the caller inside a burst may use {callerInside}");
-        CollectionAssert.AreEquivalent(all.Except(Cpus(callerInside)).ToArray(), Cpus(teamInside), $"caller {callerInside}, team {teamInside}");
-        Assert.AreEqual(callerBefore, AllowedCpus("thread-self"), "the caller's CPUs after the burst");
-        Assert.AreEqual(teamBefore, AllowedCpus(TeamThread()), "the team's CPUs after the burst");
+        Assert.HasCount(1, callerInside, $"the caller inside a burst may use CPUs {string.Join(",", callerInside)}");
+        CollectionAssert.AreEquivalent(callerBefore.Except(callerInside).ToArray(), teamInside, $"caller {callerInside[0]}, team {string.Join(",", teamInside)}");
+        CollectionAssert.AreEqual(callerBefore, ThreadTable.AllowedCpus(caller), "the caller's CPUs after the burst");
+        CollectionAssert.AreEqual(teamBefore, ThreadTable.AllowedCpus(helper), "the team's CPUs after the burst");
     }
 
-    /// <summary>The first team thread's directory under /proc ("self/task/    /// <summary>"thread-self" or "task/&lt;tid&gt;" of the first team thread.</summary>lt;tid    /// <summary>"thread-self" or "task/&lt;tid&gt;" of the first team thread.</summary>gt;").</summary>
-    private static string TeamThread() =>
-        "self/task/" + Path.GetFileName(Directory.GetDirectories("/proc/self/task").First(t => File.ReadAllText(Path.Combine(t, "comm")).StartsWith("ModelBuild kern", StringComparison.Ordinal)));
-
-    private static string AllowedCpus(string thread) =>
-        File.ReadAllLines($"/proc/{thread}/status").Single(l => l.StartsWith("Cpus_allowed_list:", StringComparison.Ordinal)).Split(':')[1].Trim();
-
-    /// <summary>"0-2,5" → 0, 1, 2, 5.</summary>
-    private static int[] Cpus(string list) =>
-        [.. list.Split(',').SelectMany(r => r.Split('-') is [var a, var b] ? Enumerable.Range(int.Parse(a), int.Parse(b) - int.Parse(a) + 1) : [int.Parse(r)])];
-
-    /// <summary>Time on a CPU of the team's threads (their names start "ModelBuild kern"), from /proc, in ms.</summary>
-    private static double TeamThreadsCpuMs()
-    {
-        long ns = 0;
-        foreach (var task in Directory.GetDirectories("/proc/self/task"))
-        {
-            try
-            {
-                if (File.ReadAllText(Path.Combine(task, "comm")).StartsWith("ModelBuild kern", StringComparison.Ordinal))
-                    ns += long.Parse(File.ReadAllText(Path.Combine(task, "schedstat")).Split(' ')[0]);
-            }
-            catch (IOException)
-            {
-                // the thread ended in between
-            }
-        }
-
-        return ns / 1e6;
-    }
+    /// <summary>The start of the team threads' names as Linux keeps them (15 characters).</summary>
+    private const string TeamThreadName = "ModelBuild kern";
 }

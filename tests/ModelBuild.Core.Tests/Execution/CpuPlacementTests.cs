@@ -1,4 +1,5 @@
 using ModelBuild.Core.Execution;
+using ModelBuild.TestSupport;
 
 namespace ModelBuild.Core.Tests.Execution;
 
@@ -11,14 +12,14 @@ public sealed class CpuPlacementTests
     {
         Assert.IsTrue(CpuPlacement.Supported, "Linux with glibc: affinity is known");
         int tid = CpuPlacement.CurrentThreadId;
-        Assert.AreEqual(Path.GetFileName(new DirectoryInfo("/proc/thread-self").ResolveLinkTarget(false)!.FullName), tid.ToString());
-        Assert.Contains(CpuPlacement.CurrentCpu, AllowedCpus(tid));
+        Assert.AreEqual(ThreadTable.Current, tid);
+        Assert.Contains(CpuPlacement.CurrentCpu, ThreadTable.AllowedCpus(tid));
     }
 
     [TestMethod]
     public void Masks_hold_one_cpu_or_all_the_others_and_none_that_the_process_may_not_use()
     {
-        var allowed = AllowedCpus(CpuPlacement.CurrentThreadId);
+        var allowed = ThreadTable.AllowedCpus(CpuPlacement.CurrentThreadId);
         int cpu = allowed[0];
         CollectionAssert.AreEqual(new[] { cpu }, Cpus(CpuPlacement.Mask(cpu, only: true)!));
         if (allowed.Length > 1) CollectionAssert.AreEqual(allowed.Skip(1).ToArray(), Cpus(CpuPlacement.Mask(cpu, only: false)!));
@@ -37,14 +38,14 @@ public sealed class CpuPlacementTests
             try
             {
                 int tid = CpuPlacement.CurrentThreadId;
-                var allowed = AllowedCpus(tid);
+                var allowed = ThreadTable.AllowedCpus(tid);
                 int last = allowed[^1];
                 CpuPlacement.Set(0, CpuPlacement.Mask(last, only: true));
-                CollectionAssert.AreEqual(new[] { last }, AllowedCpus(tid));
+                CollectionAssert.AreEqual(new[] { last }, ThreadTable.AllowedCpus(tid));
                 CollectionAssert.AreEqual(new[] { last }, Cpus(CpuPlacement.Get(0)!));
                 Assert.AreEqual(last, CpuPlacement.CurrentCpu, "the thread runs where it is bound");
                 CpuPlacement.Set(0, null);
-                CollectionAssert.AreEqual(allowed, AllowedCpus(tid));
+                CollectionAssert.AreEqual(allowed, ThreadTable.AllowedCpus(tid));
             }
             catch (Exception e)
             {
@@ -54,12 +55,6 @@ public sealed class CpuPlacementTests
         thread.Start();
         thread.Join();
         if (failure is not null) throw failure;
-    }
-
-    private static int[] AllowedCpus(int tid)
-    {
-        string list = File.ReadAllLines($"/proc/self/task/{tid}/status").Single(l => l.StartsWith("Cpus_allowed_list:", StringComparison.Ordinal)).Split(':')[1].Trim();
-        return [.. list.Split(',').SelectMany(r => r.Split('-') is [var a, var b] ? Enumerable.Range(int.Parse(a), int.Parse(b) - int.Parse(a) + 1) : [int.Parse(r)])];
     }
 
     private static int[] Cpus(ulong[] mask) => [.. Enumerable.Range(0, mask.Length * 64).Where(c => (mask[c / 64] & (1UL << (c % 64))) != 0)];
