@@ -68,4 +68,17 @@ public sealed class FusedActivationOptionsTests
         Assert.IsNull(FusedActivationOptions.Replace(Op(OpType.Concatenation, new ConcatenationOptions(3)), FusedActivation.None, FusedActivation.Relu));
         Assert.IsNull(FusedActivationOptions.Replace(Op(OpType.Minimum, null), FusedActivation.None, FusedActivation.Relu));
     }
+
+    [TestMethod]
+    public void The_activation_an_op_fuses_is_read_from_every_kind_of_options_that_carries_one()
+    {
+        Assert.AreEqual(FusedActivation.Relu6, FusedActivationOptions.Of(Op(OpType.Conv2D, new Conv2DOptions(Padding.Same, 1, 1, Activation: FusedActivation.Relu6))));
+        Assert.AreEqual(FusedActivation.Relu, FusedActivationOptions.Of(Op(OpType.DepthwiseConv2D, new DepthwiseConv2DOptions(Padding.Same, 1, 1, DepthMultiplier: 1, Activation: FusedActivation.Relu))));
+        Assert.AreEqual(FusedActivation.ReluN1To1, FusedActivationOptions.Of(Op(OpType.FullyConnected, new FullyConnectedOptions(Activation: FusedActivation.ReluN1To1))));
+        Assert.AreEqual(FusedActivation.Relu, FusedActivationOptions.Of(Op(OpType.Add, new ElementwiseOptions(FusedActivation.Relu))));
+        Assert.AreEqual(FusedActivation.Relu6, FusedActivationOptions.Of(Op(OpType.Concatenation, new ConcatenationOptions(3, FusedActivation.Relu6))));
+        Assert.AreEqual(FusedActivation.Relu, FusedActivationOptions.Of(Op(OpType.MaxPool2D, new Pool2DOptions(Padding.Valid, 2, 2, 2, 2, FusedActivation.Relu))));
+        Assert.AreEqual(FusedActivation.None, FusedActivationOptions.Of(Op(OpType.Softmax, new SoftmaxOptions())));
+        Assert.AreEqual(FusedActivation.None, FusedActivationOptions.Of(Op(OpType.Minimum, null)));
+    }
 }

@@ -41,13 +41,8 @@ public static class BatchNormFolding
         while (changed);
     }
 
-    private static bool IsFoldTarget(Node p) => p.Op switch
-    {
-        OpType.Conv2D => p.OptionsAs<Conv2DOptions>().Activation == FusedActivation.None,
-        OpType.DepthwiseConv2D => p.OptionsAs<DepthwiseConv2DOptions>().Activation == FusedActivation.None,
-        OpType.FullyConnected => p.OptionsAs<FullyConnectedOptions>().Activation == FusedActivation.None,
-        _ => false,
-    } && p.Inputs[1] is { IsConstant: true };
+    private static bool IsFoldTarget(Node p) =>
+        p.Op is OpType.Conv2D or OpType.DepthwiseConv2D or OpType.FullyConnected && FusedActivationOptions.Of(p) == FusedActivation.None && p.Inputs[1] is { IsConstant: true };
 
     private static float[] Expand(float[] k, int channels) => k.Length == channels ? k : Enumerable.Repeat(k[0], channels).ToArray();
 

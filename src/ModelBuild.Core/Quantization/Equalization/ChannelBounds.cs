@@ -92,16 +92,6 @@ internal static class ChannelBounds
         _ => x,
     };
 
-    public static FusedActivation ActivationOf(Node n) => n.Options switch
-    {
-        Conv2DOptions o => o.Activation,
-        DepthwiseConv2DOptions o => o.Activation,
-        FullyConnectedOptions o => o.Activation,
-        ElementwiseOptions o => o.Activation,
-        ConcatenationOptions o => o.Activation,
-        _ => FusedActivation.None,
-    };
-
     private static int Multiplier(Node n) => n.OptionsAs<DepthwiseConv2DOptions>().DepthMultiplier;
 
     private static Interval OutputBounds(Node n, int channels, Func<Tensor, int, Interval> of)
@@ -114,14 +104,14 @@ internal static class ChannelBounds
             var lo = new float[channels];
             var hi = new float[channels];
             for (int c = 0; c < channels; c++) (lo[c], hi[c]) = f(a.Lo[c], a.Hi[c], b.Lo[c], b.Hi[c]);
-            return Activate(new(lo, hi), ActivationOf(n));
+            return Activate(new(lo, hi), FusedActivationOptions.Of(n));
         }
 
         switch (n.Op)
         {
             case OpType.Conv2D or OpType.DepthwiseConv2D or OpType.FullyConnected when n.Inputs[1] is { IsConstant: true }:
                 var input = of(x!, n.Op == OpType.DepthwiseConv2D ? x!.Shape[^1] : n.Inputs[1]!.Shape[^1]);
-                return Activate(PreActivation(n, input).As(channels), ActivationOf(n));
+                return Activate(PreActivation(n, input).As(channels), FusedActivationOptions.Of(n));
             case OpType.Add:
                 return Elementwise((al, ah, bl, bh) => (al + bl, ah + bh));
             case OpType.Sub:
@@ -143,15 +133,15 @@ internal static class ChannelBounds
                     ? new Interval(parts.SelectMany(p => p.Lo).ToArray(), parts.SelectMany(p => p.Hi).ToArray())
                     : new Interval(Enumerable.Range(0, channels).Select(c => parts.Min(p => p.As(channels).Lo[c])).ToArray(),
                         Enumerable.Range(0, channels).Select(c => parts.Max(p => p.As(channels).Hi[c])).ToArray());
-                return Activate(joined.As(channels), ActivationOf(n));
+                return Activate(joined.As(channels), FusedActivationOptions.Of(n));
             case OpType.Pad:
                 return of(x!, channels).WithZero();
             case OpType.Mean or OpType.ReduceMax when ReducesLastAxis(n):
-                return Activate(of(x!, x!.Shape[^1]).Union(channels), ActivationOf(n));
+                return Activate(of(x!, x!.Shape[^1]).Union(channels), FusedActivationOptions.Of(n));
             case OpType.MaxPool2D or OpType.AveragePool2D or OpType.Mean or OpType.ReduceMax or OpType.Reshape
                 or OpType.ResizeNearestNeighbor or OpType.Slice or OpType.Quantize or OpType.Dequantize:
                 // Per channel when the last dimension is the same channel axis, else their union.
-                return Activate(of(x!, x!.Shape[^1]).As(channels), ActivationOf(n));
+                return Activate(of(x!, x!.Shape[^1]).As(channels), FusedActivationOptions.Of(n));
             case OpType.Relu:
                 return Activate(of(x!, channels), FusedActivation.Relu);
             case OpType.Relu6:

@@ -79,7 +79,7 @@ public static class CrossLayerEqualization
         {
             if (!IsEqualizable(first) || first.Outputs.Count != 1) continue;
             var t = first.Outputs[0];
-            var activation = ChannelBounds.ActivationOf(first);
+            var activation = FusedActivationOptions.Of(first);
             if (activation is not (FusedActivation.None or FusedActivation.Relu or FusedActivation.Relu6)) continue;
             if (graph.Outputs.Contains(t) || !consumers.TryGetValue(t, out var readers) || readers.Count != 1) continue;
             int channels = OutputChannels(first);
