@@ -103,10 +103,11 @@ internal static class CoreParallel
     private static readonly long PollTicks = (long)(Stopwatch.Frequency * PollMilliseconds / 1000);
 
     /// <summary>
-    /// Opens a burst until <see cref="Burst.Dispose"/>: the calls in between come close together (a model run). Idle
-    /// team threads poll for them rather than block, and the first burst binds the calling thread to its current CPU
-    /// and the team to the others until it ends. Bursts may overlap (runs on several threads); polling lasts while any
-    /// is open. On one core it does nothing.
+    /// Opens a burst until <see cref="Burst.Dispose"/>: the calls in between come close together (a model run). While it
+    /// is the only open burst, idle team threads poll for them rather than block, and the calling thread is bound to
+    /// its current CPU and the team to the others. Overlapping bursts (runs on several threads at once) undo the
+    /// binding and stop the polling until one burst is left: then the threads compete for the CPUs, and the
+    /// scheduler places them better than a fixed binding. On one core it does nothing.
     /// </summary>
     public static Burst BeginBurst()
     {
@@ -114,15 +115,14 @@ internal static class CoreParallel
         return team is null ? default : team.EnterBurst();
     }
 
-    /// <summary>An open burst; disposing it ends it (and undoes its CPU binding, if it made one).</summary>
+    /// <summary>An open burst; disposing it ends it (and undoes the CPU binding, if it holds one).</summary>
     public readonly struct Burst : IDisposable
     {
         private readonly Team? _team;
-        private readonly ulong[]? _callerMask;
 
-        internal Burst(Team team, ulong[]? callerMask) => (_team, _callerMask) = (team, callerMask);
+        internal Burst(Team team) => _team = team;
 
-        public void Dispose() => _team?.LeaveBurst(_callerMask);
+        public void Dispose() => _team?.LeaveBurst();
     }
 
     /// <summary>
@@ -157,7 +157,9 @@ internal static class CoreParallel
         private readonly SemaphoreSlim _wake = new(0);
         private readonly int _helpers;
         private readonly int[] _helperThreadIds;
-        private int _busy, _sleeping, _bursts, _bound;
+        private readonly Lock _binding = new();
+        private int _busy, _sleeping, _bursts;
+        private (int ThreadId, ulong[] Mask)? _boundCaller;
         private Call _call = new(0, _ => { }, 0, 0);
 
         public Team(int helpers)
@@ -171,50 +173,54 @@ internal static class CoreParallel
             }
         }
 
-        private bool InBurst => Volatile.Read(ref _bursts) > 0;
+        /// <summary>Exactly one burst is open: the team polls.</summary>
+        private bool InBurst => Volatile.Read(ref _bursts) == 1;
 
         /// <summary>
-        /// Opens a burst. Unless another burst holds the binding, the caller is bound to the CPU it runs on and the
-        /// helpers to the other CPUs, so the scheduler cannot wake one beside the other; then the sleeping helpers are
-        /// woken, so they are polling by the first call.
+        /// Opens a burst. The only open burst binds its caller to the CPU it runs on and the helpers to the other CPUs,
+        /// so the scheduler cannot wake one beside the other, and wakes the sleeping helpers, so they are polling by the
+        /// first call; a second one undoes the binding.
         /// </summary>
         public Burst EnterBurst()
         {
-            Interlocked.Increment(ref _bursts);
-            ulong[]? callerMask = null;
-            if (CpuPlacement.Supported && Interlocked.CompareExchange(ref _bound, 1, 0) == 0)
+            lock (_binding)
             {
-                int cpu = CpuPlacement.CurrentCpu;
-                var others = CpuPlacement.Mask(cpu, only: false);
-                callerMask = others is null ? null : CpuPlacement.Get(0);
-                if (callerMask is null)
-                {
-                    Volatile.Write(ref _bound, 0);
-                }
-                else
-                {
-                    CpuPlacement.Set(0, CpuPlacement.Mask(cpu, only: true));
-                    foreach (int id in _helperThreadIds)
-                        if (id != 0) CpuPlacement.Set(id, others);
-                }
+                if (Interlocked.Increment(ref _bursts) == 1) Bind();
+                else Unbind();
             }
 
             WakeSleepers();
-            return new Burst(this, callerMask);
+            return new Burst(this);
         }
 
-        /// <summary>Ends a burst; the one that bound the CPUs gives the caller its own mask back and the helpers every CPU.</summary>
-        public void LeaveBurst(ulong[]? callerMask)
+        /// <summary>Ends a burst; the binding ends with the burst that made it.</summary>
+        public void LeaveBurst()
         {
-            if (callerMask is not null)
+            lock (_binding)
             {
-                CpuPlacement.Set(0, callerMask);
-                foreach (int id in _helperThreadIds)
-                    if (id != 0) CpuPlacement.Set(id, null);
-                Volatile.Write(ref _bound, 0);
+                if (_boundCaller?.ThreadId == CpuPlacement.CurrentThreadId) Unbind();
+                Interlocked.Decrement(ref _bursts);
             }
+        }
 
-            Interlocked.Decrement(ref _bursts);
+        private void Bind()
+        {
+            int cpu = CpuPlacement.CurrentCpu;
+            if (CpuPlacement.Mask(cpu, only: false) is not { } others || CpuPlacement.Get(0) is not { } callerMask) return;
+            CpuPlacement.Set(0, CpuPlacement.Mask(cpu, only: true));
+            foreach (int id in _helperThreadIds)
+                if (id != 0) CpuPlacement.Set(id, others);
+            _boundCaller = (CpuPlacement.CurrentThreadId, callerMask);
+        }
+
+        /// <summary>Gives the bound caller its own mask back and the helpers every CPU (called under the lock).</summary>
+        private void Unbind()
+        {
+            if (_boundCaller is not { } caller) return;
+            CpuPlacement.Set(caller.ThreadId, caller.Mask);
+            foreach (int id in _helperThreadIds)
+                if (id != 0) CpuPlacement.Set(id, null);
+            _boundCaller = null;
         }
 
         private void WakeSleepers()

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ModelBuild.Core.Execution;
 using ModelBuild.TestSupport;
 
@@ -205,6 +206,48 @@ public sealed class CoreParallelTests
         CollectionAssert.AreEquivalent(callerBefore.Except(callerInside).ToArray(), teamInside, $"caller {callerInside[0]}, team {string.Join(",", teamInside)}");
         CollectionAssert.AreEqual(callerBefore, ThreadTable.AllowedCpus(caller), "the caller's CPUs after the burst");
         CollectionAssert.AreEqual(teamBefore, ThreadTable.AllowedCpus(helper), "the team's CPUs after the burst");
+    }
+
+    [TestMethod]
+    [DoNotParallelize] // reads the team threads' CPU time and CPU masks
+    public void Overlapping_bursts_undo_the_binding_and_do_not_poll()
+    {
+        if (Environment.ProcessorCount < 2) return; // one core: no team thread exists, nothing is bound or polls
+        CoreParallel.For(0, 8, _ => Thread.SpinWait(100)); // the team exists
+        int caller = ThreadTable.Current, helper = ThreadTable.Named(TeamThreadName)[0];
+        int[] callerCpus = ThreadTable.AllowedCpus(caller), teamCpus = ThreadTable.AllowedCpus(helper);
+        using var entered = new ManualResetEventSlim();
+        using var leave = new ManualResetEventSlim();
+        using (CoreParallel.BeginBurst())
+        {
+            Assert.HasCount(1, ThreadTable.AllowedCpus(caller), "alone, the burst binds its caller");
+            var other = new Thread(() =>
+            {
+                using (CoreParallel.BeginBurst())
+                {
+                    entered.Set();
+                    leave.Wait();
+                }
+            });
+            other.Start();
+            entered.Wait();
+            CollectionAssert.AreEqual(callerCpus, ThreadTable.AllowedCpus(caller), "a second burst gives the first caller its CPUs back");
+            CollectionAssert.AreEqual(teamCpus, ThreadTable.AllowedCpus(helper), "and the team every CPU");
+
+            // 100 short calls, each followed by 0.3 ms of the caller's own work: a polling helper would spend ~30 ms.
+            double before = ThreadTable.CpuMilliseconds([helper]);
+            for (int i = 0; i < 100; i++)
+            {
+                CoreParallel.For(0, 2, _ => { });
+                var until = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 3 / 10_000;
+                while (Stopwatch.GetTimestamp() < until) { }
+            }
+
+            double spent = ThreadTable.CpuMilliseconds([helper]) - before;
+            leave.Set();
+            other.Join();
+            Assert.IsLessThan(12, spent, $"the helper used {spent:F1} ms of CPU while two bursts were open");
+        }
     }
 
     /// <summary>The start of the team threads' names as Linux keeps them (15 characters).</summary>
