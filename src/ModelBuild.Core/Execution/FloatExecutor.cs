@@ -62,6 +62,13 @@ public sealed class FloatExecutor
         return Run(new Dictionary<Tensor, float[]> { [_graph.Inputs[0]] = input }, batch)[_graph.Outputs[0]];
     }
 
+    /// <summary>
+    /// Runs the graph on <paramref name="batch"/> samples; <paramref name="observer"/> sees every tensor as it is made.
+    /// A run that nothing observes is timed like inference: on Linux with two or more cores, while no other run is in
+    /// progress, the calling thread is bound to the CPU it is on and the engine's kernel threads to the others until
+    /// the run returns (its own CPU mask is then restored), and the kernel threads poll between layers instead of
+    /// sleeping. See <c>CoreParallel.BeginBurst</c>.
+    /// </summary>
     public IReadOnlyDictionary<Tensor, float[]> Run(IReadOnlyDictionary<Tensor, float[]> inputs, int batch = 1, ITensorObserver? observer = null)
     {
         var values = new Dictionary<Tensor, float[]>(ReferenceEqualityComparer.Instance);
