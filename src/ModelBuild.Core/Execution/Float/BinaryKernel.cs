@@ -67,7 +67,7 @@ internal static class BinaryKernel
         for (; i <= n - 8; i += 8)
         {
             var v = TOp.Apply(Vector256.LoadUnsafe(ref ra, (nuint)i), Vector256.LoadUnsafe(ref rb, (nuint)i));
-            Vector256.MinNative(Vector256.MaxNative(v, vlo), vhi).StoreUnsafe(ref ry, (nuint)i);
+            Activations.Clamp(v, vlo, vhi).StoreUnsafe(ref ry, (nuint)i);
         }
 
         for (; i < n; i++) y[i] = Math.Clamp(TOp.Apply(a[i], b[i]), lo, hi);
@@ -83,7 +83,7 @@ internal static class BinaryKernel
         ref float ra = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(a);
         ref float ry = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
         for (; i <= n - 8; i += 8)
-            Vector256.MinNative(Vector256.MaxNative(TOp.Apply(Vector256.LoadUnsafe(ref ra, (nuint)i), vs), vlo), vhi).StoreUnsafe(ref ry, (nuint)i);
+            Activations.Clamp(TOp.Apply(Vector256.LoadUnsafe(ref ra, (nuint)i), vs), vlo, vhi).StoreUnsafe(ref ry, (nuint)i);
         for (; i < n; i++) y[i] = Math.Clamp(TOp.Apply(a[i], s), lo, hi);
     }
 

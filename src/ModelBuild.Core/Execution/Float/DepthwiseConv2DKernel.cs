@@ -148,10 +148,10 @@ internal sealed unsafe class DepthwiseConv2DKernel(
                     a1 = Tap3(p0 + s0, c, w00, w01, w02, a1); b1 = Tap3(p1 + s1, c, w10, w11, w12, b1); a1 = Tap3(p2 + s2, c, w20, w21, w22, a1);
                     a2 = Tap3(p0 + 2 * s0, c, w00, w01, w02, a2); b2 = Tap3(p1 + 2 * s1, c, w10, w11, w12, b2); a2 = Tap3(p2 + 2 * s2, c, w20, w21, w22, a2);
                     a3 = Tap3(p0 + 3 * s0, c, w00, w01, w02, a3); b3 = Tap3(p1 + 3 * s1, c, w10, w11, w12, b3); a3 = Tap3(p2 + 3 * s2, c, w20, w21, w22, a3);
-                    Vector256.MinNative(Vector256.MaxNative(a0 + b0, vlo), vhi).Store(d);
-                    Vector256.MinNative(Vector256.MaxNative(a1 + b1, vlo), vhi).Store(d + c);
-                    Vector256.MinNative(Vector256.MaxNative(a2 + b2, vlo), vhi).Store(d + 2 * c);
-                    Vector256.MinNative(Vector256.MaxNative(a3 + b3, vlo), vhi).Store(d + 3 * c);
+                    Activations.Clamp(a0 + b0, vlo, vhi).Store(d);
+                    Activations.Clamp(a1 + b1, vlo, vhi).Store(d + c);
+                    Activations.Clamp(a2 + b2, vlo, vhi).Store(d + 2 * c);
+                    Activations.Clamp(a3 + b3, vlo, vhi).Store(d + 3 * c);
                 }
 
                 for (; x < count; x++, p0 += s0, p1 += s1, p2 += s2, d += c)
@@ -159,7 +159,7 @@ internal sealed unsafe class DepthwiseConv2DKernel(
                     var a = Tap3(p0, c, w00, w01, w02, bias);
                     var bb = Tap3(p1, c, w10, w11, w12, Vector256<float>.Zero);
                     a = Tap3(p2, c, w20, w21, w22, a);
-                    Vector256.MinNative(Vector256.MaxNative(a + bb, vlo), vhi).Store(d);
+                    Activations.Clamp(a + bb, vlo, vhi).Store(d);
                 }
             }
         }
@@ -213,10 +213,10 @@ internal sealed unsafe class DepthwiseConv2DKernel(
                 }
             }
 
-            Vector256.MinNative(Vector256.MaxNative(a0, vlo), vhi).Store(dst + ch);
-            Vector256.MinNative(Vector256.MaxNative(a1, vlo), vhi).Store(dst + ch + 8);
-            Vector256.MinNative(Vector256.MaxNative(a2, vlo), vhi).Store(dst + ch + 16);
-            Vector256.MinNative(Vector256.MaxNative(a3, vlo), vhi).Store(dst + ch + 24);
+            Activations.Clamp(a0, vlo, vhi).Store(dst + ch);
+            Activations.Clamp(a1, vlo, vhi).Store(dst + ch + 8);
+            Activations.Clamp(a2, vlo, vhi).Store(dst + ch + 16);
+            Activations.Clamp(a3, vlo, vhi).Store(dst + ch + 24);
         }
 
         for (; ch + 8 <= c; ch += 8)
@@ -234,7 +234,7 @@ internal sealed unsafe class DepthwiseConv2DKernel(
                 }
             }
 
-            Vector256.MinNative(Vector256.MaxNative(a0, vlo), vhi).Store(dst + ch);
+            Activations.Clamp(a0, vlo, vhi).Store(dst + ch);
         }
 
         for (; ch < c; ch++)

@@ -262,20 +262,20 @@ internal sealed unsafe class PackedGemm
         {
             var vlo = Vector256.Create(lo);
             var vhi = Vector256.Create(hi);
-            c00 = Vector256.MinNative(Vector256.MaxNative(c00, vlo), vhi);
-            c01 = Vector256.MinNative(Vector256.MaxNative(c01, vlo), vhi);
-            c10 = Vector256.MinNative(Vector256.MaxNative(c10, vlo), vhi);
-            c11 = Vector256.MinNative(Vector256.MaxNative(c11, vlo), vhi);
-            c20 = Vector256.MinNative(Vector256.MaxNative(c20, vlo), vhi);
-            c21 = Vector256.MinNative(Vector256.MaxNative(c21, vlo), vhi);
-            c30 = Vector256.MinNative(Vector256.MaxNative(c30, vlo), vhi);
-            c31 = Vector256.MinNative(Vector256.MaxNative(c31, vlo), vhi);
-            c40 = Vector256.MinNative(Vector256.MaxNative(c40, vlo), vhi);
-            c41 = Vector256.MinNative(Vector256.MaxNative(c41, vlo), vhi);
-            c50 = Vector256.MinNative(Vector256.MaxNative(c50, vlo), vhi);
-            c51 = Vector256.MinNative(Vector256.MaxNative(c51, vlo), vhi);
-            c60 = Vector256.MinNative(Vector256.MaxNative(c60, vlo), vhi);
-            c61 = Vector256.MinNative(Vector256.MaxNative(c61, vlo), vhi);
+            c00 = Activations.Clamp(c00, vlo, vhi);
+            c01 = Activations.Clamp(c01, vlo, vhi);
+            c10 = Activations.Clamp(c10, vlo, vhi);
+            c11 = Activations.Clamp(c11, vlo, vhi);
+            c20 = Activations.Clamp(c20, vlo, vhi);
+            c21 = Activations.Clamp(c21, vlo, vhi);
+            c30 = Activations.Clamp(c30, vlo, vhi);
+            c31 = Activations.Clamp(c31, vlo, vhi);
+            c40 = Activations.Clamp(c40, vlo, vhi);
+            c41 = Activations.Clamp(c41, vlo, vhi);
+            c50 = Activations.Clamp(c50, vlo, vhi);
+            c51 = Activations.Clamp(c51, vlo, vhi);
+            c60 = Activations.Clamp(c60, vlo, vhi);
+            c61 = Activations.Clamp(c61, vlo, vhi);
         }
 
         c00.Store(c);
@@ -346,18 +346,18 @@ internal sealed unsafe class PackedGemm
         {
             var vlo = Vector256.Create(lo);
             var vhi = Vector256.Create(hi);
-            c00 = Vector256.MinNative(Vector256.MaxNative(c00, vlo), vhi);
-            c01 = Vector256.MinNative(Vector256.MaxNative(c01, vlo), vhi);
-            c10 = Vector256.MinNative(Vector256.MaxNative(c10, vlo), vhi);
-            c11 = Vector256.MinNative(Vector256.MaxNative(c11, vlo), vhi);
-            c20 = Vector256.MinNative(Vector256.MaxNative(c20, vlo), vhi);
-            c21 = Vector256.MinNative(Vector256.MaxNative(c21, vlo), vhi);
-            c30 = Vector256.MinNative(Vector256.MaxNative(c30, vlo), vhi);
-            c31 = Vector256.MinNative(Vector256.MaxNative(c31, vlo), vhi);
-            c40 = Vector256.MinNative(Vector256.MaxNative(c40, vlo), vhi);
-            c41 = Vector256.MinNative(Vector256.MaxNative(c41, vlo), vhi);
-            c50 = Vector256.MinNative(Vector256.MaxNative(c50, vlo), vhi);
-            c51 = Vector256.MinNative(Vector256.MaxNative(c51, vlo), vhi);
+            c00 = Activations.Clamp(c00, vlo, vhi);
+            c01 = Activations.Clamp(c01, vlo, vhi);
+            c10 = Activations.Clamp(c10, vlo, vhi);
+            c11 = Activations.Clamp(c11, vlo, vhi);
+            c20 = Activations.Clamp(c20, vlo, vhi);
+            c21 = Activations.Clamp(c21, vlo, vhi);
+            c30 = Activations.Clamp(c30, vlo, vhi);
+            c31 = Activations.Clamp(c31, vlo, vhi);
+            c40 = Activations.Clamp(c40, vlo, vhi);
+            c41 = Activations.Clamp(c41, vlo, vhi);
+            c50 = Activations.Clamp(c50, vlo, vhi);
+            c51 = Activations.Clamp(c51, vlo, vhi);
         }
 
         c00.Store(c);

@@ -317,8 +317,8 @@ internal sealed unsafe class SmallDepthConv2DKernel
     {
         var vlo = Vector512.Create(lo);
         var vhi = Vector512.Create(hi);
-        Vector512.MinNative(Vector512.MaxNative(c0, vlo), vhi).Store(dst);
-        Vector512.MinNative(Vector512.MaxNative(c1, vlo), vhi).Store(dst + 16);
+        Activations.Clamp(c0, vlo, vhi).Store(dst);
+        Activations.Clamp(c1, vlo, vhi).Store(dst + 16);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -326,9 +326,9 @@ internal sealed unsafe class SmallDepthConv2DKernel
     {
         var vlo = Vector256.Create(lo);
         var vhi = Vector256.Create(hi);
-        Vector256.MinNative(Vector256.MaxNative(c0, vlo), vhi).Store(dst);
-        Vector256.MinNative(Vector256.MaxNative(c1, vlo), vhi).Store(dst + 8);
-        Vector256.MinNative(Vector256.MaxNative(c2, vlo), vhi).Store(dst + 16);
-        Vector256.MinNative(Vector256.MaxNative(c3, vlo), vhi).Store(dst + 24);
+        Activations.Clamp(c0, vlo, vhi).Store(dst);
+        Activations.Clamp(c1, vlo, vhi).Store(dst + 8);
+        Activations.Clamp(c2, vlo, vhi).Store(dst + 16);
+        Activations.Clamp(c3, vlo, vhi).Store(dst + 24);
     }
 }

@@ -54,10 +54,10 @@ internal static unsafe class WideDepthwiseRow
                     Slide1(p0, c0, w00, w01, w02, ref a0, ref a1, ref a2, ref a3);
                     Slide1(p1, c1, w10, w11, w12, ref b0, ref b1, ref b2, ref b3);
                     Slide1(p2, c2, w20, w21, w22, ref a0, ref a1, ref a2, ref a3);
-                    Vector512.MinNative(Vector512.MaxNative(a0 + b0, vlo), vhi).Store(d);
-                    Vector512.MinNative(Vector512.MaxNative(a1 + b1, vlo), vhi).Store(d + c);
-                    Vector512.MinNative(Vector512.MaxNative(a2 + b2, vlo), vhi).Store(d + 2 * c);
-                    Vector512.MinNative(Vector512.MaxNative(a3 + b3, vlo), vhi).Store(d + 3 * c);
+                    Activations.Clamp(a0 + b0, vlo, vhi).Store(d);
+                    Activations.Clamp(a1 + b1, vlo, vhi).Store(d + c);
+                    Activations.Clamp(a2 + b2, vlo, vhi).Store(d + 2 * c);
+                    Activations.Clamp(a3 + b3, vlo, vhi).Store(d + 3 * c);
                 }
             }
 
@@ -69,10 +69,10 @@ internal static unsafe class WideDepthwiseRow
                 a1 = Tap3(p0 + s0, c, w00, w01, w02, a1); b1 = Tap3(p1 + s1, c, w10, w11, w12, b1); a1 = Tap3(p2 + s2, c, w20, w21, w22, a1);
                 a2 = Tap3(p0 + 2 * s0, c, w00, w01, w02, a2); b2 = Tap3(p1 + 2 * s1, c, w10, w11, w12, b2); a2 = Tap3(p2 + 2 * s2, c, w20, w21, w22, a2);
                 a3 = Tap3(p0 + 3 * s0, c, w00, w01, w02, a3); b3 = Tap3(p1 + 3 * s1, c, w10, w11, w12, b3); a3 = Tap3(p2 + 3 * s2, c, w20, w21, w22, a3);
-                Vector512.MinNative(Vector512.MaxNative(a0 + b0, vlo), vhi).Store(d);
-                Vector512.MinNative(Vector512.MaxNative(a1 + b1, vlo), vhi).Store(d + c);
-                Vector512.MinNative(Vector512.MaxNative(a2 + b2, vlo), vhi).Store(d + 2 * c);
-                Vector512.MinNative(Vector512.MaxNative(a3 + b3, vlo), vhi).Store(d + 3 * c);
+                Activations.Clamp(a0 + b0, vlo, vhi).Store(d);
+                Activations.Clamp(a1 + b1, vlo, vhi).Store(d + c);
+                Activations.Clamp(a2 + b2, vlo, vhi).Store(d + 2 * c);
+                Activations.Clamp(a3 + b3, vlo, vhi).Store(d + 3 * c);
             }
 
             for (; x < count; x++, p0 += s0, p1 += s1, p2 += s2, d += c)
@@ -80,7 +80,7 @@ internal static unsafe class WideDepthwiseRow
                 var a = Tap3(p0, c, w00, w01, w02, bias);
                 var bb = Tap3(p1, c, w10, w11, w12, Vector512<float>.Zero);
                 a = Tap3(p2, c, w20, w21, w22, a);
-                Vector512.MinNative(Vector512.MaxNative(a + bb, vlo), vhi).Store(d);
+                Activations.Clamp(a + bb, vlo, vhi).Store(d);
             }
         }
     }

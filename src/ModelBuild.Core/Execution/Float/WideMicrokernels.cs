@@ -66,18 +66,18 @@ internal static unsafe class WideMicrokernels
         {
             var vlo = Vector512.Create(lo);
             var vhi = Vector512.Create(hi);
-            c00 = Vector512.MinNative(Vector512.MaxNative(c00, vlo), vhi);
-            c01 = Vector512.MinNative(Vector512.MaxNative(c01, vlo), vhi);
-            c10 = Vector512.MinNative(Vector512.MaxNative(c10, vlo), vhi);
-            c11 = Vector512.MinNative(Vector512.MaxNative(c11, vlo), vhi);
-            c20 = Vector512.MinNative(Vector512.MaxNative(c20, vlo), vhi);
-            c21 = Vector512.MinNative(Vector512.MaxNative(c21, vlo), vhi);
-            c30 = Vector512.MinNative(Vector512.MaxNative(c30, vlo), vhi);
-            c31 = Vector512.MinNative(Vector512.MaxNative(c31, vlo), vhi);
-            c40 = Vector512.MinNative(Vector512.MaxNative(c40, vlo), vhi);
-            c41 = Vector512.MinNative(Vector512.MaxNative(c41, vlo), vhi);
-            c50 = Vector512.MinNative(Vector512.MaxNative(c50, vlo), vhi);
-            c51 = Vector512.MinNative(Vector512.MaxNative(c51, vlo), vhi);
+            c00 = Activations.Clamp(c00, vlo, vhi);
+            c01 = Activations.Clamp(c01, vlo, vhi);
+            c10 = Activations.Clamp(c10, vlo, vhi);
+            c11 = Activations.Clamp(c11, vlo, vhi);
+            c20 = Activations.Clamp(c20, vlo, vhi);
+            c21 = Activations.Clamp(c21, vlo, vhi);
+            c30 = Activations.Clamp(c30, vlo, vhi);
+            c31 = Activations.Clamp(c31, vlo, vhi);
+            c40 = Activations.Clamp(c40, vlo, vhi);
+            c41 = Activations.Clamp(c41, vlo, vhi);
+            c50 = Activations.Clamp(c50, vlo, vhi);
+            c51 = Activations.Clamp(c51, vlo, vhi);
         }
 
         c00.Store(c);
@@ -147,20 +147,20 @@ internal static unsafe class WideMicrokernels
         {
             var vlo = Vector512.Create(lo);
             var vhi = Vector512.Create(hi);
-            c00 = Vector512.MinNative(Vector512.MaxNative(c00, vlo), vhi);
-            c01 = Vector512.MinNative(Vector512.MaxNative(c01, vlo), vhi);
-            c10 = Vector512.MinNative(Vector512.MaxNative(c10, vlo), vhi);
-            c11 = Vector512.MinNative(Vector512.MaxNative(c11, vlo), vhi);
-            c20 = Vector512.MinNative(Vector512.MaxNative(c20, vlo), vhi);
-            c21 = Vector512.MinNative(Vector512.MaxNative(c21, vlo), vhi);
-            c30 = Vector512.MinNative(Vector512.MaxNative(c30, vlo), vhi);
-            c31 = Vector512.MinNative(Vector512.MaxNative(c31, vlo), vhi);
-            c40 = Vector512.MinNative(Vector512.MaxNative(c40, vlo), vhi);
-            c41 = Vector512.MinNative(Vector512.MaxNative(c41, vlo), vhi);
-            c50 = Vector512.MinNative(Vector512.MaxNative(c50, vlo), vhi);
-            c51 = Vector512.MinNative(Vector512.MaxNative(c51, vlo), vhi);
-            c60 = Vector512.MinNative(Vector512.MaxNative(c60, vlo), vhi);
-            c61 = Vector512.MinNative(Vector512.MaxNative(c61, vlo), vhi);
+            c00 = Activations.Clamp(c00, vlo, vhi);
+            c01 = Activations.Clamp(c01, vlo, vhi);
+            c10 = Activations.Clamp(c10, vlo, vhi);
+            c11 = Activations.Clamp(c11, vlo, vhi);
+            c20 = Activations.Clamp(c20, vlo, vhi);
+            c21 = Activations.Clamp(c21, vlo, vhi);
+            c30 = Activations.Clamp(c30, vlo, vhi);
+            c31 = Activations.Clamp(c31, vlo, vhi);
+            c40 = Activations.Clamp(c40, vlo, vhi);
+            c41 = Activations.Clamp(c41, vlo, vhi);
+            c50 = Activations.Clamp(c50, vlo, vhi);
+            c51 = Activations.Clamp(c51, vlo, vhi);
+            c60 = Activations.Clamp(c60, vlo, vhi);
+            c61 = Activations.Clamp(c61, vlo, vhi);
         }
 
         c00.Store(c);
@@ -236,22 +236,22 @@ internal static unsafe class WideMicrokernels
         {
             var vlo = Vector512.Create(lo);
             var vhi = Vector512.Create(hi);
-            c00 = Vector512.MinNative(Vector512.MaxNative(c00, vlo), vhi);
-            c10 = Vector512.MinNative(Vector512.MaxNative(c10, vlo), vhi);
-            c20 = Vector512.MinNative(Vector512.MaxNative(c20, vlo), vhi);
-            c30 = Vector512.MinNative(Vector512.MaxNative(c30, vlo), vhi);
-            c40 = Vector512.MinNative(Vector512.MaxNative(c40, vlo), vhi);
-            c50 = Vector512.MinNative(Vector512.MaxNative(c50, vlo), vhi);
-            c60 = Vector512.MinNative(Vector512.MaxNative(c60, vlo), vhi);
+            c00 = Activations.Clamp(c00, vlo, vhi);
+            c10 = Activations.Clamp(c10, vlo, vhi);
+            c20 = Activations.Clamp(c20, vlo, vhi);
+            c30 = Activations.Clamp(c30, vlo, vhi);
+            c40 = Activations.Clamp(c40, vlo, vhi);
+            c50 = Activations.Clamp(c50, vlo, vhi);
+            c60 = Activations.Clamp(c60, vlo, vhi);
             var lo8 = vlo.GetLower();
             var hi8 = vhi.GetLower();
-            c01 = Vector256.MinNative(Vector256.MaxNative(c01, lo8), hi8);
-            c11 = Vector256.MinNative(Vector256.MaxNative(c11, lo8), hi8);
-            c21 = Vector256.MinNative(Vector256.MaxNative(c21, lo8), hi8);
-            c31 = Vector256.MinNative(Vector256.MaxNative(c31, lo8), hi8);
-            c41 = Vector256.MinNative(Vector256.MaxNative(c41, lo8), hi8);
-            c51 = Vector256.MinNative(Vector256.MaxNative(c51, lo8), hi8);
-            c61 = Vector256.MinNative(Vector256.MaxNative(c61, lo8), hi8);
+            c01 = Activations.Clamp(c01, lo8, hi8);
+            c11 = Activations.Clamp(c11, lo8, hi8);
+            c21 = Activations.Clamp(c21, lo8, hi8);
+            c31 = Activations.Clamp(c31, lo8, hi8);
+            c41 = Activations.Clamp(c41, lo8, hi8);
+            c51 = Activations.Clamp(c51, lo8, hi8);
+            c61 = Activations.Clamp(c61, lo8, hi8);
         }
 
         c00.Store(c);
@@ -310,13 +310,13 @@ internal static unsafe class WideMicrokernels
         {
             var vlo = Vector512.Create(lo);
             var vhi = Vector512.Create(hi);
-            c0 = Vector512.MinNative(Vector512.MaxNative(c0, vlo), vhi);
-            c1 = Vector512.MinNative(Vector512.MaxNative(c1, vlo), vhi);
-            c2 = Vector512.MinNative(Vector512.MaxNative(c2, vlo), vhi);
-            c3 = Vector512.MinNative(Vector512.MaxNative(c3, vlo), vhi);
-            c4 = Vector512.MinNative(Vector512.MaxNative(c4, vlo), vhi);
-            c5 = Vector512.MinNative(Vector512.MaxNative(c5, vlo), vhi);
-            c6 = Vector512.MinNative(Vector512.MaxNative(c6, vlo), vhi);
+            c0 = Activations.Clamp(c0, vlo, vhi);
+            c1 = Activations.Clamp(c1, vlo, vhi);
+            c2 = Activations.Clamp(c2, vlo, vhi);
+            c3 = Activations.Clamp(c3, vlo, vhi);
+            c4 = Activations.Clamp(c4, vlo, vhi);
+            c5 = Activations.Clamp(c5, vlo, vhi);
+            c6 = Activations.Clamp(c6, vlo, vhi);
         }
 
         c0.Store(c);

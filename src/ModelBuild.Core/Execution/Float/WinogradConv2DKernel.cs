@@ -228,7 +228,7 @@ internal sealed unsafe class WinogradConv2DKernel
                         float* dst = outBase + (((long)b * g.OH + oy0 + r) * g.OW + ox0) * _cout + c;
                         for (int col = 0; col < width; col++, dst += _cout)
                         {
-                            var value = Vector256.MinNative(Vector256.MaxNative(Vector256.Load(y + (r * Out + col) * 8) + vb, vlo), vhi);
+                            var value = Activations.Clamp(Vector256.Load(y + (r * Out + col) * 8) + vb, vlo, vhi);
                             if (lanes == 8) value.Store(dst);
                             else for (int l = 0; l < lanes; l++) dst[l] = value.GetElement(l);
                         }
