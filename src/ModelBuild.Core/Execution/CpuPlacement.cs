@@ -53,6 +53,10 @@ internal static partial class CpuPlacement
         if (!OperatingSystem.IsLinux()) return null;
         try
         {
+            // Every entry point is called once here: a C library without one of them (an old glibc has no gettid)
+            // makes placement unsupported instead of failing later on a kernel thread.
+            _ = sched_getcpu();
+            _ = gettid();
             var mask = new ulong[MaskWords];
             return sched_getaffinity(0, MaskWords * sizeof(ulong), mask) == 0 ? mask : null;
         }
